@@ -1,0 +1,1 @@
+"""Watchlists, matching, the delivery outbox and the channels that deliver alerts."""

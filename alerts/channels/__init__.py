@@ -1,0 +1,88 @@
+"""Delivery channels: the Channel protocol, their settings, and target specs → channels.
+
+A target spec is ``<kind>:<target>``: ``email:ops@example.com`` or
+``webhook:https://hooks.example.com/provwatch``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from alerts.message import AlertMessage
+
+KINDS = ("email", "webhook")
+SMTP_SECURITY = ("none", "starttls", "ssl")
+
+_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
+
+
+class Channel(Protocol):
+    """Delivers one alert; raises ``DeliveryError`` (``permanent`` if retrying can't help)."""
+
+    key: str
+
+    def send(self, msg: AlertMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Transport settings shared by every channel of a run; read once from config."""
+
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: str = "none"  # none | starttls | ssl
+    smtp_from: str = "provwatch@localhost"
+    smtp_timeout: float = 30.0
+    smtp_pickup_dir: str | None = None  # write .eml files here instead of sending
+    webhook_secret: str | None = None
+    webhook_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ValueError(
+                f"smtp_security must be one of {', '.join(SMTP_SECURITY)}, "
+                f"not {self.smtp_security!r}"
+            )
+
+
+def parse_target(spec: str) -> tuple[str, str]:
+    """Split and validate ``kind:target``; raise ValueError naming the spec if it is bad."""
+    kind, sep, target = spec.strip().partition(":")
+    kind, target = kind.strip().lower(), target.strip()
+    if not sep or not kind:
+        raise ValueError(f"channel spec {spec!r} must look like email:ADDRESS or webhook:URL")
+    if kind not in KINDS:
+        raise ValueError(
+            f"channel spec {spec!r}: unknown kind {kind!r} (expected email or webhook)"
+        )
+    if kind == "email":
+        if not _ADDRESS.fullmatch(target) or not target.isprintable():
+            raise ValueError(f"channel spec {spec!r}: {target!r} is not an email address")
+        return kind, target
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValueError(f"channel spec {spec!r}: bad URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"channel spec {spec!r}: a webhook needs an http(s) URL with a host")
+    if any(ch.isspace() for ch in target):
+        raise ValueError(f"channel spec {spec!r}: the webhook URL contains whitespace")
+    return kind, target
+
+
+def make_channel(spec: str, settings: ChannelSettings) -> Channel:
+    """The channel a target spec names, configured with ``settings``."""
+    kind, target = parse_target(spec)
+    if kind == "email":
+        from alerts.channels.email import EmailChannel
+
+        return EmailChannel(target, settings)
+    from alerts.channels.webhook import WebhookChannel
+
+    return WebhookChannel(target, settings)

@@ -1,0 +1,119 @@
+"""The email channel: builds the alert message and sends it by SMTP or to a pickup dir.
+
+Error policy: any 5xx reply (a refused recipient included) is permanent; connection
+failures, timeouts, disconnects and 4xx replies are worth retrying.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import os
+import smtplib
+import ssl
+import tempfile
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from alerts import render
+from alerts.channels import ChannelSettings
+from alerts.errors import DeliveryError
+from alerts.message import AlertMessage
+
+# CRLF line ends, and non-ASCII bodies get base64/quoted-printable so no 8BITMIME is needed.
+POLICY = email.policy.SMTP.clone(cte_type="7bit")
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}".strip()
+
+
+class EmailChannel:
+    """Sends each alert to one address."""
+
+    def __init__(self, to: str, settings: ChannelSettings) -> None:
+        self.to = to
+        self.settings = settings
+        self.key = f"email:{to}"
+
+    def build(self, msg: AlertMessage) -> EmailMessage:
+        """The complete multipart/alternative message for ``msg``."""
+        s = self.settings
+        message = EmailMessage(policy=POLICY)
+        message["Subject"] = render.subject(msg)
+        message["From"] = s.smtp_from
+        message["To"] = self.to
+        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
+        message["Message-ID"] = make_msgid(f"provwatch.{msg.delivery_id}", domain=domain)
+        message["X-Provwatch-Story"] = str(msg.story_id)
+        message.set_content(render.text_body(msg))
+        message.add_alternative(render.html_body(msg), subtype="html")
+        return message
+
+    def send(self, msg: AlertMessage) -> None:
+        message = self.build(msg)
+        if self.settings.smtp_pickup_dir:
+            self._drop(message, msg)
+        else:
+            self._smtp(message)
+
+    def _drop(self, message: EmailMessage, msg: AlertMessage) -> None:
+        folder = self.settings.smtp_pickup_dir or "."
+        path = os.path.join(folder, f"{msg.delivery_id}-{msg.story_id}.eml")
+        tmp = None
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".eml.tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(message.as_bytes())
+            os.replace(tmp, path)
+        except OSError as exc:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+            raise DeliveryError(f"{self.key}: cannot write {path}: {exc}") from exc
+
+    def _smtp(self, message: EmailMessage) -> None:
+        s = self.settings
+        where = f"{self.key} via {s.smtp_host}:{s.smtp_port}"
+        try:
+            if s.smtp_security == "ssl":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.smtp_host,
+                    s.smtp_port,
+                    timeout=s.smtp_timeout,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+            with client:
+                if s.smtp_security == "starttls":
+                    client.starttls(context=ssl.create_default_context())
+                if s.smtp_username:
+                    client.login(s.smtp_username, s.smtp_password or "")
+                refused = client.send_message(message, from_addr=s.smtp_from, to_addrs=[self.to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = exc.recipients.get(self.to, (550, b"recipient refused"))
+            raise DeliveryError(
+                f"{where}: recipient refused: {_reply(code, text)}", permanent=code >= 500
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(
+                f"{where}: server replied {_reply(exc.smtp_code, exc.smtp_error)}",
+                permanent=500 <= exc.smtp_code < 600,
+            ) from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            raise DeliveryError(f"{where}: server disconnected: {exc}") from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(f"{where}: {exc}", permanent=True) from exc
+        except TimeoutError as exc:
+            raise DeliveryError(f"{where}: timed out after {s.smtp_timeout:g}s") from exc
+        except OSError as exc:  # connection refused, DNS, TLS, other SMTPException
+            raise DeliveryError(f"{where}: cannot deliver: {exc}") from exc
+        if refused:
+            code, text = refused.get(self.to, (550, b"recipient refused"))
+            raise DeliveryError(
+                f"{where}: recipient refused: {_reply(code, text)}", permanent=code >= 500
+            )

@@ -1,0 +1,106 @@
+"""The webhook channel: POSTs the signed, versioned JSON payload to one URL.
+
+Headers: ``X-Provwatch-Event: story.matched``, ``X-Provwatch-Delivery: <delivery_id>`` and,
+with a secret, ``X-Provwatch-Signature: sha256=<hex HMAC-SHA256 of the body bytes>``.
+Any status >= 400 is an error; 4xx other than 408/429 is permanent. Redirects are not
+followed (a POST must not silently turn into a GET) and count as permanent errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import urllib.error
+import urllib.request
+
+from alerts import render
+from alerts.channels import ChannelSettings
+from alerts.errors import DeliveryError
+from alerts.message import AlertMessage
+from crawler import __version__
+
+SIGNATURE_PREFIX = "sha256="
+RETRYABLE_4XX = (408, 429)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The ``X-Provwatch-Signature`` header value for ``body``."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return SIGNATURE_PREFIX + digest
+
+
+def verify_signature(secret: str, body: bytes, header: str) -> bool:
+    """Whether ``header`` is the signature of exactly ``body``; compared in constant time."""
+    expected = sign(secret, body).encode("ascii")
+    return hmac.compare_digest(expected, header.strip().encode("utf-8", "replace"))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def encode(msg: AlertMessage) -> bytes:
+    """The exact request body for ``msg``."""
+    return json.dumps(render.webhook_payload(msg), ensure_ascii=False).encode("utf-8")
+
+
+class WebhookChannel:
+    """POSTs each alert to one URL."""
+
+    def __init__(self, url: str, settings: ChannelSettings) -> None:
+        self.url = url
+        self.settings = settings
+        self.key = f"webhook:{url}"
+        self._opener = urllib.request.build_opener(_NoRedirect)
+
+    def request(self, msg: AlertMessage) -> urllib.request.Request:
+        """The complete POST request for ``msg``."""
+        body = encode(msg)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"provwatch/{__version__}",
+            "X-Provwatch-Event": render.EVENT_TYPE,
+            "X-Provwatch-Delivery": str(msg.delivery_id),
+        }
+        if self.settings.webhook_secret:
+            headers["X-Provwatch-Signature"] = sign(self.settings.webhook_secret, body)
+        return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+
+    def send(self, msg: AlertMessage) -> None:
+        req = self.request(msg)
+        timeout = self.settings.webhook_timeout
+        try:
+            with self._opener.open(req, timeout=timeout) as resp:
+                resp.read()
+        except urllib.error.HTTPError as exc:
+            raise self._status_error(exc) from exc
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, TimeoutError):
+                raise DeliveryError(f"{self.key}: timed out after {timeout:g}s") from exc
+            raise DeliveryError(f"{self.key}: cannot connect: {reason}") from exc
+        except TimeoutError as exc:
+            raise DeliveryError(f"{self.key}: timed out after {timeout:g}s") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise DeliveryError(f"{self.key}: connection failed: {exc!r}") from exc
+
+    def _status_error(self, exc: urllib.error.HTTPError) -> DeliveryError:
+        code = exc.code
+        try:
+            text = exc.read(800).decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException):
+            text = ""
+        finally:
+            exc.close()
+        text = " ".join(text.split())[:200]
+        if code < 400:
+            location = exc.headers.get("Location", "?")
+            return DeliveryError(
+                f"{self.key}: HTTP {code} redirect to {location} not followed", permanent=True
+            )
+        permanent = 400 <= code < 500 and code not in RETRYABLE_4XX
+        detail = f": {text}" if text else ""
+        return DeliveryError(f"{self.key}: HTTP {code}{detail}", permanent=permanent)

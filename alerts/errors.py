@@ -1,0 +1,23 @@
+"""Errors of the alerts package."""
+
+from __future__ import annotations
+
+
+class AlertError(Exception):
+    """Base of the alerts package's known errors."""
+
+
+class WatchlistError(AlertError):
+    """A watchlist entry is invalid; the message names the watchlist and the field."""
+
+
+class DeliveryError(AlertError):
+    """A channel could not deliver; the message says which channel and why.
+
+    ``permanent`` marks errors that a retry cannot fix (a 4xx from a webhook other
+    than 408/429, an SMTP 5xx rejection of the recipient).
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent

@@ -1,0 +1,50 @@
+"""Does a stored article match a watchlist? A pure function, one rule per field.
+
+Rules: every non-empty field must match (AND); within a field any value may match (OR);
+an empty field matches anything.
+- provinces: one of the article's *about* provinces is listed;
+- sectors: one of the article's sectors is listed;
+- keywords: one keyword occurs in the title or text. A keyword containing Chinese
+  characters matches as a substring; any other matches as a whole word, ignoring case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from alerts.watchlist import WatchlistSpec
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class MatchView:
+    title: str
+    text: str
+    provinces_about: tuple[str, ...]
+    sectors: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _keyword_re(keyword: str) -> re.Pattern[str]:
+    if _CJK.search(keyword):
+        return re.compile(re.escape(keyword))
+    return re.compile(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", re.I)
+
+
+def keyword_hit(keyword: str, text: str) -> bool:
+    return _keyword_re(keyword).search(text) is not None
+
+
+def matches(spec: WatchlistSpec, view: MatchView) -> bool:
+    if spec.provinces and not set(spec.provinces) & set(view.provinces_about):
+        return False
+    if spec.sectors and not set(spec.sectors) & set(view.sectors):
+        return False
+    if spec.keywords:
+        haystack = view.title + "\n" + view.text
+        if not any(keyword_hit(k, haystack) for k in spec.keywords):
+            return False
+    return True

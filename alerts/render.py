@@ -1,0 +1,166 @@
+"""What an alert says: subject line, text and HTML bodies, and the webhook payload.
+
+Every function is pure and takes an ``AlertMessage``. Scraped strings are never trusted:
+the subject drops control characters and line breaks (no header injection), the HTML body
+escapes every scraped string and links only http(s) URLs.
+
+Webhook payload, version 1 (``webhook_payload``); receivers should check ``version``::
+
+    {
+      "version": 1,
+      "type": "story.matched",
+      "watchlist": "nev-henan",            # name of the watchlist that matched
+      "story": {"id": 42, "copies": 3, "outlets": ["henan_daily", "dahe"]},
+      "article": {
+        "id": 1007,
+        "title": "河南省委书记会见比亚迪董事长",
+        "url": "https://example.cn/a/1007.html",
+        "source_id": "henan_daily",
+        "published_at": "2024-05-01T08:30:00Z",   # ISO 8601 UTC, or null if unknown
+        "snippet": "first few hundred characters of the text"
+      },
+      "tags": {
+        "provinces_about": ["henan"],
+        "provinces_mentioned": ["guangdong"],
+        "sectors": ["nev", "batteries_storage"],
+        "event": "leader_meeting"                  # or null
+      },
+      "delivery_id": 555                           # unique per delivery; use to dedupe
+    }
+
+Fields are only ever added within a version; removing or changing one bumps ``version``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any
+
+from alerts.message import AlertMessage
+
+SUBJECT_PREFIX = "[provwatch]"
+SUBJECT_MAX = 200
+PAYLOAD_VERSION = 1
+EVENT_TYPE = "story.matched"
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_line(value: str) -> str:
+    """One line of text: control and separator characters become spaces, runs collapse."""
+    chars = (" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value)
+    return _SPACES.sub(" ", "".join(chars)).strip()
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z`` suffix; a naive datetime is taken to be UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    text = value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return text.replace("+00:00", "Z")
+
+
+def _tags(msg: AlertMessage) -> str:
+    provinces = msg.provinces_about or msg.provinces_mentioned
+    groups = [", ".join(clean_line(t) for t in group) for group in (provinces, msg.sectors)]
+    return " · ".join(g for g in groups if g)
+
+
+def subject(msg: AlertMessage) -> str:
+    """``[provwatch] <title> — <provinces> · <sectors>``, one line, at most 200 chars."""
+    title = clean_line(msg.title) or "(untitled)"
+    tags = _tags(msg)
+    suffix = f" — {tags}" if tags else ""
+    room = SUBJECT_MAX - len(SUBJECT_PREFIX) - 1 - len(suffix)
+    if room < 20:  # absurdly many tags: keep the title, cut the whole line
+        suffix, room = "", SUBJECT_MAX - len(SUBJECT_PREFIX) - 1
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    return f"{SUBJECT_PREFIX} {title}{suffix}"[:SUBJECT_MAX]
+
+
+def _fields(msg: AlertMessage) -> list[tuple[str, str]]:
+    """The labelled lines both bodies show, in order; empty values are left out."""
+    outlets = ", ".join(msg.outlets)
+    copies = f"{msg.copies} ({outlets})" if outlets else str(msg.copies)
+    rows = [
+        ("Published", iso_utc(msg.published_at) or "unknown"),
+        ("Source", msg.source_id),
+        ("About", ", ".join(msg.provinces_about)),
+        ("Mentions", ", ".join(msg.provinces_mentioned)),
+        ("Sectors", ", ".join(msg.sectors)),
+        ("Event", msg.event or ""),
+        ("Copies", copies),
+        ("Watchlist", msg.watchlist),
+    ]
+    return [(label, clean_line(value)) for label, value in rows if value]
+
+
+def text_body(msg: AlertMessage) -> str:
+    """The plain-text body."""
+    lines = [clean_line(msg.title) or "(untitled)", clean_line(msg.url), ""]
+    width = max(len(label) for label, _ in _fields(msg)) + 1
+    lines += [f"{label + ':':<{width}} {value}" for label, value in _fields(msg)]
+    if msg.snippet.strip():
+        lines += ["", msg.snippet.strip()]
+    lines += ["", f"-- provwatch delivery {msg.delivery_id}, story {msg.story_id}"]
+    return "\n".join(lines) + "\n"
+
+
+def _is_web_url(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def html_body(msg: AlertMessage) -> str:
+    """The HTML body; every scraped string is escaped, only http(s) URLs are links."""
+    esc = html.escape
+    title = esc(clean_line(msg.title) or "(untitled)")
+    url = clean_line(msg.url)
+    if _is_web_url(url):
+        heading = f'<a href="{esc(url)}">{title}</a>'
+        link = f'<p><a href="{esc(url)}">{esc(url)}</a></p>'
+    else:
+        heading, link = title, f"<p>{esc(url)}</p>"
+    rows = "\n".join(
+        f'<tr><th align="left">{esc(label)}</th><td>{esc(value)}</td></tr>'
+        for label, value in _fields(msg)
+    )
+    snippet = f"<blockquote>{esc(msg.snippet.strip())}</blockquote>" if msg.snippet.strip() else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html><head><meta charset="utf-8"><title>'
+        f"{esc(subject(msg))}</title></head>\n<body>\n"
+        f"<h2>{heading}</h2>\n{link}\n<table>\n{rows}\n</table>\n{snippet}\n"
+        f"<p><small>provwatch delivery {msg.delivery_id}, story {msg.story_id}</small></p>\n"
+        "</body></html>\n"
+    )
+
+
+def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
+    """The versioned webhook payload documented in this module's docstring."""
+    return {
+        "version": PAYLOAD_VERSION,
+        "type": EVENT_TYPE,
+        "watchlist": msg.watchlist,
+        "story": {"id": msg.story_id, "copies": msg.copies, "outlets": list(msg.outlets)},
+        "article": {
+            "id": msg.article_id,
+            "title": msg.title,
+            "url": msg.url,
+            "source_id": msg.source_id,
+            "published_at": iso_utc(msg.published_at),
+            "snippet": msg.snippet,
+        },
+        "tags": {
+            "provinces_about": list(msg.provinces_about),
+            "provinces_mentioned": list(msg.provinces_mentioned),
+            "sectors": list(msg.sectors),
+            "event": msg.event,
+        },
+        "delivery_id": msg.delivery_id,
+    }

@@ -1,0 +1,3 @@
+"""provwatch: watch Chinese provincial policy news."""
+
+__version__ = "0.1.0"

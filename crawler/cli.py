@@ -1,0 +1,263 @@
+"""The `provwatch` command: parse, call one function of crawler.api / runner, print.
+
+Known errors print one line on stderr and exit 1; usage errors exit 2 (click's rule).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from alerts.errors import AlertError
+from crawler import __version__, api
+from crawler.config import SETTINGS, Config, load_config
+from crawler.crawl_view import crawl_with_progress, summary_line
+from crawler.errors import ProvwatchError
+from crawler.sources import load_catalog
+
+app = typer.Typer(help="Watch Chinese provincial policy news: crawl, tag, store, alert.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+watch_app = typer.Typer(help="Manage watchlists: what you want to be alerted about.",
+                        no_args_is_help=True)
+alerts_app = typer.Typer(help="Deliver and inspect alerts.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+app.add_typer(alerts_app, name="alerts")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class State:
+    config_path: str | None = None
+    _config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+            logging.basicConfig(level=self._config.log_level.upper(), stream=sys.stderr,
+                                format="%(levelname)s %(name)s: %(message)s")
+            logging.getLogger("trafilatura").setLevel(logging.ERROR)
+            logging.getLogger("htmldate").setLevel(logging.ERROR)
+            logging.getLogger("alembic").setLevel(logging.WARNING)
+        return self._config
+
+
+state = State()
+
+
+@app.callback()
+def _main(
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="TOML config file (else PROVWATCH_CONFIG).")] = None,
+) -> None:
+    state.config_path = str(config) if config else None
+
+
+def _version_line() -> str:
+    return f"provwatch {__version__}"
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(_version_line())
+
+
+@app.command("config")
+def show_config(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the effective configuration, secrets redacted."""
+    values = state.config.redacted()
+    if as_json:
+        out.print_json(json.dumps(values))
+        return
+    table = Table("key", "value", "meaning", title=f"config ({state.config.source_file or 'no file'})")
+    for s in SETTINGS:
+        table.add_row(s.key, str(values[s.key]), s.help)
+    out.print(table)
+
+
+@app.command()
+def sources(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List the source catalog: id, kind, province, interval, enabled."""
+    catalog = load_catalog(state.config.catalog)
+    if as_json:
+        for s in catalog:
+            print(json.dumps(s.to_dict(), ensure_ascii=False))
+        return
+    table = Table("id", "kind", "province", "lang", "interval", "enabled", "name",
+                  title=f"{len(catalog)} sources in {catalog.path}")
+    for s in catalog:
+        table.add_row(s.id, s.kind, s.province, s.language, _interval(s.interval),
+                      "yes" if s.enabled else "no", s.name)
+    out.print(table)
+
+
+def _interval(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+@app.command()
+def crawl(
+    source_id: Annotated[str, typer.Argument(help="A source id from `provwatch sources`.")],
+    max_pages: Annotated[Optional[int], typer.Option(
+        "--max-pages", min=1, help="List pages to walk (follows pagination).")] = None,
+) -> None:
+    """Crawl one catalog source once, in the foreground, and print a summary."""
+    config = state.config
+    source = load_catalog(config.catalog).get(source_id)
+    result = crawl_with_progress(config, source, err, max_pages=max_pages)
+    out.print(summary_line(result), markup=False)
+    for message in result.error_messages:
+        err.print(message, markup=False)
+    if result.outcome in ("failed", "timeout"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    province: Annotated[Optional[str], typer.Option(help="Province id, e.g. henan.")] = None,
+    sector: Annotated[Optional[str], typer.Option(help="Sector id, e.g. nev.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    rows = api.list_articles(state.config, province=province, sector=sector,
+                             since=_date(since, "--since"), limit=limit)
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table("id", "published (UTC)", "source", "about", "sectors", "event", "title",
+                  title=f"{len(rows)} articles")
+    for r in rows:
+        table.add_row(str(r["id"]), (r["published_at"] or "")[:16].replace("T", " "),
+                      r["source_id"], ",".join(r["provinces_about"]), ",".join(r["sectors"]),
+                      r["event"] or "", r["title"][:60])
+    out.print(table)
+
+
+def _date(value: str | None, option: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise ProvwatchError(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@app.command()
+def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None:
+    """Print one article with its tags and the outlets that carried its story."""
+    a = api.show_article(state.config, article_id)
+    out.print(f"[bold]{a['title']}[/bold]")
+    out.print(f"{a['url']}")
+    out.print(f"published {a['published_at']} (from {a['date_source']})  source {a['source_id']}"
+              f"  lang {a['lang']}  charset {a['charset']}")
+    out.print(f"story {a['story_id']}: carried by {', '.join(a['copies'])}")
+    out.print(f"provinces about: {', '.join(a['provinces_about']) or '-'}; mentioned: "
+              f"{', '.join(a['provinces_mentioned']) or '-'}")
+    out.print(f"sectors: {', '.join(a['sectors']) or '-'}; event: {a['event']}")
+    out.print("")
+    out.print(a["text"], markup=False)
+
+
+@app.command()
+def ingest(
+    file: Annotated[Optional[Path], typer.Argument(
+        help="JSON lines {url, html, source_id?, fetched_at?}; stdin when absent or -.")] = None,
+) -> None:
+    """Push pages fetched elsewhere through the same pipeline (dedupe, tags, alerts)."""
+    config = state.config
+    if file is None or str(file) == "-":
+        report = api.ingest(config, sys.stdin, "<stdin>")
+    else:
+        try:
+            with file.open(encoding="utf-8") as f:
+                report = api.ingest(config, f, str(file))
+        except OSError as e:
+            raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
+    for message in report.errors or []:
+        err.print(f"skipped {message}", markup=False)
+    dropped = ", ".join(f"{k} {v}" for k, v in (report.dropped or {}).items()) or "none"
+    out.print(f"read {report.read} pages, stored {report.stored}, dropped: {dropped}, "
+              f"bad lines: {len(report.errors or [])}")
+
+
+@watch_app.command("add")
+def watch_add(
+    name: Annotated[str, typer.Argument(help="A name for the watchlist.")],
+    province: Annotated[Optional[list[str]], typer.Option(help="Province id (repeatable).")] = None,
+    sector: Annotated[Optional[list[str]], typer.Option(help="Sector id (repeatable).")] = None,
+    keyword: Annotated[Optional[list[str]], typer.Option(help="Keyword (repeatable).")] = None,
+    email: Annotated[Optional[list[str]], typer.Option(help="Email address (repeatable).")] = None,
+    webhook: Annotated[Optional[list[str]], typer.Option(help="Webhook URL (repeatable).")] = None,
+) -> None:
+    """Add a watchlist: provinces any-of AND sectors any-of AND keywords any-of."""
+    from alerts.watchlist import validate
+
+    channels = [f"email:{e}" for e in email or []] + [f"webhook:{w}" for w in webhook or []]
+    spec = validate(name, province or [], sector or [], keyword or [], channels)
+    api.add_watchlist(state.config, spec)
+    out.print(f"watchlist {name!r} added")
+
+
+@watch_app.command("list")
+def watch_list() -> None:
+    """List watchlists."""
+    table = Table("name", "provinces", "sectors", "keywords", "channels")
+    for w in api.list_watchlists(state.config):
+        table.add_row(w.name, ",".join(w.provinces) or "any", ",".join(w.sectors) or "any",
+                      ",".join(w.keywords) or "any", "\n".join(w.channels))
+    out.print(table)
+
+
+@watch_app.command("remove")
+def watch_remove(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
+    """Remove a watchlist and its deliveries."""
+    api.remove_watchlist(state.config, name)
+    out.print(f"watchlist {name!r} removed")
+
+
+@alerts_app.command("send")
+def alerts_send() -> None:
+    """Deliver what the outbox holds, then exit."""
+    report = api.send_alerts(state.config)
+    for m in report.messages:
+        err.print(m, markup=False)
+    out.print(f"sent {report.sent}, will retry {report.retrying}, failed {report.failed}")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Optional[Path], typer.Option(
+        "--dir", help="Where the demo keeps its database and outbox.")] = None,
+) -> None:
+    """Run the whole job offline on the bundled demo site, and show what it found."""
+    from crawler.demo.run import run_demo
+
+    run_demo(directory, out, err)
+
+
+def main() -> None:
+    try:
+        app()
+    except (ProvwatchError, AlertError) as e:
+        err.print(f"provwatch: error: {e}", markup=False)
+        sys.exit(1)

@@ -1,0 +1,206 @@
+"""Configuration: the one typed table of settings, read once at the edge.
+
+Sources, lowest precedence first: defaults, the TOML file (``--config`` or
+``PROVWATCH_CONFIG``), then ``PROVWATCH_<KEY>`` environment variables. Nothing
+else in the code base reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from crawler.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ENV_PREFIX = "PROVWATCH_"
+REDACTED = "<redacted>"
+
+
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    s = str(v).strip().lower()
+    if s in ("1", "true", "yes", "on"):
+        return True
+    if s in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"not a boolean: {v!r}")
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(v: Any) -> str:
+        s = str(v).strip().lower()
+        if s not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}, got {v!r}")
+        return s
+
+    return parse
+
+
+def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def parse(v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError(f"not a number: {v!r}")
+        x = kind(v)
+        if x <= 0:
+            raise ValueError(f"must be > 0, got {v!r}")
+        return x
+
+    return parse
+
+
+def _opt_str(v: Any) -> str | None:
+    s = str(v).strip()
+    return s or None
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    parse: Callable[[Any], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", str, None, "SQLAlchemy URL; default a SQLite file in the user data dir",
+            secret=True),
+    Setting("catalog", _opt_str, None, "source catalog YAML; default the bundled catalog"),
+    Setting("data_dir", str, None, "where provwatch keeps files; default the user data dir"),
+    Setting("log_level", _choice("debug", "info", "warning", "error"), "info", "log level"),
+    Setting("crawl_timeout", _positive(float), 600.0, "seconds before a crawl run is killed"),
+    Setting("download_delay", float, 1.0, "seconds between requests to one host"),
+    Setting("download_timeout", _positive(float), 30.0, "seconds before a request times out"),
+    Setting("obey_robots", _bool, True, "obey robots.txt"),
+    Setting("user_agent", str,
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/126.0 Safari/537.36 provwatch/0.1", "User-Agent header sent to sources"),
+    Setting("keep_raw_html", _bool, True, "store the fetched bytes compressed for re-extraction"),
+    Setting("max_page_bytes", _positive(int), 8 * 1024 * 1024, "largest response accepted"),
+    Setting("alert_interval", _positive(float), 60.0, "seconds between alert dispatches"),
+    Setting("alert_max_attempts", _positive(int), 5, "attempts before a delivery is failed"),
+    Setting("smtp_host", str, "localhost", "SMTP server"),
+    Setting("smtp_port", _positive(int), 25, "SMTP port"),
+    Setting("smtp_username", _opt_str, None, "SMTP user"),
+    Setting("smtp_password", _opt_str, None, "SMTP password", secret=True),
+    Setting("smtp_security", _choice("none", "starttls", "ssl"), "none", "SMTP transport security"),
+    Setting("smtp_from", str, "provwatch@localhost", "From address of alert emails"),
+    Setting("smtp_pickup_dir", _opt_str, None, "write emails as .eml files here instead of SMTP"),
+    Setting("webhook_secret", _opt_str, None, "HMAC-SHA256 key for webhook signatures",
+            secret=True),
+    Setting("webhook_timeout", _positive(float), 10.0, "seconds before a webhook call fails"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    catalog: str | None
+    data_dir: str
+    log_level: str
+    crawl_timeout: float
+    download_delay: float
+    download_timeout: float
+    obey_robots: bool
+    user_agent: str
+    keep_raw_html: bool
+    max_page_bytes: int
+    alert_interval: float
+    alert_max_attempts: int
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_security: str
+    smtp_from: str
+    smtp_pickup_dir: str | None
+    webhook_secret: str | None
+    webhook_timeout: float
+    source_file: str | None = None  # the TOML file read, if any
+
+    def redacted(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = getattr(self, s.key)
+            if s.secret and value:
+                value = _redact_url(value) if s.key == "database_url" else REDACTED
+            out[s.key] = value
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _redact_url(url: str) -> str:
+    """Hide only the password of a database URL: the rest is useful to see."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return REDACTED
+
+
+def load_config(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Defaults < TOML file < environment < explicit overrides (e.g. the demo's)."""
+    env = os.environ if env is None else env
+    path = path or env.get(ENV_PREFIX + "CONFIG") or None
+    raw: dict[str, tuple[Any, str]] = {}
+    if path:
+        raw.update({k: (v, f"{path}: key {k!r}") for k, v in _read_toml(Path(path)).items()})
+    for s in SETTINGS:
+        name = ENV_PREFIX + s.key.upper()
+        if name in env:
+            raw[s.key] = (env[name], f"environment variable {name}")
+    for k, v in (overrides or {}).items():
+        raw[k] = (v, f"setting {k!r}")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.key in raw:
+            value, where = raw[s.key]
+            try:
+                values[s.key] = s.parse(value)
+            except (TypeError, ValueError) as e:
+                raise ConfigError(f"{where}: {e}") from None
+        else:
+            values[s.key] = s.default
+    data_dir = values["data_dir"] or platformdirs.user_data_dir("provwatch")
+    values["data_dir"] = str(data_dir)
+    if not values["database_url"]:
+        values["database_url"] = "sqlite:///" + str(Path(data_dir) / "provwatch.db")
+    return Config(**values, source_file=str(path) if path else None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config file: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    section = data.get("provwatch", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [provwatch] must be a table")
+    unknown = sorted(set(section) - set(_BY_KEY))
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (see `provwatch config`)")
+    return section

@@ -1,0 +1,86 @@
+"""The crawl child: one Scrapy crawl of one source in a fresh process.
+
+Scrapy's Twisted reactor cannot be restarted within one process, so every crawl (CLI,
+demo or daemon) runs here, in its own process: memory is returned to the system after
+each run, and a hung crawl can be killed without touching the daemon. The job arrives
+as JSON on stdin; progress and the result leave as JSON lines on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from typing import Any
+
+from crawler.config import Config
+from crawler.sources import load_catalog
+
+
+def scrapy_settings(config: Config) -> dict[str, Any]:
+    return {
+        "PROVWATCH_DATABASE_URL": config.database_url,
+        "PROVWATCH_KEEP_RAW_HTML": config.keep_raw_html,
+        "USER_AGENT": config.user_agent,
+        "DOWNLOAD_DELAY": config.download_delay,
+        "DOWNLOAD_TIMEOUT": config.download_timeout,
+        "DOWNLOAD_MAXSIZE": config.max_page_bytes,
+        "ROBOTSTXT_OBEY": config.obey_robots,
+        "LOG_LEVEL": "DEBUG" if config.log_level == "debug" else "WARNING",
+    }
+
+
+def run(job: dict[str, Any]) -> dict[str, Any]:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    import settings as project_settings
+    from spiders.registry import SPIDERS
+
+    config = Config(**job["config"])
+    source = load_catalog(config.catalog).get(job["source_id"])
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.update(scrapy_settings(config), priority="cmdline")
+    settings.set("PROVWATCH_PROGRESS_FD", sys.stdout.fileno(), priority="cmdline")
+    process = CrawlerProcess(settings)
+    spider_cls = SPIDERS[source.kind]
+    crawler = process.create_crawler(spider_cls)
+    kwargs: dict[str, Any] = {"source": source, "validators": job.get("validators") or {}}
+    if job.get("max_pages"):
+        kwargs["max_pages"] = job["max_pages"]
+    if source.kind == "listing" and job.get("paginate") is not None:
+        kwargs["paginate"] = job["paginate"]
+    process.crawl(crawler, **kwargs)
+    process.start()
+    spider = crawler.spider
+    return {"stats": _jsonable(crawler.stats.get_stats()), "spider": {
+        "entry_ok": spider.entry_ok, "entry_failed": spider.entry_failed,
+        "article_failed": spider.article_failed, "not_modified": spider.not_modified,
+        "errors": spider.errors[:50],
+        # keep validators only when every article was fetched: else the next run must
+        # re-read the feed to retry the ones that failed
+        "validators": spider.new_validators if spider.article_failed == 0 else {},
+    }}
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+            for k, v in stats.items()}
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.read())
+    try:
+        result = run(job)
+    except Exception as e:  # the boundary of a crawl: report, never hang the parent
+        logging.getLogger(__name__).error("crawl failed:\n%s", traceback.format_exc())
+        result = {"fatal": f"{e.__class__.__name__}: {e}"}
+    sys.stdout.write(json.dumps({"result": result}) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

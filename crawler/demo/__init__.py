@@ -1,0 +1,1 @@
+"""The bundled offline demo: a fictional news site, its catalog and watchlists."""

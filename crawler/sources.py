@@ -1,0 +1,260 @@
+"""The source catalog: its schema, loading and validation.
+
+A catalog is a YAML file::
+
+    defaults:            # optional; any source field below
+      interval: 30m
+    sources:
+      - id: henan_gov_yaowen          # unique, [a-z0-9_]+
+        name: 河南省人民政府·要闻       # display name
+        kind: feed | listing | sitemap
+        urls: [https://...]           # feed URLs, list pages or sitemaps
+        province: henan               # a taxonomy province id, or "national"
+        language: zh | en
+        interval: 30m                 # 90s, 30m, 2h, 1d; a bare number is minutes
+        enabled: true
+        selectors:                    # listing only, all optional
+          links: "ul.list li a"       # CSS, or XPath when it starts with / or (
+          next_page: "a.next"         # followed only when pagination is asked for
+        list_format: html | json      # json: the list page is a JSON array/object
+        json_fields: {items: "", url: URL, title: TITLE, published: DOCRELPUBTIME}
+        article_pattern: "/t\\d{8}_"  # regex a link must match (generic rule otherwise)
+        max_pages: 1                  # list pages per run when paginating
+        paginate: false               # follow next_page in every run
+        notes: "..."                  # free text: evidence, access caveats
+
+Every error names the file, the entry id and the field.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crawler.errors import CatalogError, UnknownSource
+from crawler.taxonomy import NATIONAL, PROVINCES
+
+KINDS = ("feed", "listing", "sitemap")
+LANGUAGES = ("zh", "en")
+LIST_FORMATS = ("html", "json")
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
+_FIELDS = {
+    "id", "name", "kind", "urls", "province", "language", "interval", "enabled",
+    "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
+    "paginate", "notes", "name_en", "charset",
+}
+_SELECTOR_KEYS = {"links", "next_page"}
+_JSON_KEYS = {"items", "url", "title", "published"}
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    kind: str
+    urls: tuple[str, ...]
+    province: str
+    language: str
+    interval: int  # seconds
+    enabled: bool = True
+    selectors: dict[str, str] = field(default_factory=dict)
+    list_format: str = "html"
+    json_fields: dict[str, str] = field(default_factory=dict)
+    article_pattern: str | None = None
+    max_pages: int = 1
+    paginate: bool = False
+    notes: str = ""
+    name_en: str = ""
+    charset: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "kind": self.kind, "urls": list(self.urls),
+            "province": self.province, "language": self.language,
+            "interval": self.interval, "enabled": self.enabled,
+        }
+
+
+@dataclass(frozen=True)
+class Catalog:
+    path: str
+    sources: tuple[Source, ...]
+
+    def get(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise UnknownSource(f"{self.path}: no source with id {source_id!r}")
+
+    def enabled(self) -> list[Source]:
+        return [s for s in self.sources if s.enabled]
+
+    def __iter__(self):
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from 90s / 30m / 2h / 1d; a bare number means minutes."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value) * 60
+    else:
+        m = _DURATION_RE.match(str(value))
+        if not m:
+            raise ValueError(f"not a duration: {value!r} (use e.g. 90s, 30m, 2h, 1d)")
+        seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if not math.isfinite(seconds) or seconds < 1:
+        raise ValueError(f"duration must be at least 1s, got {value!r}")
+    return int(seconds)
+
+
+def default_catalog_path() -> Path:
+    return Path(str(resources.files("crawler") / "catalog.yaml"))
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    path = Path(path) if path else default_catalog_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CatalogError(f"{path}: cannot read catalog: {e.strerror or e}") from e
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise CatalogError(f"{path}: not valid YAML: {e}") from e
+    return parse_catalog(data, str(path))
+
+
+def parse_catalog(data: Any, where: str) -> Catalog:
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise CatalogError(f"{where}: a catalog is a mapping with a 'sources' list")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise CatalogError(f"{where}: 'defaults' must be a mapping")
+    seen: set[str] = set()
+    out = []
+    for n, raw in enumerate(data["sources"], 1):
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{where}: source #{n}: must be a mapping")
+        src = _parse_source({**defaults, **raw}, where, n)
+        if src.id in seen:
+            raise CatalogError(f"{where}: source {src.id!r}: field 'id': duplicate id")
+        seen.add(src.id)
+        out.append(src)
+    return Catalog(path=where, sources=tuple(out))
+
+
+def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
+    sid = raw.get("id")
+    label = f"source {sid!r}" if sid else f"source #{n}"
+
+    def bad(fieldname: str, why: str) -> CatalogError:
+        return CatalogError(f"{where}: {label}: field {fieldname!r}: {why}")
+
+    unknown = set(raw) - _FIELDS
+    if unknown:
+        raise bad(sorted(unknown)[0], "unknown field")
+    for req in ("id", "name", "kind", "urls", "province", "language", "interval"):
+        if raw.get(req) in (None, "", []):
+            raise bad(req, "is required")
+    if not isinstance(sid, str) or not _ID_RE.fullmatch(sid):
+        raise bad("id", "must match [a-z0-9_]+")
+    if raw["kind"] not in KINDS:
+        raise bad("kind", f"must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
+    urls = raw["urls"]
+    if isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise bad("urls", "must be a list of URLs")
+    for u in urls:
+        if not re.match(r"^https?://[^/\s]+", u):
+            raise bad("urls", f"not an http(s) URL: {u!r}")
+    if not isinstance(raw["province"], str) or (
+        raw["province"] != NATIONAL and raw["province"] not in PROVINCES
+    ):
+        raise bad("province", f"unknown province id {raw['province']!r}")
+    if raw["language"] not in LANGUAGES:
+        raise bad("language", f"must be one of {', '.join(LANGUAGES)}")
+    try:
+        interval = parse_duration(raw["interval"])
+    except ValueError as e:
+        raise bad("interval", str(e)) from None
+    if raw["kind"] != "listing":
+        for only in ("selectors", "list_format", "json_fields"):
+            if raw.get(only):
+                raise bad(only, f"applies to listing sources only, not {raw['kind']}")
+    charset = raw.get("charset")
+    if charset is not None:
+        try:
+            codecs.lookup(str(charset))
+        except LookupError:
+            raise bad("charset", f"unknown charset {charset!r}") from None
+    selectors = raw.get("selectors") or {}
+    if not isinstance(selectors, dict) or set(selectors) - _SELECTOR_KEYS:
+        raise bad("selectors", f"a mapping with keys among {sorted(_SELECTOR_KEYS)}")
+    for key, sel in selectors.items():
+        _check_selector(sel, lambda why, k=key: bad(f"selectors.{k}", why))
+    list_format = raw.get("list_format", "html")
+    if list_format not in LIST_FORMATS:
+        raise bad("list_format", f"must be one of {', '.join(LIST_FORMATS)}")
+    json_fields = raw.get("json_fields") or {}
+    if not isinstance(json_fields, dict) or set(json_fields) - _JSON_KEYS:
+        raise bad("json_fields", f"a mapping with keys among {sorted(_JSON_KEYS)}")
+    if list_format == "json" and "url" not in json_fields:
+        raise bad("json_fields", "a json list needs at least the 'url' field name")
+    pattern = raw.get("article_pattern")
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            raise bad("article_pattern", "must be a string (a regular expression)")
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise bad("article_pattern", f"not a regular expression: {e}") from None
+    max_pages = raw.get("max_pages", 1)
+    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
+        raise bad("max_pages", "must be a whole number >= 1")
+    for flag in ("enabled", "paginate"):
+        if flag in raw and not isinstance(raw[flag], bool):
+            raise bad(flag, "must be true or false")
+    return Source(
+        id=sid, name=str(raw["name"]), kind=raw["kind"], urls=tuple(urls),
+        province=raw["province"], language=raw["language"], interval=interval,
+        enabled=raw.get("enabled", True), selectors=dict(selectors),
+        list_format=list_format, json_fields=dict(json_fields), article_pattern=pattern,
+        max_pages=max_pages, paginate=raw.get("paginate", False),
+        notes=str(raw.get("notes") or ""), name_en=str(raw.get("name_en") or ""),
+        charset=charset,
+    )
+
+
+def _check_selector(sel: Any, bad) -> None:
+    from parsel import Selector  # parsel ships with Scrapy
+
+    if not isinstance(sel, str) or not sel.strip():
+        raise bad("must be a non-empty CSS or XPath string")
+    probe = Selector(text="<html></html>")
+    try:
+        if sel.lstrip().startswith(("/", "(", "./")):
+            probe.xpath(sel)
+        else:
+            probe.css(sel)
+    except Exception as e:  # parsel raises several types for a bad expression
+        raise bad(f"not a valid selector: {e}") from None
+
+
+def ids(sources: Iterable[Source]) -> list[str]:
+    return [s.id for s in sources]

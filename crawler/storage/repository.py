@@ -1,0 +1,187 @@
+"""Every query provwatch makes lives here; callers pass a Session and plain values."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawler.storage.models import (
+    Article,
+    CrawlRun,
+    Delivery,
+    SourceState,
+    Story,
+    Tag,
+    Watchlist,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article_id: int
+    story_id: int
+    new_story: bool
+
+
+# --- articles and stories -------------------------------------------------------------
+
+
+def url_seen(session: Session, canonical_url: str) -> bool:
+    return session.scalar(
+        select(Article.id).where(Article.canonical_url == canonical_url).limit(1)
+    ) is not None
+
+
+def story_for_content(session: Session, content_hash: str) -> int | None:
+    return session.scalar(
+        select(Article.story_id).where(Article.content_hash == content_hash)
+        .order_by(Article.id).limit(1)
+    )
+
+
+def add_article(session: Session, values: dict[str, Any], tags: Iterable[tuple[str, str, str, float]],
+                copy_of_story: int | None) -> StoredArticle:
+    """Insert an article (and its story when it is the first copy) with its tags."""
+    raw = values.pop("raw_html", None)
+    article = Article(**values, raw_html=zlib.compress(raw, 6) if raw else None)
+    story = session.get(Story, copy_of_story) if copy_of_story else None
+    new_story = story is None
+    if story is None:
+        story = Story(title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
+        session.add(story)
+        session.flush()
+    article.story_id = story.id
+    article.tags = [Tag(kind=k, value=v, role=r, score=s) for k, v, r, s in tags]
+    session.add(article)
+    session.flush()
+    story.copy_count += 1
+    if story.first_article_id is None:
+        story.first_article_id = article.id
+    return StoredArticle(article.id, story.id, new_story)
+
+
+def raw_html(article: Article) -> bytes | None:
+    return zlib.decompress(article.raw_html) if article.raw_html else None
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def list_articles(session: Session, *, province: str | None = None, sector: str | None = None,
+                  since: datetime | None = None, limit: int = 50) -> Sequence[Article]:
+    q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    if province:
+        q = q.where(Article.id.in_(select(Tag.article_id).where(
+            Tag.kind == "province", Tag.value == province)))
+    if sector:
+        q = q.where(Article.id.in_(select(Tag.article_id).where(
+            Tag.kind == "sector", Tag.value == sector)))
+    if since:
+        q = q.where(Article.published_at >= since)
+    return session.scalars(q.limit(limit)).all()
+
+
+def story_outlets(session: Session, story_id: int) -> list[str]:
+    return list(session.scalars(
+        select(Article.source_id).where(Article.story_id == story_id).order_by(Article.id)
+    ).unique())
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count(Article.id))) or 0
+
+
+# --- sources and crawl runs -----------------------------------------------------------
+
+
+def source_state(session: Session, source_id: str) -> SourceState:
+    state = session.get(SourceState, source_id)
+    if state is None:
+        state = SourceState(id=source_id, consecutive_failures=0, validators={})
+        session.add(state)
+        session.flush()
+    return state
+
+
+def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any]) -> CrawlRun:
+    row = CrawlRun(**run)
+    session.add(row)
+    state = source_state(session, run["source_id"])
+    state.last_run_at = run.get("finished_at") or run["started_at"]
+    if run["outcome"] in ("ok", "not_modified"):
+        state.last_success_at = state.last_run_at
+        state.consecutive_failures = 0
+        state.last_error = None
+        if new_state.get("validators"):
+            state.validators = {**(state.validators or {}), **new_state["validators"]}
+    else:
+        state.consecutive_failures += 1
+        state.last_error = run.get("error_message")
+    return row
+
+
+# --- watchlists and the outbox --------------------------------------------------------
+
+
+def watchlists(session: Session) -> Sequence[Watchlist]:
+    return session.scalars(select(Watchlist).order_by(Watchlist.name)).all()
+
+
+def get_watchlist(session: Session, name: str) -> Watchlist | None:
+    return session.scalar(select(Watchlist).where(Watchlist.name == name))
+
+
+def add_watchlist(session: Session, **values: Any) -> Watchlist:
+    row = Watchlist(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remove_watchlist(session: Session, name: str) -> bool:
+    row = get_watchlist(session, name)
+    if row is None:
+        return False
+    session.query(Delivery).filter(Delivery.watchlist_id == row.id).delete()
+    session.delete(row)
+    return True
+
+
+def enqueue(session: Session, watchlist_id: int, story_id: int, article_id: int,
+            channel: str) -> bool:
+    """Add a pending delivery unless this (watchlist, story, channel) already has one."""
+    exists = session.scalar(select(Delivery.id).where(
+        Delivery.watchlist_id == watchlist_id, Delivery.story_id == story_id,
+        Delivery.channel == channel))
+    if exists:
+        return False
+    session.add(Delivery(watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
+                         channel=channel, status="pending", attempts=0, next_attempt_at=utcnow()))
+    return True
+
+
+def due_deliveries(session: Session, now: datetime, limit: int = 100) -> Sequence[Delivery]:
+    return session.scalars(
+        select(Delivery).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Delivery.id).limit(limit)
+    ).all()
+
+
+def deliveries(session: Session, status: str | None = None, limit: int = 100) -> Sequence[Delivery]:
+    q = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if status:
+        q = q.where(Delivery.status == status)
+    return session.scalars(q).all()
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {status: n for status, n in rows}

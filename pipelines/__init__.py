@@ -1,0 +1,1 @@
+"""Item pipeline stages (extract -> normalise -> dedupe -> tag -> store) over pure modules."""

@@ -1,0 +1,46 @@
+"""The values passed between stages: a fetched page, then the article it becomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    """What a spider yields; each stage returns a copy with its fields filled in."""
+
+    url: str
+    source_id: str
+    body: bytes
+    fetched_at: datetime
+    content_type: str | None = None  # the Content-Type header as received
+    source_province: str | None = None  # the catalog source's province ("我省" resolves to it)
+    source_language: str | None = None
+    feed_title: str | None = None
+    feed_published: datetime | None = None
+    feed_summary: str | None = None
+    # extract
+    title: str = ""
+    text: str = ""
+    published_at: datetime | None = None
+    date_source: str | None = None
+    author: str | None = None
+    lang: str | None = None
+    charset: str | None = None
+    # normalise
+    canonical_url: str = ""
+    content_hash: str = ""
+    # dedupe: the story this article is an exact copy of, if any
+    copy_of_story: int | None = None
+    # tag
+    tags: Tags | None = None
+
+
+@dataclass(frozen=True)
+class Tags:
+    provinces_about: tuple[str, ...] = ()
+    provinces_mentioned: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    event: str = "other"
+    scores: dict[str, float] = field(default_factory=dict)  # "province:henan" -> score

@@ -1,0 +1,76 @@
+"""Store stage: article, story, tags and owed deliveries in one transaction.
+
+Deliveries are computed from what is stored, per (watchlist, story, channel), so a
+later copy of a story never owes a second alert.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from alerts.matcher import MatchView, matches
+from alerts.watchlist import from_row
+from crawler.storage import repository
+from crawler.storage.db import open_database, transaction
+from pipelines.errors import DuplicateUrl
+from pipelines.items import ArticleItem
+
+log = logging.getLogger(__name__)
+
+
+class StoreStage:
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        return cls(s.get("PROVWATCH_DATABASE_URL"), s.getbool("PROVWATCH_KEEP_RAW_HTML", True),
+                   crawler.stats)
+
+    def __init__(self, database_url: str, keep_raw_html: bool = True, stats=None) -> None:
+        self.database_url = database_url
+        self.keep_raw_html = keep_raw_html
+        self.stats = stats
+        self.sessions = None
+        self.watchlists = []
+
+    def open_spider(self, spider=None) -> None:
+        self.sessions = open_database(self.database_url)
+        with self.sessions() as session:
+            self.watchlists = [from_row(w) for w in repository.watchlists(session)]
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        tags = item.tags
+        rows = []
+        if tags:
+            rows += [("province", p, "about" if p in tags.provinces_about else "mentioned",
+                      tags.scores.get(f"province:{p}", 1.0)) for p in tags.provinces_mentioned]
+            rows += [("sector", s, "", tags.scores.get(f"sector:{s}", 1.0)) for s in tags.sectors]
+            rows.append(("event", tags.event, "", 1.0))
+        values = dict(
+            canonical_url=item.canonical_url, url=item.url, source_id=item.source_id,
+            title=item.title, text=item.text, lang=item.lang, author=item.author,
+            charset=item.charset, published_at=item.published_at, date_source=item.date_source,
+            fetched_at=item.fetched_at, content_hash=item.content_hash,
+            raw_html=item.body if self.keep_raw_html else None, meta={},
+        )
+        view = MatchView(item.title, item.text, tags.provinces_about if tags else (),
+                         tags.sectors if tags else ())
+        try:
+            with transaction(self.sessions) as session:
+                stored = repository.add_article(session, values, rows, item.copy_of_story)
+                owed = 0
+                for spec in self.watchlists:
+                    if matches(spec, view):
+                        for channel in spec.channels:
+                            owed += repository.enqueue(session, spec.id, stored.story_id,
+                                                       stored.article_id, channel)
+        except IntegrityError:
+            # another process stored the same canonical URL between dedupe and here
+            raise DuplicateUrl(f"{item.url}: stored concurrently by another crawl") from None
+        if self.stats is not None:
+            self.stats.inc_value("provwatch/new_articles")
+            self.stats.inc_value("provwatch/deliveries_owed", owed)
+        log.info("stored %s as article %s (story %s%s)", item.url, stored.article_id,
+                 stored.story_id, "" if stored.new_story else ", a copy")
+        return item

@@ -1,0 +1,34 @@
+"""Canonical article URLs: one spelling per page, so storage can tell what it has seen.
+
+Rules, in order: w3lib's canonicalisation (scheme and host case, default port,
+sorted query, percent-encoding, fragment removed), then tracking and session
+parameters removed, then a trailing ``index.html``/``default.htm`` dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+_TRACKING = re.compile(
+    r"^(utm_\w+|spm|from|share\w*|wx\w*|scene|srcid|isappinstalled|jsessionid|sessionid|"
+    r"phpsessid|sid|fbclid|gclid|ref|_t)$",
+    re.I,
+)
+_INDEX = re.compile(r"/(index|default)\.(s?html?|php|jsp|aspx?)$", re.I)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    url = canonicalize_url(url.strip())
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
+    path = parts.path.split(";", 1)[0] or "/"  # ;jsessionid=... path parameters
+    path = _INDEX.sub("/", path)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING.match(k)])
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))

@@ -1,0 +1,1 @@
+"""Scrapy spiders by source kind: they discover and fetch, nothing more."""

@@ -1,0 +1,104 @@
+"""What every provwatch spider shares: the source, article requests, and error accounting."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+
+from crawler.sources import Source
+from pipelines.items import ArticleItem
+
+log = logging.getLogger(__name__)
+
+
+def error_kind(failure) -> str:
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(ConnectionRefusedError):
+        return "connection_refused"
+    return failure.type.__name__.lower()
+
+
+class SourceSpider(scrapy.Spider):
+    """Base spider: ``source`` is a catalog Source; ``validators`` the stored per-URL state."""
+
+    def __init__(self, source: Source, validators: dict[str, dict[str, str]] | None = None,
+                 max_pages: int | None = None, **kwargs: Any) -> None:
+        super().__init__(name=source.id, **kwargs)
+        self.source = source
+        self.validators = dict(validators or {})
+        self.new_validators: dict[str, dict[str, str]] = {}
+        self.max_pages = max_pages or source.max_pages
+        self.entry_ok = 0  # start URLs (feeds, list pages) fetched successfully
+        self.entry_failed = 0
+        self.article_failed = 0
+        self.not_modified = 0
+        self.errors: list[str] = []
+
+    # -- requests ------------------------------------------------------------------------
+
+    def article_request(self, url: str, **feed: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.article_error,
+                              meta={"article": True, "feed": feed})
+
+    def entry_request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.entry_error, **kwargs)
+
+    # -- responses -----------------------------------------------------------------------
+
+    def parse_article(self, response):
+        feed = response.meta.get("feed") or {}
+        content_type = response.headers.get("Content-Type")
+        yield ArticleItem(
+            url=response.url, source_id=self.source.id, body=response.body,
+            fetched_at=datetime.now(timezone.utc),
+            content_type=content_type.decode("latin-1") if content_type else None,
+            source_province=self.source.province, source_language=self.source.language,
+            feed_title=feed.get("title"), feed_published=feed.get("published"),
+            feed_summary=feed.get("summary"),
+        )
+
+    # -- errors --------------------------------------------------------------------------
+
+    def _record(self, failure, what: str) -> None:
+        if failure.check(IgnoreRequest):
+            return
+        kind = error_kind(failure)
+        self.crawler.stats.inc_value(f"provwatch/errors/{kind}")
+        message = f"source {self.source.id}: {what} {failure.request.url}: {kind}"
+        detail = str(failure.value).strip()
+        if detail and not failure.check(HttpError):
+            message += f" ({detail[:200]})"
+        self.errors.append(message)
+        log.warning(message)
+
+    def entry_error(self, failure) -> None:
+        self.entry_failed += 1
+        self._record(failure, "list/feed")
+
+    def article_error(self, failure) -> None:
+        if not failure.check(IgnoreRequest):
+            self.article_failed += 1
+        self._record(failure, "article")
+
+    def drop(self, reason: str, message: str) -> None:
+        self.crawler.stats.inc_value(f"provwatch/dropped/{reason}")
+        log.warning("source %s: %s", self.source.id, message)
+
+    def remember(self, url: str, **values: str | None) -> None:
+        self.new_validators[url] = {k: v for k, v in values.items() if v}

@@ -1,0 +1,1 @@
+from _servers import *  # noqa: F401,F403
