@@ -137,7 +137,6 @@ def _run_child(job: dict[str, Any], timeout: float,
     result: list[dict[str, Any]] = []
 
     def read() -> None:
-        assert proc.stdout is not None
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
@@ -159,7 +158,8 @@ def _run_child(job: dict[str, Any], timeout: float,
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        reader.join(timeout=5)
         return None, True
-    reader.join(timeout=5)
+    finally:
+        reader.join(timeout=5)
+        proc.stdout.close()
     return (result[0] if result else None), False

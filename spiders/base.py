@@ -20,12 +20,14 @@ from crawler.sources import Source
 from pipelines.items import ArticleItem
 
 log = logging.getLogger(__name__)
+# error statuses are handed to the callbacks, which name them; redirects stay automatic
+_ERROR_STATUSES = list(range(400, 600))
 
 
 def error_kind(failure) -> str:
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError) or "timeout" in failure.type.__name__.lower():
         return "timeout"
     if failure.check(DNSLookupError):
         return "dns"
@@ -54,14 +56,40 @@ class SourceSpider(scrapy.Spider):
 
     def article_request(self, url: str, **feed: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_error,
-                              meta={"article": True, "feed": feed})
+                              meta={"article": True, "feed": feed,
+                                    "handle_httpstatus_list": _ERROR_STATUSES})
 
     def entry_request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.entry_error, **kwargs)
+        meta = {**kwargs.pop("meta", {}), "handle_httpstatus_list": [304, *_ERROR_STATUSES]}
+        return scrapy.Request(url, callback=self._entry_status(callback),
+                              errback=self.entry_error, meta=meta, **kwargs)
+
+    def _entry_status(self, callback):
+        """Statuses >= 400 reach callbacks (handle_httpstatus_list) and are counted here."""
+        def checked(response, **kwargs):
+            if response.status >= 400:
+                self.entry_failed += 1
+                self._http_error(response, "list/feed")
+                return None
+            return callback(response, **kwargs)
+
+        checked.__name__ = callback.__name__
+        return checked
+
+    def _http_error(self, response, what: str) -> None:
+        kind = f"http_{response.status}"
+        self.crawler.stats.inc_value(f"provwatch/errors/{kind}")
+        message = f"source {self.source.id}: {what} {response.url}: {kind}"
+        self.errors.append(message)
+        log.warning(message)
 
     # -- responses -----------------------------------------------------------------------
 
     def parse_article(self, response):
+        if response.status >= 400:
+            self.article_failed += 1
+            self._http_error(response, "article")
+            return
         feed = response.meta.get("feed") or {}
         content_type = response.headers.get("Content-Type")
         yield ArticleItem(

@@ -24,8 +24,6 @@ def _entry_time(entry) -> datetime | None:
 
 
 class FeedSpider(SourceSpider):
-    handle_httpstatus_list = [304]
-
     async def start(self):
         for url in self.source.urls:
             old = self.validators.get(url, {})
@@ -37,9 +35,9 @@ class FeedSpider(SourceSpider):
             yield self.entry_request(url, self.parse_feed, headers=headers, dont_filter=True)
 
     def parse_feed(self, response):
-        self.entry_ok += 1
         old = self.validators.get(response.url, {})
         if response.status == 304:
+            self.entry_ok += 1
             self.not_modified += 1
             self.crawler.stats.inc_value("provwatch/not_modified")
             return
@@ -47,6 +45,7 @@ class FeedSpider(SourceSpider):
         self.remember(response.url, etag=_header(response, "ETag"),
                       last_modified=_header(response, "Last-Modified"), hash=digest)
         if old.get("hash") == digest:
+            self.entry_ok += 1
             self.not_modified += 1
             self.crawler.stats.inc_value("provwatch/not_modified")
             return
@@ -54,13 +53,15 @@ class FeedSpider(SourceSpider):
             "content-type": _header(response, "Content-Type") or "application/xml",
             "content-location": response.url,
         })
-        if parsed.bozo and not parsed.entries:
+        if not parsed.entries and (parsed.bozo or not parsed.version):
+            self.new_validators.pop(response.url, None)
             self.entry_failed += 1
             self.errors.append(f"source {self.source.id}: feed {response.url}: not a usable "
-                               f"feed: {parsed.get('bozo_exception')}")
+                               f"feed: {parsed.get('bozo_exception') or 'no RSS/Atom/RDF structure found'}")
             self.crawler.stats.inc_value("provwatch/errors/malformed_feed")
             self.logger.warning(self.errors[-1])
             return
+        self.entry_ok += 1
         if parsed.bozo:
             self.logger.warning("source %s: feed %s is ill-formed (%s); using its %d entries",
                                 self.source.id, response.url, parsed.get("bozo_exception"),

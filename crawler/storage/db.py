@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -71,10 +70,15 @@ def migrate(engine: Engine) -> None:
                             f"{str(e).splitlines()[0]}") from None
 
 
-@lru_cache(maxsize=8)
+_engines: dict[str, Engine] = {}
+
+
 def _engine_for(url: str) -> Engine:
-    engine = make_engine(url)
-    migrate(engine)
+    engine = _engines.get(url)
+    if engine is None:
+        engine = make_engine(url)
+        migrate(engine)
+        _engines[url] = engine
     return engine
 
 
@@ -87,3 +91,10 @@ def open_database(url: str) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session, session.begin():
         yield session
+
+
+def close_all() -> None:
+    """Dispose every engine this process opened (tests, and a daemon's clean stop)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
