@@ -31,7 +31,8 @@ class MatchView:
 def _keyword_re(keyword: str) -> re.Pattern[str]:
     if _CJK.search(keyword):
         return re.compile(re.escape(keyword))
-    return re.compile(r"(?<!\w)" + re.escape(keyword) + r"(?!\w)", re.I)
+    # boundaries are Latin letters and digits only: "AI" matches in 推动AI产业
+    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(keyword) + r"(?![A-Za-z0-9])", re.I)
 
 
 def keyword_hit(keyword: str, text: str) -> bool:

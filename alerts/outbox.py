@@ -15,7 +15,7 @@ MAX_DELAY = 6 * 3600.0
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
-    delay = min(MAX_DELAY, BASE_DELAY * 2 ** max(0, attempts - 1))
+    delay = min(MAX_DELAY, BASE_DELAY * 2 ** min(30, max(0, attempts - 1)))
     jitter = (rng or random).uniform(0.8, 1.2)
     return timedelta(seconds=delay * jitter)
 

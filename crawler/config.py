@@ -60,9 +60,29 @@ def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse
 
 
+def _str(v: Any) -> str:
+    if isinstance(v, (list, dict, bool)):
+        raise ValueError(f"must be a string, got {type(v).__name__}")
+    return str(v)
+
+
 def _opt_str(v: Any) -> str | None:
-    s = str(v).strip()
-    return s or None
+    return _str(v).strip() or None
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, float) and not v.is_integer():
+        raise ValueError(f"must be a whole number, got {v!r}")
+    return int(v)
+
+
+def _non_negative(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"not a number: {v!r}")
+    x = float(v)
+    if x < 0:
+        raise ValueError(f"must be >= 0, got {v!r}")
+    return x
 
 
 @dataclass(frozen=True)
@@ -76,28 +96,28 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", str, None, "SQLAlchemy URL; default a SQLite file in the user data dir",
+    Setting("database_url", _str, None, "SQLAlchemy URL; default a SQLite file in the user data dir",
             secret=True),
     Setting("catalog", _opt_str, None, "source catalog YAML; default the bundled catalog"),
-    Setting("data_dir", str, None, "where provwatch keeps files; default the user data dir"),
+    Setting("data_dir", _opt_str, None, "where provwatch keeps files; default the user data dir"),
     Setting("log_level", _choice("debug", "info", "warning", "error"), "info", "log level"),
     Setting("crawl_timeout", _positive(float), 600.0, "seconds before a crawl run is killed"),
-    Setting("download_delay", float, 1.0, "seconds between requests to one host"),
+    Setting("download_delay", _non_negative, 1.0, "seconds between requests to one host"),
     Setting("download_timeout", _positive(float), 30.0, "seconds before a request times out"),
     Setting("obey_robots", _bool, True, "obey robots.txt"),
-    Setting("user_agent", str,
+    Setting("user_agent", _str,
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0 Safari/537.36 provwatch/0.1", "User-Agent header sent to sources"),
     Setting("keep_raw_html", _bool, True, "store the fetched bytes compressed for re-extraction"),
-    Setting("max_page_bytes", _positive(int), 8 * 1024 * 1024, "largest response accepted"),
+    Setting("max_page_bytes", _positive(_int), 8 * 1024 * 1024, "largest response accepted"),
     Setting("alert_interval", _positive(float), 60.0, "seconds between alert dispatches"),
-    Setting("alert_max_attempts", _positive(int), 5, "attempts before a delivery is failed"),
-    Setting("smtp_host", str, "localhost", "SMTP server"),
-    Setting("smtp_port", _positive(int), 25, "SMTP port"),
+    Setting("alert_max_attempts", _positive(_int), 5, "attempts before a delivery is failed"),
+    Setting("smtp_host", _str, "localhost", "SMTP server"),
+    Setting("smtp_port", _positive(_int), 25, "SMTP port"),
     Setting("smtp_username", _opt_str, None, "SMTP user"),
     Setting("smtp_password", _opt_str, None, "SMTP password", secret=True),
     Setting("smtp_security", _choice("none", "starttls", "ssl"), "none", "SMTP transport security"),
-    Setting("smtp_from", str, "provwatch@localhost", "From address of alert emails"),
+    Setting("smtp_from", _str, "provwatch@localhost", "From address of alert emails"),
     Setting("smtp_pickup_dir", _opt_str, None, "write emails as .eml files here instead of SMTP"),
     Setting("webhook_secret", _opt_str, None, "HMAC-SHA256 key for webhook signatures",
             secret=True),
@@ -150,9 +170,11 @@ def _redact_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except Exception:
         return REDACTED
+    query = {k: (REDACTED if "pass" in k.lower() else v) for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 def load_config(
@@ -200,6 +222,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     section = data.get("provwatch", data)
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [provwatch] must be a table")
+    if section is not data and len(data) > 1:
+        stray = sorted(k for k in data if k != "provwatch")[0]
+        raise ConfigError(f"{path}: key {stray!r} is outside the [provwatch] table; "
+                          "put every setting inside it")
     unknown = sorted(set(section) - set(_BY_KEY))
     if unknown:
         raise ConfigError(f"{path}: unknown key {unknown[0]!r} (see `provwatch config`)")

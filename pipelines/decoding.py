@@ -1,4 +1,5 @@
-"""Bytes to text, per response: BOM, HTTP header, <meta> declaration, then detection.
+"""Bytes to text, per response: BOM, then strict UTF-8, HTTP header, <meta> declaration,
+then detection.
 
 GB2312 and GBK are decoded as GB18030, their superset. A charset is accepted only if
 it decodes the page strictly; a page no candidate decodes (allowing a handful of
@@ -51,7 +52,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
             return body[len(bom):].decode(enc, "replace"), enc
     declared = [_norm(header_charset(content_type)), _norm(meta_charset(body))]
     tried: list[str] = []
-    for enc in [*declared, *_DETECT]:
+    # UTF-8 first: its byte structure almost never validates by accident, while UTF-8
+    # Chinese often also "decodes" as GB18030 (a page declaring gb2312 but sent as UTF-8)
+    for enc in ["utf-8", *declared, *_DETECT]:
         if not enc or enc in tried:
             continue
         tried.append(enc)

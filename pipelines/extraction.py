@@ -19,7 +19,7 @@ from pipelines.decoding import decode_html
 from pipelines.textnorm import language_of
 
 _TITLE_SUFFIX = re.compile(
-    r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*[^_|｜\-–—]{0,40}(?:网|政府|门户|日报|新闻|频道|在线|Daily|News|"
+    r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[\u4e00-\u9fff]))\s*[^_|｜\-–—]{0,40}(?:网|政府|门户|日报|新闻|频道|在线|Daily|News|"
     r"Wire|Online|Times|Post|Xinhua|Agency|Portal)[^_|｜]{0,20}$", re.I)
 _META_TITLE = re.compile(
     r"""<meta\s+[^>]*?name\s*=\s*["'](?:ArticleTitle|og:title)["'][^>]*?content\s*=\s*"""

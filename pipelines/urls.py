@@ -8,7 +8,7 @@ parameters removed, then a trailing ``index.html``/``default.htm`` dropped.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -29,6 +29,7 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
     path = parts.path.split(";", 1)[0] or "/"  # ;jsessionid=... path parameters
     path = _INDEX.sub("/", path)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not _TRACKING.match(k)])
+    # filter on the raw pairs: decoding values would turn GBK-encoded ones into U+FFFD
+    query = "&".join(pair for pair in parts.query.split("&")
+                     if pair and not _TRACKING.match(unquote(pair.split("=", 1)[0])))
     return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))

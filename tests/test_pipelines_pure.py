@@ -93,11 +93,6 @@ def test_canonical_url_is_idempotent():
     assert canonical_url(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="canonical_url decodes query values as UTF-8 (parse_qsl), so GBK-encoded "
-           "values become U+FFFD and different pages collapse into one canonical URL",
-)
 def test_canonical_url_keeps_gbk_encoded_query_values_apart():
     zhong = canonical_url("http://www.example.gov.cn/show.asp?lm=%D6%D0&id=1")  # 中 in GBK
     guo = canonical_url("http://www.example.gov.cn/show.asp?lm=%B9%FA&id=1")  # 国 in GBK
@@ -146,12 +141,6 @@ def test_decode_html_refuses_bytes_no_charset_decodes():
         decode_html(junk, "text/html")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode_html tries a declared gb2312 before UTF-8; UTF-8 bytes whose Chinese "
-           "runs all have an even number of characters also decode strictly as GB18030, "
-           "so the page is stored as mojibake",
-)
 def test_decode_html_reads_utf8_declared_gb2312_even_when_gb18030_also_fits():
     html = ('<html><head><meta charset="gb2312"><title>新闻</title></head>'
             "<body><p>河南发布</p><p>郑州</p></body></html>")
@@ -308,11 +297,6 @@ def test_strip_site_suffix(title, expected):
     assert strip_site_suffix(title) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="strip_site_suffix only knows ' - ' with spaces; Xinhua's own titles use an "
-           "unspaced '-新华网' and keep the suffix",
-)
 def test_strip_site_suffix_removes_an_unspaced_xinhua_suffix():
     assert strip_site_suffix("河南省召开新春第一会-新华网") == "河南省召开新春第一会"
 
@@ -388,11 +372,6 @@ def test_keyword_hit(keyword, text, hit):
     assert keyword_hit(keyword, text) is hit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an English keyword uses \\w word boundaries, and CJK characters are \\w, so "
-           "'AI' never matches unspaced Chinese text such as 推动AI产业发展",
-)
 def test_keyword_hit_finds_an_english_keyword_inside_chinese_text():
     assert keyword_hit("AI", "河南推动AI产业发展")
 
@@ -518,11 +497,6 @@ def test_backoff_jitter_stays_within_a_fifth():
         assert 0.8 * base <= got <= 1.2 * base
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backoff computes 60 * 2**(n-1) before capping; past ~1025 attempts the float "
-           "overflows (OverflowError) instead of returning the 6 h cap",
-)
 def test_backoff_is_capped_even_after_thousands_of_attempts():
     assert backoff(2000, _NoJitter()) == timedelta(seconds=MAX_DELAY)
 

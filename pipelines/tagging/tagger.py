@@ -45,9 +45,9 @@ def _matcher(table: dict[str, dict[str, list[str]]], *, fold_case: bool):
             en[n.lower() if fold_case and not n.isupper() else n] = key
     zh_re = re.compile("|".join(map(re.escape, sorted(zh, key=len, reverse=True))))
     en_words = sorted(en, key=len, reverse=True)
-    en_re = re.compile(r"(?<![\w'])(" + "|".join(
+    en_re = re.compile(r"(?<![A-Za-z0-9'])(" + "|".join(
         (f"(?i:{re.escape(w)})" if fold_case and not w.isupper() else re.escape(w))
-        for w in en_words) + r")(?!\w|'(?!s\b)|-)")
+        for w in en_words) + r")(?![A-Za-z0-9]|'(?!s\b)|-)")
     return zh_re, zh, en_re, en, fold_case
 
 
