@@ -32,7 +32,7 @@ app.add_typer(watch_app, name="watch")
 app.add_typer(alerts_app, name="alerts")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class State:
@@ -259,5 +259,9 @@ def main() -> None:
     try:
         app()
     except (ProvwatchError, AlertError) as e:
-        err.print(f"provwatch: error: {e}", markup=False)
+        print(f"provwatch: error: {' '.join(str(e).split())}", file=sys.stderr)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The `provwatch` command: help everywhere, one-line errors, and the demo end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from crawler.cli import app
+
+runner = CliRunner()
+
+
+def _commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield (*prefix, name), cmd
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+
+
+ALL = list(_commands(get_command(app)))
+
+
+@pytest.mark.parametrize("path,cmd", ALL, ids=[" ".join(p) for p, _ in ALL])
+def test_every_command_has_help_text(path, cmd):
+    assert (cmd.help or "").strip(), f"{' '.join(path)} has no help text"
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def _run(args, env_extra, stdin=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+                          text=True, env=env, input=stdin, timeout=300)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {"PROVWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "PROVWATCH_DATA_DIR": str(tmp_path)}
+
+
+def test_an_unknown_source_is_one_line_on_stderr_and_exit_1(env):
+    result = _run(["crawl", "no_such_source"], env)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "no source with id 'no_such_source'" in result.stderr
+
+
+def test_a_bad_catalog_entry_names_file_entry_and_field(env, tmp_path):
+    bad = tmp_path / "cat.yaml"
+    bad.write_text("sources:\n  - {id: x1, name: X, kind: rss, urls: [http://a.test/],"
+                   " province: henan, language: zh, interval: 5m}\n", encoding="utf-8")
+    result = _run(["sources"], {**env, "PROVWATCH_CATALOG": str(bad)})
+    assert result.returncode == 1
+    assert f"{bad}: source 'x1': field 'kind'" in result.stderr
+
+
+def test_a_bad_config_value_names_the_variable(env):
+    result = _run(["config"], {**env, "PROVWATCH_SMTP_PORT": "twenty-five"})
+    assert result.returncode == 1 and "PROVWATCH_SMTP_PORT" in result.stderr
+
+
+def test_config_redacts_secrets(env):
+    result = _run(["config", "--json"], {**env, "PROVWATCH_SMTP_PASSWORD": "hunter2",
+                                        "PROVWATCH_WEBHOOK_SECRET": "s3cret"})
+    values = json.loads(result.stdout)
+    assert values["smtp_password"] == values["webhook_secret"] == "<redacted>"
+    assert "hunter2" not in result.stdout and "s3cret" not in result.stdout
+
+
+def test_sources_json_lists_the_bundled_catalog(env):
+    result = _run(["sources", "--json"], env)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(rows) >= 15
+    assert {"id", "kind", "province", "interval", "enabled"} <= set(rows[0])
+
+
+def test_an_invalid_watchlist_is_refused_with_the_field(env):
+    result = _run(["watch", "add", "w1", "--province", "henna", "--email", "a@b.test"], env)
+    assert result.returncode == 1
+    assert "watchlist 'w1': field 'provinces': unknown province id 'henna'" in result.stderr
+
+
+def test_watchlists_are_added_listed_and_removed(env):
+    assert _run(["watch", "add", "nev", "--province", "henan", "--sector", "nev",
+                 "--webhook", "http://127.0.0.1:9/h"], env).returncode == 0
+    assert "nev" in _run(["watch", "list"], env).stdout
+    assert _run(["watch", "remove", "nev"], env).returncode == 0
+    assert _run(["watch", "remove", "nev"], env).returncode == 1
+
+
+def test_ingest_from_stdin_then_articles_json_and_show(env):
+    from _pages import HENAN_NEV, page
+
+    line = json.dumps({"url": "https://gov.example/a/1.html", "html": page(*HENAN_NEV),
+                       "source_id": "archive"})
+    ingested = _run(["ingest"], env, stdin=line + "\n")
+    listed = _run(["articles", "--province", "henan", "--json"], env)
+    row = json.loads(listed.stdout.splitlines()[0])
+    shown = _run(["show", str(row["id"])], env)
+
+    assert "stored 1" in ingested.stdout
+    for key in ("id", "url", "title", "published_at", "source_id", "story_id", "lang",
+                "provinces_about", "provinces_mentioned", "sectors", "event"):
+        assert key in row
+    assert row["published_at"].endswith("Z") and row["source_id"] == "archive"
+    assert HENAN_NEV[0] in shown.stdout and "henan" in shown.stdout
+
+
+def test_the_demo_runs_end_to_end_and_a_second_run_sends_nothing(tmp_path):
+    folder = tmp_path / "demo"
+    first = _run(["demo", "--dir", str(folder)], {})
+    second = _run(["demo", "--dir", str(folder)], {})
+
+    assert first.returncode == 0, first.stderr
+    assert "this run: 21 new articles" in first.stdout
+    emails = sorted((folder / "outbox" / "email").glob("*.eml"))
+    hooks = sorted((folder / "outbox" / "webhooks").glob("*.json"))
+    assert emails and hooks
+    payload = json.loads(hooks[0].read_text(encoding="utf-8"))
+    assert payload["headers"]["X-Provwatch-Signature"].startswith("sha256=")
+    assert payload["payload"]["version"] == 1
+
+    assert second.returncode == 0, second.stderr
+    assert "this run: 0 new articles; alerts sent 0" in second.stdout
+    assert sorted((folder / "outbox" / "email").glob("*.eml")) == emails
+    assert sorted((folder / "outbox" / "webhooks").glob("*.json")) == hooks
+    assert "demo_gov_portal: not_modified" in second.stdout
+    assert "no_text 1" in first.stdout and "feed_entry_without_link 1" in first.stdout
