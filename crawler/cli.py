@@ -10,7 +10,7 @@ import logging
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -56,7 +56,7 @@ state = State()
 
 @app.callback()
 def _main(
-    config: Annotated[Optional[Path], typer.Option(
+    config: Annotated[Path | None, typer.Option(
         "--config", help="TOML config file (else PROVWATCH_CONFIG).")] = None,
 ) -> None:
     state.config_path = str(config) if config else None
@@ -81,7 +81,8 @@ def show_config(
     if as_json:
         out.print_json(json.dumps(values))
         return
-    table = Table("key", "value", "meaning", title=f"config ({state.config.source_file or 'no file'})")
+    where = state.config.source_file or "no file"
+    table = Table("key", "value", "meaning", title=f"config ({where})")
     for s in SETTINGS:
         table.add_row(s.key, str(values[s.key]), s.help)
     out.print(table)
@@ -115,7 +116,7 @@ def _interval(seconds: int) -> str:
 @app.command()
 def crawl(
     source_id: Annotated[str, typer.Argument(help="A source id from `provwatch sources`.")],
-    max_pages: Annotated[Optional[int], typer.Option(
+    max_pages: Annotated[int | None, typer.Option(
         "--max-pages", min=1, help="List pages to walk (follows pagination).")] = None,
 ) -> None:
     """Crawl one catalog source once, in the foreground, and print a summary."""
@@ -131,9 +132,9 @@ def crawl(
 
 @app.command()
 def articles(
-    province: Annotated[Optional[str], typer.Option(help="Province id, e.g. henan.")] = None,
-    sector: Annotated[Optional[str], typer.Option(help="Sector id, e.g. nev.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    province: Annotated[str | None, typer.Option(help="Province id, e.g. henan.")] = None,
+    sector: Annotated[str | None, typer.Option(help="Sector id, e.g. nev.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
@@ -180,7 +181,7 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
 
 @app.command()
 def ingest(
-    file: Annotated[Optional[Path], typer.Argument(
+    file: Annotated[Path | None, typer.Argument(
         help="JSON lines {url, html, source_id?, fetched_at?}; stdin when absent or -.")] = None,
 ) -> None:
     """Push pages fetched elsewhere through the same pipeline (dedupe, tags, alerts)."""
@@ -203,11 +204,11 @@ def ingest(
 @watch_app.command("add")
 def watch_add(
     name: Annotated[str, typer.Argument(help="A name for the watchlist.")],
-    province: Annotated[Optional[list[str]], typer.Option(help="Province id (repeatable).")] = None,
-    sector: Annotated[Optional[list[str]], typer.Option(help="Sector id (repeatable).")] = None,
-    keyword: Annotated[Optional[list[str]], typer.Option(help="Keyword (repeatable).")] = None,
-    email: Annotated[Optional[list[str]], typer.Option(help="Email address (repeatable).")] = None,
-    webhook: Annotated[Optional[list[str]], typer.Option(help="Webhook URL (repeatable).")] = None,
+    province: Annotated[list[str] | None, typer.Option(help="Province id (repeatable).")] = None,
+    sector: Annotated[list[str] | None, typer.Option(help="Sector id (repeatable).")] = None,
+    keyword: Annotated[list[str] | None, typer.Option(help="Keyword (repeatable).")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="Email address (repeatable).")] = None,
+    webhook: Annotated[list[str] | None, typer.Option(help="Webhook URL (repeatable).")] = None,
 ) -> None:
     """Add a watchlist: provinces any-of AND sectors any-of AND keywords any-of."""
     from alerts.watchlist import validate
@@ -246,7 +247,7 @@ def alerts_send() -> None:
 
 @app.command()
 def demo(
-    directory: Annotated[Optional[Path], typer.Option(
+    directory: Annotated[Path | None, typer.Option(
         "--dir", help="Where the demo keeps its database and outbox.")] = None,
 ) -> None:
     """Run the whole job offline on the bundled demo site, and show what it found."""

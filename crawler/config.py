@@ -96,8 +96,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", _str, None, "SQLAlchemy URL; default a SQLite file in the user data dir",
-            secret=True),
+    Setting("database_url", _str, None,
+            "SQLAlchemy URL; default a SQLite file in the user data dir", secret=True),
     Setting("catalog", _opt_str, None, "source catalog YAML; default the bundled catalog"),
     Setting("data_dir", _opt_str, None, "where provwatch keeps files; default the user data dir"),
     Setting("log_level", _choice("debug", "info", "warning", "error"), "info", "log level"),

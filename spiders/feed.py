@@ -56,8 +56,9 @@ class FeedSpider(SourceSpider):
         if not parsed.entries and (parsed.bozo or not parsed.version):
             self.new_validators.pop(response.url, None)
             self.entry_failed += 1
+            why = parsed.get("bozo_exception") or "no RSS/Atom/RDF structure found"
             self.errors.append(f"source {self.source.id}: feed {response.url}: not a usable "
-                               f"feed: {parsed.get('bozo_exception') or 'no RSS/Atom/RDF structure found'}")
+                               f"feed: {why}")
             self.crawler.stats.inc_value("provwatch/errors/malformed_feed")
             self.logger.warning(self.errors[-1])
             return

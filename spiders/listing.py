@@ -39,7 +39,8 @@ def _site(host: str) -> str:
 
 
 def _select(response: TextResponse, expr: str) -> list[str]:
-    nodes = response.xpath(expr) if expr.lstrip().startswith(("/", "(", "./")) else response.css(expr)
+    is_xpath = expr.lstrip().startswith(("/", "(", "./"))
+    nodes = response.xpath(expr) if is_xpath else response.css(expr)
     out = []
     for node in nodes:
         root = getattr(node.root, "tag", None)

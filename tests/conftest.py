@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from _servers import *  # noqa: F401,F403
 from _site import local_site  # noqa: F401
+
 from crawler.config import Config, load_config
 from crawler.storage.db import close_all
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import yaml
+from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page, rss
 from conftest import make_config
 
-from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page, rss
 from crawler import api
 from crawler.runner import run_crawl
 from crawler.sources import load_catalog
@@ -126,7 +126,8 @@ def test_a_listing_follows_pagination_with_the_generic_rule_and_skips_non_articl
     local_site.add("/news/2026/1101_1.html", page(*HENAN_NEV))
     local_site.add("/news/2026/1102_2.html", page(*GUANGXI_AI))
     local_site.add("/list/index.html", '<a href="/about.html">关于</a>'
-                   '<a href="/news/2026/1101_1.html">1</a><a class="next" href="p2.html">下一页</a>')
+                   '<a href="/news/2026/1101_1.html">1</a>'
+                   '<a class="next" href="p2.html">下一页</a>')
     local_site.add("/list/p2.html", '<a href="/news/2026/1102_2.html">2</a>'
                    '<a href="https://elsewhere.test/news/2026/9999.html">x</a>')
     source_entry = {"id": "test_list", "name": "列表", "kind": "listing",

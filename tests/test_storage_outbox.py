@@ -1,4 +1,4 @@
-"""The pipeline's storage path (through `ingest`'s chain) and the outbox, on SQLite and PostgreSQL."""
+"""The storage path (through `ingest`'s chain) and the outbox, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
+from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
 from sqlalchemy import func, select
 
-from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page
 from alerts.channels import ChannelSettings
 from alerts.dispatch import dispatch
 from alerts.watchlist import validate

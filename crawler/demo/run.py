@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import platformdirs
@@ -54,6 +55,7 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
     sessions = open_database(config.database_url)
     with transaction(sessions) as session:
         before = repository.count_articles(session)
+    started = datetime.now(timezone.utc)
     with site_server() as site, webhook_receiver(outbox / "webhooks") as hooks:
         _install_watchlists(config.database_url, hooks.url + "/hook")
         proxy = {"http_proxy": site.url, "HTTP_PROXY": site.url, "no_proxy": "", "NO_PROXY": ""}
@@ -66,6 +68,12 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
     rows = api.list_articles(config, limit=1000)
     new = len(rows) - before
     _print_tables(out, rows)
+    with sessions() as session:
+        sent = repository.sent_since(session, started)
+    alerts = Table("watchlist", "channel", "story headline", title=f"{len(sent)} alerts sent")
+    for name, channel, title in sent:
+        alerts.add_row(name, channel.split(":", 1)[0], title[:60])
+    out.print(alerts)
     out.print(f"\nthis run: {new} new articles; alerts sent {report.sent}, "
               f"retrying {report.retrying}, failed {report.failed}")
     for m in report.messages:
@@ -73,8 +81,8 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
     out.print(f"emails: {outbox / 'email'} ({len(list((outbox / 'email').glob('*.eml')))} "
               f"in all)  webhook calls: {outbox / 'webhooks'} "
               f"({len(list((outbox / 'webhooks').glob('*.json')))} in all)")
-    out.print(f"database: {folder / 'demo.db'}  (try: provwatch --config /dev/null articles "
-              f"with PROVWATCH_DATABASE_URL=sqlite:///{folder / 'demo.db'})")
+    out.print(f"database: {folder / 'demo.db'}\n  look inside: PROVWATCH_DATABASE_URL="
+              f"sqlite:///{folder / 'demo.db'} provwatch articles", markup=False)
 
 
 def _print_tables(out: Console, rows: list[dict]) -> None:

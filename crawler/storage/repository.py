@@ -46,7 +46,8 @@ def story_for_content(session: Session, content_hash: str) -> int | None:
     )
 
 
-def add_article(session: Session, values: dict[str, Any], tags: Iterable[tuple[str, str, str, float]],
+def add_article(session: Session, values: dict[str, Any],
+                tags: Iterable[tuple[str, str, str, float]],
                 copy_of_story: int | None) -> StoredArticle:
     """Insert an article (and its story when it is the first copy) with its tags."""
     raw = values.pop("raw_html", None)
@@ -180,6 +181,16 @@ def deliveries(session: Session, status: str | None = None, limit: int = 100) ->
     if status:
         q = q.where(Delivery.status == status)
     return session.scalars(q).all()
+
+
+def sent_since(session: Session, since: datetime) -> list[tuple[str, str, str]]:
+    """(watchlist name, channel, article title) of deliveries sent at or after ``since``."""
+    rows = session.execute(
+        select(Watchlist.name, Delivery.channel, Article.title)
+        .join(Watchlist, Watchlist.id == Delivery.watchlist_id)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(Delivery.status == "sent", Delivery.sent_at >= since).order_by(Delivery.id))
+    return [tuple(r) for r in rows]
 
 
 def outbox_counts(session: Session) -> dict[str, int]:

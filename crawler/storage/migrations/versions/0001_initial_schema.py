@@ -1,7 +1,7 @@
 """Initial schema: sources, stories, articles, tags, watchlists, deliveries, crawl runs.
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-22 11:20:33.479637
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import crawler.storage.models
-
 
 revision = '0001'
 down_revision = None
