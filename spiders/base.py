@@ -78,10 +78,19 @@ class SourceSpider(scrapy.Spider):
 
     def _http_error(self, response, what: str) -> None:
         kind = f"http_{response.status}"
+        self.error(kind, f"{what} {response.url}: {kind}")
+
+    def error(self, kind: str, message: str) -> None:
+        """Count an error of ``kind`` and keep its message, prefixed with the source id."""
         self.crawler.stats.inc_value(f"provwatch/errors/{kind}")
-        message = f"source {self.source.id}: {what} {response.url}: {kind}"
+        message = f"source {self.source.id}: {message}"
         self.errors.append(message)
         log.warning(message)
+
+    def unusable_entry(self, kind: str, message: str) -> None:
+        """A feed, list page or sitemap that was fetched but cannot be used."""
+        self.entry_failed += 1
+        self.error(kind, message)
 
     # -- responses -----------------------------------------------------------------------
 
@@ -107,13 +116,11 @@ class SourceSpider(scrapy.Spider):
         if failure.check(IgnoreRequest):
             return
         kind = error_kind(failure)
-        self.crawler.stats.inc_value(f"provwatch/errors/{kind}")
-        message = f"source {self.source.id}: {what} {failure.request.url}: {kind}"
+        message = f"{what} {failure.request.url}: {kind}"
         detail = str(failure.value).strip()
         if detail and not failure.check(HttpError):
             message += f" ({detail[:200]})"
-        self.errors.append(message)
-        log.warning(message)
+        self.error(kind, message)
 
     def entry_error(self, failure) -> None:
         self.entry_failed += 1

@@ -55,12 +55,9 @@ class FeedSpider(SourceSpider):
         })
         if not parsed.entries and (parsed.bozo or not parsed.version):
             self.new_validators.pop(response.url, None)
-            self.entry_failed += 1
             why = parsed.get("bozo_exception") or "no RSS/Atom/RDF structure found"
-            self.errors.append(f"source {self.source.id}: feed {response.url}: not a usable "
-                               f"feed: {why}")
-            self.crawler.stats.inc_value("provwatch/errors/malformed_feed")
-            self.logger.warning(self.errors[-1])
+            self.unusable_entry("malformed_feed",
+                                     f"feed {response.url}: not a usable feed: {why}")
             return
         self.entry_ok += 1
         if parsed.bozo:

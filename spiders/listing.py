@@ -107,11 +107,8 @@ class ListingSpider(SourceSpider):
         try:
             records = _dig(json.loads(response.text), fields.get("items", ""))
         except (ValueError, KeyError, IndexError, TypeError) as e:
-            self.entry_failed += 1
-            self.errors.append(f"source {self.source.id}: list {response.url}: not the JSON "
-                               f"list expected ({e.__class__.__name__}: {e})")
-            self.crawler.stats.inc_value("provwatch/errors/bad_json_list")
-            self.logger.warning(self.errors[-1])
+            self.unusable_entry("bad_json_list", f"list {response.url}: not the JSON list "
+                                     f"expected ({e.__class__.__name__}: {e})")
             return
         for record in records if isinstance(records, list) else []:
             url = record.get(fields["url"]) if isinstance(record, dict) else None

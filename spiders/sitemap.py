@@ -31,27 +31,18 @@ class SitemapSpider(SourceSpider):
             try:
                 body = gunzip(body, max_size=limit)
             except ValueError:  # Scrapy's (private) size-exceeded error subclasses it
-                self.entry_failed += 1
-                self.errors.append(f"source {self.source.id}: sitemap {response.url}: "
-                                   f"decompresses past {limit} bytes; refused")
-                self.crawler.stats.inc_value("provwatch/errors/sitemap_too_large")
-                self.logger.warning(self.errors[-1])
+                self.unusable_entry("sitemap_too_large", f"sitemap {response.url}: "
+                                         f"decompresses past {limit} bytes; refused")
                 return
             except OSError as e:
-                self.entry_failed += 1
-                self.errors.append(f"source {self.source.id}: sitemap {response.url}: "
-                                   f"broken gzip ({e})")
-                self.crawler.stats.inc_value("provwatch/errors/bad_sitemap")
-                self.logger.warning(self.errors[-1])
+                self.unusable_entry("bad_sitemap",
+                                    f"sitemap {response.url}: broken gzip ({e})")
                 return
         try:
             sitemap = Sitemap(body)
         except Exception as e:  # lxml raises several types on garbage
-            self.entry_failed += 1
-            self.errors.append(f"source {self.source.id}: sitemap {response.url}: not a "
-                               f"sitemap ({e.__class__.__name__})")
-            self.crawler.stats.inc_value("provwatch/errors/bad_sitemap")
-            self.logger.warning(self.errors[-1])
+            self.unusable_entry("bad_sitemap", f"sitemap {response.url}: not a sitemap "
+                                     f"({e.__class__.__name__})")
             return
         self.entry_ok += 1
         pattern = re.compile(self.source.article_pattern or "")

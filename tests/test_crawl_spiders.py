@@ -166,3 +166,32 @@ def test_an_unreachable_source_fails_with_a_clear_message(tmp_path, sqlite_url):
 
     assert result.outcome == "failed"
     assert "127.0.0.1:9/feed.xml" in result.error_messages[0]
+
+
+def _sitemap(urls):
+    entries = "".join(f"<url><loc>{u}</loc><lastmod>2026-11-18</lastmod></url>" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns='
+            f'"http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>')
+
+
+def test_a_gzip_sitemap_yields_matching_articles_and_a_gzip_bomb_is_refused(
+        local_site, tmp_path, sqlite_url):
+    import gzip
+
+    local_site.add("/a/2026/1.html", page(*HENAN_NEV))
+    plain = _sitemap([local_site.url + "/a/2026/1.html", local_site.url + "/tag/x.html"])
+    local_site.add("/sitemap.xml.gz", gzip.compress(plain.encode()),
+                   content_type="application/octet-stream")
+    local_site.add("/bomb.xml.gz", gzip.compress(b"<" * (4 * 1024 * 1024)),
+                   content_type="application/octet-stream")
+    entry = {"id": "test_map", "name": "map", "kind": "sitemap", "province": "henan",
+             "urls": [local_site.url + "/sitemap.xml.gz", local_site.url + "/bomb.xml.gz"],
+             "language": "zh", "interval": "1h", "article_pattern": r"/a/\d{4}/"}
+    config = make_config(tmp_path, sqlite_url, catalog=_catalog(tmp_path, entry),
+                         max_page_bytes=1024 * 1024)
+
+    result = run_crawl(config, load_catalog(config.catalog).get("test_map"))
+
+    assert result.new_articles == 1
+    assert "/tag/x.html" not in local_site.hits
+    assert any("bomb.xml.gz: decompresses past" in m for m in result.error_messages)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crawler.storage.models import (
@@ -151,7 +151,7 @@ def remove_watchlist(session: Session, name: str) -> bool:
     row = get_watchlist(session, name)
     if row is None:
         return False
-    session.query(Delivery).filter(Delivery.watchlist_id == row.id).delete()
+    session.execute(delete(Delivery).where(Delivery.watchlist_id == row.id))
     session.delete(row)
     return True
 
