@@ -51,6 +51,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "provinces_mentioned": [t.value for t in tags if t.kind == "province"],
         "sectors": [t.value for t in tags if t.kind == "sector"],
         "event": next((t.value for t in tags if t.kind == "event"), None),
+        "people": [t.value for t in tags if t.kind == "person"],
+        "orgs": [t.value for t in tags if t.kind == "org"],
         "tags": [{"kind": t.kind, "value": t.value, "role": t.role, "score": t.score}
                  for t in tags],
     }

@@ -44,3 +44,5 @@ class Tags:
     sectors: tuple[str, ...] = ()
     event: str = "other"
     scores: dict[str, float] = field(default_factory=dict)  # "province:henan" -> score
+    people: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()

@@ -47,6 +47,8 @@ class StoreStage:
                       tags.scores.get(f"province:{p}", 1.0)) for p in tags.provinces_mentioned]
             rows += [("sector", s, "", tags.scores.get(f"sector:{s}", 1.0)) for s in tags.sectors]
             rows.append(("event", tags.event, "", 1.0))
+            rows += [("person", p[:200], "", 1.0) for p in tags.people]
+            rows += [("org", o[:200], "", 1.0) for o in tags.orgs]
         values = dict(
             canonical_url=item.canonical_url, url=item.url, source_id=item.source_id,
             title=item.title, text=item.text, lang=item.lang, author=item.author,

@@ -17,5 +17,6 @@ class TagStage:
         self.tagger = default_tagger()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        tags = self.tagger.tag(item.title, item.text, source_province=item.source_province)
+        tags = self.tagger.tag(item.title, item.text, source_province=item.source_province,
+                               url=item.url)
         return replace(item, tags=tags)

@@ -1,0 +1,162 @@
+"""Provinces an article is about, and those it merely mentions.
+
+Evidence per province, from the gazetteer's matches on title and text:
+1. A match inside an organisation, brand, team or dish name (海南航空, 四川大学,
+   Hainan Airlines, Sichuan cuisine, 福建舰) counts as a mention only.
+2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
+   groupings (their members), "我省/我市/our province" (the source's own province).
+3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +4; a leader or
+   government title attached to the place (河南省委书记, Governor of Yunnan) +3;
+   the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
+   members 3 from the title only; a venue compound (在港, 赴京) gives none. Self
+   references (我省, 全市, 省政府, 自治区) give the source's province +5 in the title,
+   +2 in the lead, +1 elsewhere. Places named as counterparts (Hong Kong business
+   delegation, 香港工商界代表团) count as mentions only, like organisation names.
+4. When no province reaches 5 and the best scores >= 2.5 with evidence in the lead, that
+   best province is about: the title named a person or an office, not a place.
+   A province is about when it scores >= 5 and >= 40% of the best score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from pipelines.tagging.gazetteer import Gazetteer, Place
+from pipelines.tagging.text import find_ngrams, words
+
+_ZH_ORG = re.compile(
+    r"^(?:省|市)?[\u4e00-\u9fff]{0,4}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
+    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|能源|投资|广电|报业|"
+    r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客)")
+_ZH_FUNCTION = re.compile(r"[与和同在及对的是了为将向从把被、，。；：]")
+_EN_ORG = re.compile(
+    r"^\W{0,2}(?:Airlines?|University|Universities|cuisine|Bank|Group|Co\b|Company|Holdings|"
+    r"Securities|Taishan|Guoan|Shenhua|Port|FC|Tigers|Ducks|Dragons|Sharks|Lions|Leopards|"
+    r"Investment|Expressway|Daily|Television|TV|Satellite TV|Development Bank|Energy Group|"
+    r"(?:business\s+|trade\s+|investment\s+)?delegations?|investors|visitors|tourists|"
+    r"businesspeople|entrepreneurs|firms|companies)")
+_ZH_LEADER = re.compile(r"^(?:省|市|自治区|区)?(?:委书记|委副书记|长|代省长|委|政府|人大|政协|"
+                        r"党委|委常委|委员会)")
+_EN_LEADER = re.compile(
+    r"(?:Governor|Party Secretary|Party chief|Mayor|party secretary|governor|mayor|"
+    r"Provincial Party Committee|provincial government|Chairman)\s+(?:of\s+)?$")
+_EN_LEADER_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:Provincial\s+|provincial\s+|Municipal\s+|municipal\s+)?(?:Party Secretary|"
+    r"party secretary|Party chief|party chief|Governor|governor|Mayor|mayor|government|"
+    r"Government|Party Committee)")
+_EN_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z'’\- ]{2,30}?),\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|"
+                          r"\d{1,2}\s+[A-Z][a-z]{2,8})")
+_ZH_DATELINE = re.compile(
+    r"^\s*(?:新华社|中新社|人民网|本报|央视网|新华网)?([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日电")
+_SELF = re.compile(r"我省|我区|我市|全省|本省|全区|全市|本市|省委|省政府|省人大|省政协|自治区|市委|"
+                   r"市政府|our province|the province|our city|the provincial", re.I)
+# someone else's venue: 在港/赴京/驻沪 place the actor elsewhere; 来豫 names the host
+_VENUE = ("在", "赴", "驻", "援", "进", "入", "回")
+
+
+@dataclass(frozen=True)
+class ProvinceTags:
+    about: tuple[str, ...]
+    mentioned: tuple[str, ...]
+    scores: dict[str, float]
+
+
+def _zh_hits(gaz: Gazetteer, text: str):
+    """(place, in_org, leader) for each Chinese match."""
+    for place, start, end in gaz.find_zh(text):
+        if place.text == "东北" and text[end:end + 1] in "亚部方风角侧向":
+            continue
+        after = text[end:end + 8]
+        org = _ZH_ORG.match(after)
+        in_org = bool(org) and not _ZH_FUNCTION.search(org.group(0)) and place.kind != "compound"
+        leader = bool(_ZH_LEADER.match(after))
+        yield place, in_org, leader, start
+
+
+def _en_hits(gaz: Gazetteer, text: str):
+    for place, start, size in find_ngrams(words(text), gaz.en, fold=gaz.en_fold):
+        end_region = text[start:start + 80]
+        name_len = len(" ".join(end_region.split()[:size]))
+        after = text[start + name_len:start + name_len + 30]
+        in_org = bool(_EN_ORG.match(after))
+        leader = bool(_EN_LEADER_AFTER.match(after)) or bool(
+            _EN_LEADER.search(text[max(0, start - 40):start]))
+        yield place, in_org, leader, start
+
+
+def hits(gaz: Gazetteer, text: str):
+    yield from _zh_hits(gaz, text)
+    yield from _en_hits(gaz, text)
+
+
+_SHAANXI_ONLY = ("Xi'an", "Xian", "Baoji", "Yan'an", "Xianyang", "Weinan", "Hanzhong", "Yulin",
+                 "Shaanxi", "西安", "宝鸡", "延安", "陕西")
+_SHANXI_ONLY = ("Taiyuan", "Datong", "Changzhi", "Jinzhong", "Linfen", "山西", "太原", "大同")
+
+
+def _fix_shanxi(place: Place, whole: str) -> Place:
+    """English press spells Shaanxi "Shanxi" too: read it by the cities around it."""
+    if place.text == "Shanxi" and any(c in whole for c in _SHAANXI_ONLY) and not any(
+            c in whole for c in _SHANXI_ONLY):
+        return Place(("shaanxi",), place.kind, place.text)
+    return place
+
+
+def tag_provinces(gaz: Gazetteer, title: str, text: str,
+                  source_province: str | None) -> ProvinceTags:
+    whole = title + "\n" + text
+    lead = text.split("\n", 1)[0][:300]
+    score: dict[str, float] = defaultdict(float)
+    mentioned: set[str] = set()
+    counts: Counter[str] = Counter()
+
+    def scan(part: str, points: float, grouping_points: float) -> set[str]:
+        seen: set[str] = set()
+        for place, in_org, _, _ in hits(gaz, part):
+            place = _fix_shanxi(place, whole)
+            mentioned.update(place.provinces)
+            if in_org or place.kind == "compound" and place.text.startswith(_VENUE):
+                continue
+            gain = grouping_points if place.kind == "grouping" else points
+            for p in set(place.provinces) - seen:
+                score[p] += gain
+                seen.add(p)
+        return seen
+
+    scan(title, 5, 3)
+    lead_places = scan(lead, 2, 0)
+    led: set[str] = set()
+    for place, in_org, leader, _ in hits(gaz, text):
+        place = _fix_shanxi(place, whole)
+        mentioned.update(place.provinces)
+        if not in_org and place.kind != "grouping":
+            counts.update(place.provinces)
+            if leader:
+                led.update(place.provinces)
+    for p in led:
+        score[p] += 3
+    for p, n in counts.items():
+        score[p] += min(3.0, 0.5 * max(0, n - 1))
+    dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
+    if dateline:
+        for place, _, _, _ in hits(gaz, dateline.group(1)):
+            mentioned.update(place.provinces)
+            for p in place.provinces:
+                score[p] += 4
+    own = source_province if source_province and source_province != "national" else None
+    if own and _SELF.search(whole):
+        mentioned.add(own)
+        score[own] += 5 if _SELF.search(title) else 2 if _SELF.search(lead) else 1
+        if _SELF.search(lead):
+            lead_places.add(own)
+    best = max(score.values(), default=0.0)
+    about = {p for p, s in score.items() if s >= 5 and s >= 0.4 * best}
+    if not about and best >= 2.5:
+        # a title that names no place (a leader's name, 自治区召开…): the place that leads
+        # the first paragraph carries the article
+        about = {p for p in lead_places if score[p] == best}
+    mentioned |= about
+    return ProvinceTags(tuple(sorted(about)), tuple(sorted(mentioned)),
+                        {p: round(s, 2) for p, s in score.items()})

@@ -1,0 +1,77 @@
+"""Sectors that are a subject of the article, not a passing word.
+
+Rule: cue hits are counted per sector (Chinese as substrings of simplified text, English
+as whole words); a hit in the title counts 3, in the lead paragraph 2, elsewhere 1, and a
+generic ("weak") cue half that. A sector is tagged when the title names it, or when it
+scores >= 4 and >= 25% of the best sector; at most three, best first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from pipelines.tagging.text import find_ngrams, words
+
+DATA = Path(__file__).parent / "data"
+THRESHOLD = 4.0
+RELATIVE = 0.25
+MAX_SECTORS = 3
+
+
+@dataclass(frozen=True)
+class CueTable:
+    zh: ahocorasick.Automaton
+    en: dict[str, tuple[str, float]]
+    en_fold: dict[str, tuple[str, float]]
+
+    def count(self, text: str) -> Counter[str]:
+        """Weighted cue hits per sector (Chinese longest-first, English by whole words)."""
+        found: Counter[str] = Counter()
+        for _, ((key, weight), _) in self.zh.iter_long(text) if text else []:
+            found[key] += weight
+        for (key, weight), _, _ in find_ngrams(words(text), self.en, fold=self.en_fold):
+            found[key] += weight
+        return found
+
+
+def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
+    zh = ahocorasick.Automaton()
+    en: dict[str, tuple[str, float]] = {}
+    fold: dict[str, tuple[str, float]] = {}
+    for key, cues in data.items():
+        for weight, suffix in ((1.0, ""), (0.5, "_weak")):
+            for cue in cues.get("zh" + suffix, []):
+                zh.add_word(cue, ((key, weight), len(cue)))
+            for cue in cues.get("en" + suffix, []):
+                # an acronym matches as written (AI, EV); any other word ignoring case
+                exact = cue.isupper() or any(c.isdigit() for c in cue) or cue in ("SiC",)
+                (en if exact else fold)[cue if exact else cue.lower()] = (key, weight)
+    zh.make_automaton()
+    return CueTable(zh, en, fold)
+
+
+@lru_cache(maxsize=1)
+def table() -> CueTable:
+    return build_table(yaml.safe_load((DATA / "sectors.yaml").read_text(encoding="utf-8")))
+
+
+def tag_sectors(title: str, lead: str, text: str) -> tuple[tuple[str, ...], dict[str, float]]:
+    cues = table()
+    score: Counter[str] = Counter()
+    for key, n in cues.count(title).items():
+        score[key] += 3 * n
+    for key, n in cues.count(lead).items():
+        score[key] += 1 * n  # the lead is also in the text: 2 in all
+    for key, n in cues.count(text).items():
+        score[key] += n
+    best = max(score.values(), default=0)
+    in_title = {k for k, n in cues.count(title).items() if n >= 1}
+    chosen = [k for k, s in score.most_common()
+              if k in in_title or s >= THRESHOLD and s >= RELATIVE * best][:MAX_SECTORS]
+    return tuple(chosen), {k: float(score[k]) for k in chosen}
