@@ -264,5 +264,9 @@ def main() -> None:
         sys.exit(1)
 
 
+import crawler.cli_tagging  # noqa: E402,F401  (registers `tag` and `retag` on app)
+
 if __name__ == "__main__":
-    main()
+    from crawler.cli import main as _main  # the registered app, not this __main__ copy
+
+    _main()

@@ -20,11 +20,13 @@ _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
 _EN_PERSON = re.compile(_EN_TITLE + r"\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){1,2})"
                         r"(\s\([\u4e00-\u9fff]{2,4}\))?")
-_ZH_ORG = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:股份有限公司|有限公司|集团|大学|研究院|研究所|"
-                     r"实验室|银行|公司))")
+_ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
+# an organisation's name runs left from its suffix to the first verb, preposition or mark
+_ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
 _EN_ORG = re.compile(r"((?:[A-Z][A-Za-z&\-]+\s){0,4}(?:Group|Co\.|Ltd\.?|University|Institute|"
                      r"Bank|Holdings|Technologies|Technology|Motors|Corp\.?|Corporation|Inc\.?))")
 _NOT_PERSON = set("我省我市全省本市记者通讯员同志")
+_NOT_FIRST = set("在于到赴对与和同及等就向从为主会表指强出一带率")
 _ORG_STARTS = re.compile(r"^(?:与|和|同|在|对|是|为|向|将|并|及|等|了|的|由|从|省|市)+")
 
 
@@ -32,10 +34,11 @@ def people(text: str) -> list[str]:
     found: dict[str, None] = {}
     for m in _ZH_PERSON.finditer(text):
         name = m.group(1)
-        if not (set(name) & _NOT_PERSON):
+        if not (set(name) & _NOT_PERSON) and name[0] not in _NOT_FIRST:
             found[name] = None
     for m in _ZH_BEFORE.finditer(text):
-        found.setdefault(m.group(1), None)
+        if m.group(1)[0] not in _NOT_FIRST:
+            found.setdefault(m.group(1), None)
     for m in _EN_PERSON.finditer(text):
         found[m.group(1) + (m.group(2) or "")] = None
     return list(found)
@@ -43,8 +46,12 @@ def people(text: str) -> list[str]:
 
 def orgs(text: str) -> list[str]:
     found: dict[str, None] = {}
-    for m in _ZH_ORG.finditer(text):
-        name = _ORG_STARTS.sub("", m.group(1))
+    for m in _ZH_ORG_END.finditer(text):
+        start = m.start()
+        while start > 0 and m.end() - start < 16 and "\u4e00" <= text[start - 1] <= "\u9fff" \
+                and text[start - 1] not in _ZH_BOUNDARY:
+            start -= 1
+        name = _ORG_STARTS.sub("", text[start:m.end()])
         if len(name) >= 4:
             found[name] = None
     for m in _EN_ORG.finditer(text):

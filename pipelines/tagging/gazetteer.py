@@ -30,7 +30,7 @@ _BUSINESS = {"taiwan": ("台商", "台资", "台企", "台胞", "台籍", "台�
 @dataclass(frozen=True)
 class Place:
     provinces: tuple[str, ...]
-    kind: str  # name | place | grouping | compound
+    kind: str  # name | place | grouping | compound | counterpart
     text: str
 
 
@@ -105,7 +105,7 @@ def load() -> Gazetteer:
             add_zh(a + b, Place((shorts[a], shorts[b]), "compound", a + b))
     for pid, words in _BUSINESS.items():
         for w in words:
-            add_zh(w, Place((pid,), "compound", w))
+            add_zh(w, Place((pid,), "counterpart", w))
     automaton = ahocorasick.Automaton()
     for name, place in zh.items():
         automaton.add_word(name, place)

@@ -10,8 +10,9 @@ Evidence per province, from the gazetteer's matches on title and text:
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
    members 3 from the title only; a venue compound (在港, 赴京) gives none. Self
    references (我省, 全市, 省政府, 自治区) give the source's province +5 in the title,
-   +2 in the lead, +1 elsewhere. Places named as counterparts (Hong Kong business
-   delegation, 香港工商界代表团) count as mentions only, like organisation names.
+   +3 in the lead, +1 elsewhere. Business words (台商, 港资) and places named as
+   counterparts (Hong Kong business delegation, 香港工商界代表团, 台湾青年) count as
+   mentions only, like organisation names.
 4. When no province reaches 5 and the best scores >= 2.5 with evidence in the lead, that
    best province is about: the title named a person or an office, not a place.
    A province is about when it scores >= 5 and >= 40% of the best score.
@@ -27,16 +28,16 @@ from pipelines.tagging.gazetteer import Gazetteer, Place
 from pipelines.tagging.text import find_ngrams, words
 
 _ZH_ORG = re.compile(
-    r"^(?:省|市)?[\u4e00-\u9fff]{0,4}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
-    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|能源|投资|广电|报业|"
-    r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客)")
+    r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
+    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|广电|报业|"
+    r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客|青年|同胞|居民|民众|学生|市民)")
 _ZH_FUNCTION = re.compile(r"[与和同在及对的是了为将向从把被、，。；：]")
 _EN_ORG = re.compile(
     r"^\W{0,2}(?:Airlines?|University|Universities|cuisine|Bank|Group|Co\b|Company|Holdings|"
     r"Securities|Taishan|Guoan|Shenhua|Port|FC|Tigers|Ducks|Dragons|Sharks|Lions|Leopards|"
     r"Investment|Expressway|Daily|Television|TV|Satellite TV|Development Bank|Energy Group|"
     r"(?:business\s+|trade\s+|investment\s+)?delegations?|investors|visitors|tourists|"
-    r"businesspeople|entrepreneurs|firms|companies)")
+    r"businesspeople|entrepreneurs|firms|companies|residents|youth|students|people)")
 _ZH_LEADER = re.compile(r"^(?:省|市|自治区|区)?(?:委书记|委副书记|长|代省长|委|政府|人大|政协|"
                         r"党委|委常委|委员会)")
 _EN_LEADER = re.compile(
@@ -117,7 +118,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str,
         for place, in_org, _, _ in hits(gaz, part):
             place = _fix_shanxi(place, whole)
             mentioned.update(place.provinces)
-            if in_org or place.kind == "compound" and place.text.startswith(_VENUE):
+            if in_org or place.kind == "counterpart" or (
+                    place.kind == "compound" and place.text.startswith(_VENUE)):
                 continue
             gain = grouping_points if place.kind == "grouping" else points
             for p in set(place.provinces) - seen:
@@ -148,7 +150,7 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str,
     own = source_province if source_province and source_province != "national" else None
     if own and _SELF.search(whole):
         mentioned.add(own)
-        score[own] += 5 if _SELF.search(title) else 2 if _SELF.search(lead) else 1
+        score[own] += 5 if _SELF.search(title) else 3 if _SELF.search(lead) else 1
         if _SELF.search(lead):
             lead_places.add(own)
     best = max(score.values(), default=0.0)
