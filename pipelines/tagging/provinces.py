@@ -105,17 +105,19 @@ def _fix_shanxi(place: Place, whole: str) -> Place:
     return place
 
 
-def tag_provinces(gaz: Gazetteer, title: str, text: str,
+def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
                   source_province: str | None) -> ProvinceTags:
+    """``text[:lead_end]`` is the lead; the text is scanned once."""
     whole = title + "\n" + text
-    lead = text.split("\n", 1)[0][:300]
+    lead = text[:lead_end]
     score: dict[str, float] = defaultdict(float)
     mentioned: set[str] = set()
     counts: Counter[str] = Counter()
+    text_hits = list(hits(gaz, text))
 
-    def scan(part: str, points: float, grouping_points: float) -> set[str]:
+    def scan(found, points: float, grouping_points: float) -> set[str]:
         seen: set[str] = set()
-        for place, in_org, _, _ in hits(gaz, part):
+        for place, in_org, _, _ in found:
             place = _fix_shanxi(place, whole)
             mentioned.update(place.provinces)
             if in_org or place.kind == "counterpart" or (
@@ -127,10 +129,10 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str,
                 seen.add(p)
         return seen
 
-    scan(title, 5, 3)
-    lead_places = scan(lead, 2, 0)
+    scan(hits(gaz, title), 5, 3)
+    lead_places = scan((h for h in text_hits if h[3] < lead_end), 2, 0)
     led: set[str] = set()
-    for place, in_org, leader, _ in hits(gaz, text):
+    for place, in_org, leader, _ in text_hits:
         place = _fix_shanxi(place, whole)
         mentioned.update(place.provinces)
         if not in_org and place.kind != "grouping":

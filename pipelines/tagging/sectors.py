@@ -30,12 +30,18 @@ class CueTable:
     en: dict[str, tuple[str, float]]
     en_fold: dict[str, tuple[str, float]]
 
+    def hits(self, text: str) -> list[tuple[str, float, int]]:
+        """(sector, weight, offset) per cue (Chinese longest-first, English whole words)."""
+        found = [] if text.isascii() else [
+            (key, weight, end - length + 1)
+            for end, ((key, weight), length) in self.zh.iter_long(text)]
+        found += [(key, weight, start) for (key, weight), start, _ in
+                  find_ngrams(words(text), self.en, fold=self.en_fold)]
+        return found
+
     def count(self, text: str) -> Counter[str]:
-        """Weighted cue hits per sector (Chinese longest-first, English by whole words)."""
         found: Counter[str] = Counter()
-        for _, ((key, weight), _) in self.zh.iter_long(text) if text else []:
-            found[key] += weight
-        for (key, weight), _, _ in find_ngrams(words(text), self.en, fold=self.en_fold):
+        for key, weight, _ in self.hits(text):
             found[key] += weight
         return found
 
@@ -61,17 +67,18 @@ def table() -> CueTable:
     return build_table(yaml.safe_load((DATA / "sectors.yaml").read_text(encoding="utf-8")))
 
 
-def tag_sectors(title: str, lead: str, text: str) -> tuple[tuple[str, ...], dict[str, float]]:
+def tag_sectors(title: str, lead_end: int, text: str
+                ) -> tuple[tuple[str, ...], dict[str, float]]:
+    """``text[:lead_end]`` is the lead."""
     cues = table()
     score: Counter[str] = Counter()
-    for key, n in cues.count(title).items():
+    title_counts = cues.count(title)
+    for key, n in title_counts.items():
         score[key] += 3 * n
-    for key, n in cues.count(lead).items():
-        score[key] += 1 * n  # the lead is also in the text: 2 in all
-    for key, n in cues.count(text).items():
-        score[key] += n
+    for key, weight, start in cues.hits(text):
+        score[key] += weight * (2 if start < lead_end else 1)
     best = max(score.values(), default=0)
-    in_title = {k for k, n in cues.count(title).items() if n >= 1}
+    in_title = {k for k, n in title_counts.items() if n >= 1}
     chosen = [k for k, s in score.most_common()
               if k in in_title or s >= THRESHOLD and s >= RELATIVE * best][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}

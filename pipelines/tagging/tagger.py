@@ -17,13 +17,20 @@ from pipelines.tagging.sources import province_of_url
 from pipelines.tagging.text import simplified
 
 
-def lead_of(text: str) -> str:
-    """The first paragraph of 20+ characters (skipping bylines), else the first one."""
-    paras = [p.strip() for p in text.split("\n") if p.strip()]
-    for para in paras:
-        if len(para) >= 20:
-            return para[:300]
-    return paras[0][:300] if paras else ""
+def lead_end(text: str) -> int:
+    """Where the lead ends: after the first paragraph of 20+ characters (so a byline
+    before it belongs to the lead), at most 300 characters in; when no paragraph is that
+    long, after the first one."""
+    start, first = 0, None
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start >= 20:
+            return min(end, 300)
+        if first is None and text[start:end].strip():
+            first = end
+        start = end + 1
+    return min(first if first is not None else len(text), 300)
 
 
 class Tagger:
@@ -35,9 +42,10 @@ class Tagger:
         """``source_province`` (the catalog's) wins over one read from ``url``."""
         source_province = source_province or province_of_url(url)
         s_title, s_text = simplified(title), simplified(text)
-        lead = lead_of(s_text)
-        prov = tag_provinces(self.gazetteer, s_title, s_text, source_province)
-        sectors, sector_scores = tag_sectors(s_title, lead, s_text)
+        end = lead_end(s_text)
+        lead = s_text[:end]
+        prov = tag_provinces(self.gazetteer, s_title, s_text, end, source_province)
+        sectors, sector_scores = tag_sectors(s_title, end, s_text)
         scores = {f"province:{p}": s for p, s in prov.scores.items() if p in prov.mentioned}
         scores.update({f"sector:{k}": v for k, v in sector_scores.items()})
         return Tags(
