@@ -14,6 +14,7 @@ from alerts.dispatch import DispatchReport, dispatch
 from alerts.watchlist import WatchlistSpec
 from crawler.config import Config
 from crawler.errors import ProvwatchError
+from crawler.extract_api import extract_file, extract_lines, reextract  # noqa: F401
 from crawler.storage import repository
 from crawler.storage.db import open_database, transaction
 from crawler.storage.models import Article
@@ -45,6 +46,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "id": article.id, "url": article.url, "canonical_url": article.canonical_url,
         "title": article.title,
         "published_at": _iso(article.published_at), "date_source": article.date_source,
+        "date_precision": article.date_precision,
         "fetched_at": _iso(article.fetched_at), "source_id": article.source_id,
         "story_id": article.story_id, "lang": article.lang, "charset": article.charset,
         "provinces_about": [t.value for t in tags if t.kind == "province" and t.role == "about"],
@@ -55,6 +57,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "orgs": [t.value for t in tags if t.kind == "org"],
         "tags": [{"kind": t.kind, "value": t.value, "role": t.role, "score": t.score}
                  for t in tags],
+        "document": (article.meta or {}).get("document"),
     }
 
 

@@ -169,14 +169,85 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
     a = api.show_article(state.config, article_id)
     out.print(f"[bold]{a['title']}[/bold]")
     out.print(f"{a['url']}")
-    out.print(f"published {a['published_at']} (from {a['date_source']})  source {a['source_id']}"
+    precision = f", {a['date_precision']}" if a.get("date_precision") else ""
+    out.print(f"published {a['published_at']} (from {a['date_source']}{precision})  "
+              f"source {a['source_id']}"
               f"  lang {a['lang']}  charset {a['charset']}")
     out.print(f"story {a['story_id']}: carried by {', '.join(a['copies'])}")
     out.print(f"provinces about: {', '.join(a['provinces_about']) or '-'}; mentioned: "
               f"{', '.join(a['provinces_mentioned']) or '-'}")
     out.print(f"sectors: {', '.join(a['sectors']) or '-'}; event: {a['event']}")
+    for line in document_lines(a.get("document")):
+        out.print(line, markup=False)
     out.print("")
     out.print(a["text"], markup=False)
+
+
+_DOCUMENT_LABELS = (("number", "文号 document number"), ("issuer", "发文机关 issued by"),
+                    ("written", "成文日期 written"), ("published", "发布日期 published"),
+                    ("index_no", "索引号 index number"), ("subject", "主题分类 subject"))
+
+
+def document_lines(document: dict | None) -> list[str]:
+    if not document:
+        return []
+    return ["policy document:"] + [f"  {label}: {document[key]}"
+                                   for key, label in _DOCUMENT_LABELS if document.get(key)]
+
+
+@app.command("extract")
+def extract_cmd(
+    file: Annotated[Path | None, typer.Argument(
+        help="An HTML file; with --jsonl a JSON-lines file (stdin when absent or -).")] = None,
+    url: Annotated[str, typer.Option(help="The page's URL (its date rules read it).")] = "",
+    jsonl: Annotated[bool, typer.Option(
+        "--jsonl", help="Read lines {id, html | html_path, url?}; write one object per line.")
+    ] = False,
+) -> None:
+    """Extract one page (title, date with its provenance, text, document metadata) as JSON."""
+    if not jsonl:
+        if file is None or str(file) == "-":
+            raise ProvwatchError("extract: give an HTML file (or --jsonl to read lines)")
+        print(json.dumps(api.extract_file(file, url), ensure_ascii=False))
+        return
+    if file is None or str(file) == "-":
+        rows = api.extract_lines(sys.stdin, "<stdin>", Path.cwd())
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        return
+    try:
+        with file.open(encoding="utf-8") as f:
+            for row in api.extract_lines(f, str(file), file.parent):
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+    except OSError as e:
+        raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
+
+
+@app.command()
+def reextract(
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only articles of this source id.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only articles fetched on or after this day (YYYY-MM-DD).")] = None,
+) -> None:
+    """Run extraction again on the stored pages and update what changed."""
+    selectors = _catalog_selectors()
+    report = api.reextract(state.config, source_id=source, since=_date(since, "--since"),
+                           selectors=selectors)
+    for message in report.errors:
+        err.print(f"kept {message}", markup=False)
+    out.print(f"re-extracted {report.seen} articles: {report.changed} changed, "
+              f"{report.seen - report.changed - len(report.errors)} unchanged, "
+              f"{len(report.errors)} kept as they were")
+
+
+def _catalog_selectors() -> dict[str, dict[str, str]]:
+    try:
+        catalog = load_catalog(state.config.catalog)
+    except ProvwatchError as e:  # stored pages can be re-extracted without the selectors
+        err.print(f"catalog not read, no per-source selectors: {e}", markup=False)
+        return {}
+    return {s.id: dict(s.selectors) for s in catalog}
 
 
 @app.command()

@@ -13,9 +13,11 @@ A catalog is a YAML file::
         language: zh | en
         interval: 30m                 # 90s, 30m, 2h, 1d; a bare number is minutes
         enabled: true
-        selectors:                    # listing only, all optional
-          links: "ul.list li a"       # CSS, or XPath when it starts with / or (
-          next_page: "a.next"         # followed only when pagination is asked for
+        selectors:                    # all optional; CSS, or XPath when it starts with / or (
+          links: "ul.list li a"       # listing only: article links on a list page
+          next_page: "a.next"         # listing only: followed when pagination is asked for
+          date: "div.info span.time"  # any kind: where an article page shows its date
+          body: "div.TRS_Editor"      # any kind: the article body's container
         list_format: html | json      # json: the list page is a JSON array/object
         json_fields: {items: "", url: URL, title: TITLE, published: DOCRELPUBTIME}
         article_pattern: "/t\\d{8}_"  # regex a link must match (generic rule otherwise)
@@ -53,7 +55,8 @@ _FIELDS = {
     "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
     "paginate", "notes", "name_en", "charset",
 }
-_SELECTOR_KEYS = {"links", "next_page"}
+_SELECTOR_KEYS = {"links", "next_page", "date", "body"}
+_LISTING_SELECTORS = {"links", "next_page"}
 _JSON_KEYS = {"items", "url", "title", "published"}
 
 
@@ -194,7 +197,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
     except ValueError as e:
         raise bad("interval", str(e)) from None
     if raw["kind"] != "listing":
-        for only in ("selectors", "list_format", "json_fields"):
+        for only in ("list_format", "json_fields"):
             if raw.get(only):
                 raise bad(only, f"applies to listing sources only, not {raw['kind']}")
     charset = raw.get("charset")
@@ -208,6 +211,10 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         raise bad("selectors", f"a mapping with keys among {sorted(_SELECTOR_KEYS)}")
     for key, sel in selectors.items():
         _check_selector(sel, lambda why, k=key: bad(f"selectors.{k}", why))
+    listing_only = sorted(set(selectors) & _LISTING_SELECTORS)
+    if raw["kind"] != "listing" and listing_only:
+        raise bad(f"selectors.{listing_only[0]}",
+                  f"applies to listing sources only, not {raw['kind']}")
     list_format = raw.get("list_format", "html")
     if list_format not in LIST_FORMATS:
         raise bad("list_format", f"must be one of {', '.join(LIST_FORMATS)}")

@@ -1,104 +1,245 @@
 """Publication dates from a page, in order of trust, each with the rule that found it.
 
-Order: government/standard meta tags, Chinese or ISO date text near the headline, the
-URL, then the caller's fallbacks (feed entry, crawl time). Naive times are Asia/Shanghai;
-dates in the future or before 1990 are rejected.
+Order (the first rule that yields a plausible date wins):
+1. ``meta:pubdate``: the standard Chinese government meta tag PubDate;
+2. ``jsonld``: JSON-LD datePublished; then ``meta:<name>`` for other meta tags
+   (publishdate, article:published_time, ...);
+3. ``selector``: the source's date selector from the catalog;
+   ``document``: the 发布日期 of a policy document's metadata block (pipelines.policydoc);
+4. ``text``: a full date near the headline: in the by-line right after it (stopping at the
+   first paragraph of prose), else in a short element whose class/id says
+   time/date/info/source (not in a list), else in the short lines just above or at the top
+   of the main block (pipelines.mainblock), else after a label (发布时间：, 日期：, 发表于,
+   本帖由 X 于, ...); never inside navigation, sidebars, related links, comments or footers
+   (pipelines.boilerplate), never after 今天是;
+5. ``url``: /t20260105_, /2026-01/05/, /art/2026/1/5/, /n1/2026/0105/, /20260105/, ...;
+6. ``text:noyear``: a 1月5日 in the by-line, its year taken from the crawl time (trusted
+   below the URL because its year is a guess);
+then the caller's fallbacks: the feed entry, and last the crawl time (``crawl``).
+Times without a zone are Asia/Shanghai; dates in the future or before 1990 are rejected.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from lxml import etree
 
-_META_NAMES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time",
-               "og:article:published_time", "og:release_date", "datepublished", "dc.date",
-               "dc.date.issued", "publish-date", "date", "releasedate")
-_META = re.compile(
-    r"""<meta\s+[^>]*?(?:name|property|itemprop)\s*=\s*["']([^"']+)["'][^>]*?"""
-    r"""content\s*=\s*["']([^"']+)["']""", re.I)
-_META_REV = re.compile(
-    r"""<meta\s+[^>]*?content\s*=\s*["']([^"']+)["'][^>]*?"""
-    r"""(?:name|property|itemprop)\s*=\s*["']([^"']+)["']""", re.I)
-_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?"
-    r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?")
+from pipelines.boilerplate import is_furniture
+from pipelines.datetext import SHANGHAI, build, iter_dates, normalise, parse_date_text
+from pipelines.datetext import parse_yearless as _parse_yearless
+from pipelines.page import parse_html, select_text, text_chunks
+
+__all__ = ["SHANGHAI", "FoundDate", "find_date", "parse_date_text"]
+
+GOV_META = ("pubdate",)
+OTHER_META = ("publishdate", "firstpublishedtime", "article:published_time",
+              "og:article:published_time", "og:release_date", "datepublished", "pubtime",
+              "publishtime", "publish_time", "dc.date.issued", "dc.date", "publish-date",
+              "releasedate", "date")
 _URL_RULES = (
-    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),
-    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
-    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
-    re.compile(r"/n\d/((?:19|20)\d{2})/(\d{2})(\d{2})/"),
-    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
-    re.compile(r"/((?:19|20)\d{2})/(\d{2})-(\d{2})/"),
-    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),
+    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),  # TRS: /202601/t20260105_123.html
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),  # xinhuanet, gov.cn: /2026-01/05/
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # Hanweb: /art/2026/1/5/
+    re.compile(r"/n\d/((?:19|20)\d{2})/(\d{2})(\d{2})/"),  # people.com.cn: /n1/2026/0105/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),  # sohu and many: /20260105/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),  # chinadaily: /a/202601/05/
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})-(\d{2})/"),  # chinanews: /gn/2026/01-05/
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),  # sina: /2026-01-05/
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),  # /2026/01/05/
 )
-_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
+_HOST_RULES = {"163.com": re.compile(r"/(\d{2})/(\d{2})(\d{2})/\d{2}/")}  # netease /26/0105/08/
+_INFO_WORDS = ("time", "date", "info", "source", "fbsj", "pub", "byline")
+_WITH_ATTRS = etree.XPath("//*[@class or @id]")
+_LABEL = re.compile(r"(?:(?:发布|发表|发稿|发文|更新|上传)(?:时间|日期)|时间|日期|发表于|"
+                    r"(?:本贴|本帖|此贴|此帖)由\s*\S{1,16}\s*于|Published|Date)\s*[:：]?\s*$", re.I)
+_TODAY = re.compile(r"(?:今天是|今日|现在是|当前时间)\s*[:：]?\s*$")
+_SKIP = {"script", "style", "noscript", "select", "option", "textarea", "head", "title"}
+_LISTS = {"li", "ul", "ol", "dd", "dl"}
+_WINDOW = 240  # characters of by-line read after the headline
+_PROSE = re.compile(r"[，。；！？]")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
 class FoundDate:
     value: datetime  # aware, UTC
-    source: str  # meta:<name> | text | url | feed | crawl
+    source: str  # meta:<name> | jsonld | selector | document | text | url | text:noyear
     precision: str  # day | minute
 
 
-def _plausible(dt: datetime, now: datetime) -> bool:
-    return datetime(1990, 1, 1, tzinfo=timezone.utc) <= dt <= now + timedelta(days=1)
-
-
-def _build(y, mo, d, h=None, mi=None, s=None) -> tuple[datetime, str] | None:
-    try:
-        if h is None:
-            return datetime(int(y), int(mo), int(d), 12, tzinfo=SHANGHAI), "day"
-        return datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0),
-                        tzinfo=SHANGHAI), "minute"
-    except ValueError:
-        return None
-
-
-def parse_date_text(text: str) -> tuple[datetime, str] | None:
-    """The first date in ``text`` (ISO or Chinese), with its precision."""
-    iso = re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})",
-                    text)
-    if iso:
-        try:
-            dt = datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
-            return dt, "minute"
-        except ValueError:
-            pass
-    m = _DATE.search(text)
-    return _build(*m.groups()) if m else None
-
-
-def _accept(found: tuple[datetime, str] | None, source: str, now: datetime) -> FoundDate | None:
+def _accept(found, source: str, now: datetime) -> FoundDate | None:
     if not found:
         return None
     dt = found[0].astimezone(timezone.utc)
-    return FoundDate(dt, source, found[1]) if _plausible(dt, now) else None
+    ok = datetime(1990, 1, 1, tzinfo=timezone.utc) <= dt <= now + timedelta(days=1)
+    return FoundDate(dt, source, found[1]) if ok else None
 
 
-def find_date(html: str, url: str, title: str, now: datetime) -> FoundDate | None:
-    head = html[:20000]
-    metas = {k.lower(): v for k, v in _META.findall(head)}
-    metas.update({k.lower(): v for v, k in _META_REV.findall(head)})
-    for name in _META_NAMES:
-        if name in metas:
-            got = _accept(parse_date_text(metas[name]), f"meta:{name}", now)
+def _metas(root) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop")
+        value = meta.get("content")
+        if key and value and key.lower() not in out:
+            out[key.lower()] = value
+    return out
+
+
+def _jsonld_date(root) -> str | None:
+    for script in root.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if isinstance(item.get("datePublished"), str):
+                    return item["datePublished"]
+                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+    return None
+
+
+def _headline_chunks(chunks: list[str], title: str) -> list[int]:
+    """Indexes after the first three text chunks that are the headline, or the start or the
+    end of <title> (titles put the site name first or last, so the site name may match)."""
+    want = _SPACE.sub("", title)
+    found = []
+    for i, chunk in enumerate(chunks):
+        text = _SPACE.sub("", chunk)
+        if len(text) >= 6 and (text == want or want.startswith(text) or want.endswith(text)
+                               or (want in text and len(text) <= len(want) + 20)):
+            found.append(i + 1)
+            if len(found) == 3:
+                break
+    return found
+
+
+def _first_date(text: str, labelled_only: bool = False):
+    text = normalise(text)
+    for dt, precision, start, _ in iter_dates(text):
+        before = text[max(0, start - 24):start]
+        if _TODAY.search(before):
+            continue
+        if labelled_only and not _LABEL.search(before):
+            continue
+        return dt, precision
+    return None
+
+
+def _is_prose(chunk: str) -> bool:
+    return "。" in chunk or ("，" in chunk and len(chunk) >= 16) or (
+        len(chunk) >= 40 and bool(_PROSE.search(chunk)))
+
+
+def _byline(chunks: list[str], start: int) -> str:
+    """The short lines after the headline, up to the first line of prose."""
+    window: list[str] = []
+    size = 0
+    for chunk in chunks[start:]:
+        if _is_prose(chunk):
+            break
+        window.append(chunk)
+        size += len(chunk)
+        if size >= _WINDOW:
+            break
+    return " ".join(window)[: _WINDOW + 60]
+
+
+def _in_furniture(el) -> bool:
+    return any(a.tag in _LISTS or is_furniture(a) for a in el.iterancestors()
+               if a.tag not in ("html", "body"))
+
+
+def _info_element_date(root):
+    """A date in a short element whose class/id says time/date/info/source, not in a list."""
+    for el in _WITH_ATTRS(root):
+        attrs = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        if not any(w in attrs for w in _INFO_WORDS):
+            continue
+        if el.tag in _SKIP or el.tag in _LISTS or is_furniture(el) or _in_furniture(el):
+            continue
+        text = el.text_content()
+        if len(text) <= 200:
+            got = _first_date(text)
             if got:
                 return got
-    plain = _TAGS.sub(" ", html)
-    start = plain.find(title[:12]) if title else -1
-    window = plain[start:start + 1500] if start >= 0 else ""
-    got = _accept(parse_date_text(window), "text", now) if window else None
-    if got:
-        return got
-    for rule in _URL_RULES:
-        m = rule.search(url)
+    return None
+
+
+def _url_date(url: str):
+    path = urlsplit(url).path if url else ""
+    host = urlsplit(url).hostname or "" if url else ""
+    for suffix, rule in _HOST_RULES.items():
+        m = rule.search(path) if host.endswith(suffix) else None
         if m:
-            got = _accept(_build(*m.groups()), "url", now)
-            if got:
-                return got
+            return build("20" + m.group(1), m.group(2), m.group(3))
+    for rule in _URL_RULES:
+        m = rule.search(path)
+        if m and (got := build(*m.groups())):
+            return got
+    return None
+
+
+def _main_top(chunks: list[str], start: int | None) -> str:
+    """The short lines just above and at the top of the main block: where a by-line sits
+    when the headline cannot be found."""
+    if start is None:
+        return ""
+    around = [c for c in chunks[max(0, start - 4):start + 4] if len(c) <= 60 and "。" not in c]
+    return " ".join(around)
+
+
+def find_date(html: str, url: str, title: str, now: datetime, *, root=None, headline=None,
+              main=None, selector: str | None = None, document_day: str | None = None,
+              pruned: bool = False, chunks=None) -> FoundDate | None:
+    """The most trusted plausible date on the page, or None (the caller falls back).
+
+    ``root`` is the parsed page (parsed from ``html`` when absent), ``headline`` and
+    ``main`` its headline element and main block when known, ``pruned`` true when furniture
+    was already removed from ``root``, ``chunks`` its text_chunks marking both, if at hand.
+    """
+    if root is None:
+        root = parse_html(html)
+    metas = _metas(root)
+    for name in GOV_META:
+        if name in metas and (got := _accept(parse_date_text(metas[name]), f"meta:{name}", now)):
+            return got
+    jsonld = _jsonld_date(root)
+    if jsonld and (got := _accept(parse_date_text(jsonld), "jsonld", now)):
+        return got
+    for name in OTHER_META:
+        if name in metas and (got := _accept(parse_date_text(metas[name]), f"meta:{name}", now)):
+            return got
+    if selector:
+        text = select_text(root, selector)
+        got = _accept(parse_date_text(text) or _parse_yearless(text, now), "selector", now)
+        if got:
+            return got
+    if document_day and (got := _accept(parse_date_text(document_day), "document", now)):
+        return got
+    chunks, where = chunks or text_chunks(root, None if pruned else is_furniture,
+                                          (headline, main))
+    after = where.get(("end", id(headline))) if headline is not None else None
+    starts = [after] if after is not None else _headline_chunks(chunks, title) if title else []
+    byline = " ".join(_byline(chunks, i) for i in starts)
+    main_top = _main_top(chunks, where.get(("start", id(main)))) if main is not None else ""
+    for rule in (lambda: _first_date(byline) if byline else None,
+                 lambda: _info_element_date(root),
+                 lambda: _first_date(main_top) if main_top else None,
+                 lambda: _first_date(" ".join(chunks), labelled_only=True)):
+        if got := _accept(rule(), "text", now):
+            return got
+    if got := _accept(_url_date(url), "url", now):
+        return got
+    if byline and (got := _accept(_parse_yearless(byline, now), "text:noyear", now)):
+        return got
     return None

@@ -1,4 +1,4 @@
-"""Extract stage: page bytes -> title, text, date, author, language (pipelines.extraction)."""
+"""Extract stage: page bytes -> title, text, date, document metadata (pipelines.extraction)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,14 @@ class ExtractStage:
         try:
             got = extract(item.body, item.url, content_type=item.content_type,
                           fetched_at=item.fetched_at, feed_title=item.feed_title,
-                          feed_published=item.feed_published)
+                          feed_published=item.feed_published,
+                          date_selector=item.date_selector, body_selector=item.body_selector)
         except DecodeError as e:
             raise Undecodable(f"{item.url}: {e}") from None
         if not has_body(got.text):
             raise NoText(f"{item.url}: no article text found on the page")
         return replace(item, title=got.title or item.feed_title or "", text=got.text,
                        published_at=got.published_at, date_source=got.date_source,
+                       date_precision=got.date_precision,
+                       document=got.document.to_dict() if got.document else None,
                        author=got.author, lang=got.lang, charset=got.charset)

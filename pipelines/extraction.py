@@ -1,32 +1,46 @@
-"""One wrapper around trafilatura with fixed options: title, text, date, author, language.
+"""One page in, one Extracted out: the single extraction path.
 
-trafilatura is the extractor of record; this module adds what Chinese pages need
-around it (charset, government meta tags, headline suffixes) and the caller's
-fallbacks (the feed entry's title and date, then the crawl time, flagged as such).
+The pipeline's extract stage, `provwatch extract`, `provwatch reextract` and the benchmark
+all call extract(). trafilatura is the extractor of record for the body text; around it
+this module adds what Chinese pages need: charset rules (pipelines.decoding), the headline
+(pipelines.headline), furniture pruning and the main block (pipelines.mainblock), date
+rules (pipelines.dates), policy-document metadata (pipelines.policydoc), and
+editor/share/footer line removal (pipelines.boilerplate). Fallbacks: the feed entry's
+title and date, then the crawl time, flagged as such.
 """
 
 from __future__ import annotations
 
-import html as htmllib
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 
 import trafilatura
 
-from pipelines.dates import find_date, parse_date_text
+from pipelines.boilerplate import clean_lines, is_furniture, is_info_line
+from pipelines.dates import FoundDate, find_date
+from pipelines.datetext import SHANGHAI, iter_dates, normalise
 from pipelines.decoding import decode_html
+from pipelines.headline import find_headline, strip_site_suffix
+from pipelines.mainblock import main_block, prose_stats, prune_furniture
+from pipelines.page import parse_html, select, text_chunks
+from pipelines.policydoc import (
+    PolicyDocument,
+    find_document,
+    is_metadata_line,
+    metadata_blocks,
+)
 from pipelines.textnorm import language_of
 
-_TITLE_SUFFIX = re.compile(
-    r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[\u4e00-\u9fff]))\s*[^_|｜\-–—]{0,40}(?:网|政府|门户|日报|新闻|频道|在线|Daily|News|"
-    r"Wire|Online|Times|Post|Xinhua|Agency|Portal)[^_|｜]{0,20}$", re.I)
-_META_TITLE = re.compile(
-    r"""<meta\s+[^>]*?name\s*=\s*["'](?:ArticleTitle|og:title)["'][^>]*?content\s*=\s*"""
-    r"""["']([^"']+)["']""", re.I)
-_EDITOR_LINES = re.compile(
-    r"^\s*(?:【\s*字体[:：].*】|字体[:：]?\s*大\s*中\s*小|打印(?:本页)?\s*关闭(?:窗口)?|"
-    r"\(?（?责任编辑[:：].*|分享到[:：]?.*|扫一扫.*)\s*$", re.M)
+__all__ = ["Extracted", "extract", "has_body", "strip_site_suffix"]
+
+_OPTIONS = dict(include_comments=False, include_tables=True, include_images=False,
+                include_links=False, deduplicate=False, with_metadata=False, fast=True)
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_SQUASH = re.compile(r"\s+")
+_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_AUTHOR = re.compile(r"(?:作者|记者|撰稿)\s*[:：]\s*([\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -34,17 +48,12 @@ class Extracted:
     title: str
     text: str
     published_at: datetime  # UTC; the crawl time when nothing better was found
-    date_source: str  # meta:<name> | text | url | trafilatura | feed | crawl
-    date_precision: str
+    date_source: str  # meta:<name> | jsonld | selector | document | text | url | feed | crawl
+    date_precision: str  # day | minute
     author: str | None
     lang: str
     charset: str
-
-
-def strip_site_suffix(title: str) -> str:
-    title = re.sub(r"\s+", " ", htmllib.unescape(title)).strip()
-    stripped = _TITLE_SUFFIX.sub("", title)
-    return stripped if len(stripped) >= 4 else title
+    document: PolicyDocument | None = None
 
 
 def extract(
@@ -55,32 +64,154 @@ def extract(
     fetched_at: datetime,
     feed_title: str | None = None,
     feed_published: datetime | None = None,
+    date_selector: str | None = None,
+    body_selector: str | None = None,
 ) -> Extracted:
     """Raise pipelines.decoding.DecodeError for an undecodable page; text may be empty."""
     html, charset = decode_html(body, content_type)
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False,
-    )
-    text = _clean_text(getattr(doc, "text", None) or "")
-    meta_title = _META_TITLE.search(html[:20000])
-    title = strip_site_suffix(
-        (meta_title.group(1) if meta_title else None) or getattr(doc, "title", None)
-        or feed_title or "")
-    found = find_date(html, url, title, fetched_at)
-    if found:
-        published, source, precision = found.value, found.source, found.precision
-    elif getattr(doc, "date", None) and (parsed := parse_date_text(doc.date)):
-        published, source, precision = parsed[0], "trafilatura", "day"
-    elif feed_published:
-        published, source, precision = feed_published, "feed", "minute"
-    else:
-        published, source, precision = fetched_at, "crawl", "minute"
+    root = parse_html(html)
+    headline = find_headline(root, feed_title)
+    work, keep = _copy_marking(root, headline.element)
+    stats = prune_furniture(work, keep)
+    chosen = select(work, body_selector) if body_selector else []
+    main = chosen[0] if chosen and hasattr(chosen[0], "tag") else main_block(work, stats)
+    chunks, where = text_chunks(work, marks=(keep, main))
+    for block in metadata_blocks(work):
+        if block is not main and block not in main.iterancestors():
+            block.drop_tree()  # its fields go to the document metadata, not the body text
+    text = _body_text(work, main, url, stats.get(main))
+    document = find_document(headline.text, chunks, text)
+    found = find_date(html, url, headline.text, fetched_at, root=work, headline=keep, main=main,
+                      selector=date_selector, document_day=document and document.published,
+                      pruned=True, chunks=(chunks, where))
+    published, source, precision = _fallback(found, feed_published, fetched_at)
+    if document and not document.published and source not in ("feed", "crawl"):
+        day = published.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        document = PolicyDocument(**{**document.to_dict(), "published": day})
+    if document:
+        text = "\n".join(ln for ln in text.splitlines() if not is_metadata_line(ln))
+    title = headline.text or strip_site_suffix(feed_title or "")
+    text = _without_headline(text, title)
     return Extracted(
         title=title, text=text, published_at=published, date_source=source,
-        date_precision=precision, author=getattr(doc, "author", None) or None,
-        lang=language_of(title + "\n" + text), charset=charset,
+        date_precision=precision, author=_author(root, chunks),
+        lang=language_of(title + "\n" + text),
+        charset=charset, document=document,
     )
+
+
+def _without_headline(text: str, title: str) -> str:
+    """The text without its first lines when they spell the headline (kept as the title)."""
+    want, got = _SQUASH.sub("", title), ""
+    lines = text.split("\n")
+    for n, line in enumerate(lines[:4], 1):
+        got += _SQUASH.sub("", line)
+        if not want or not want.startswith(got):
+            break
+        if got == want:
+            return "\n".join(lines[n:])
+    return text
+
+
+def _author(root, chunks: list[str]) -> str | None:
+    """A 作者：/记者： label in the page, else an author meta tag holding a Chinese name
+    (CMSs put their vendor or a numeric id there too)."""
+    m = _AUTHOR.search(" ".join(chunks[:400]))
+    if m:
+        return m.group(1)
+    for value in root.xpath('//meta[@name="author" or @name="Author"]/@content'):
+        if _NAME.fullmatch(value.strip()) and not value.strip().endswith(("网络", "科技", "公司")):
+            return value.strip()
+    return None
+
+
+def _fallback(found: FoundDate | None, feed_published: datetime | None, fetched_at: datetime):
+    if found:
+        return found.value, found.source, found.precision
+    if feed_published:
+        return feed_published, "feed", "minute"
+    return fetched_at, "crawl", "minute"
+
+
+def _copy_marking(root, el):
+    """A copy of the tree to prune, and the copy of ``el`` in it."""
+    if el is None:
+        return deepcopy(root), None
+    el.set("data-provwatch-mark", "1")
+    work = deepcopy(root)
+    del el.attrib["data-provwatch-mark"]
+    found = work.xpath("//*[@data-provwatch-mark]")
+    for f in found:
+        del f.attrib["data-provwatch-mark"]
+    return work, found[0] if found else None
+
+
+def _body_text(work, main, url: str, main_stats) -> str:
+    """trafilatura on the main block; on the whole pruned page when that gives too little."""
+    body = work.find("body")
+    body = body if body is not None else work
+    text = ""
+    if main is not body:
+        prose = (main_stats or prose_stats(main)[main]).prose
+        text = _trafilatura(_document_of(main), url)
+        if _count(text) < 0.5 * prose:
+            text = ""
+    if not text:
+        text = _trafilatura(work, url)
+    if not text and main is not None:
+        text = "\n".join(c for c in text_chunks(main, is_furniture)[0])
+    return _clean(text)
+
+
+def _document_of(el):
+    from lxml.html import Element
+
+    html, body = Element("html"), Element("body")
+    html.append(body)
+    body.append(deepcopy(el))
+    return html
+
+
+def _trafilatura(tree, url: str) -> str:
+    doc = trafilatura.bare_extraction(tree, url=url or None, **_OPTIONS)
+    return _render(doc.body) if doc is not None and doc.body is not None else ""
+
+
+def _render(body) -> str:
+    """trafilatura's XML body as plain lines: a table row per line, its cells tab-separated."""
+    lines: list[str] = []
+    for el in body:
+        if el.tag == "table":
+            for row in el.findall("row"):
+                cells = [_flat(c).strip().replace("\n", " ") for c in row.findall("cell")]
+                lines.append("\t".join(c for c in cells if c))
+        elif el.tag == "list":
+            lines.extend(_flat(item) for item in el.findall("item"))
+        else:
+            lines.append(_flat(el))
+    return "\n".join(lines)
+
+
+def _flat(el) -> str:
+    parts = ["\n" if el.tag == "lb" else (el.text or "")]
+    for child in el:
+        parts.append(_flat(child))
+        parts.append(child.tail or "")
+    if el.tag in ("row", "item", "p", "head"):
+        parts.append("\n")
+    return "".join(parts)
+
+
+def _count(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def _clean(text: str) -> str:
+    lines = [_SPACES.sub(" ", ln).strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    kept = clean_lines(lines)
+    return "\n".join(ln for ln in kept if not is_info_line(
+        ln, any(True for _ in iter_dates(normalise(ln)))))
 
 
 _SENTENCE = re.compile(r"[。！？；，,.!?;]")
@@ -93,9 +224,3 @@ def has_body(text: str) -> bool:
     video or a picture that is the navigation, which must not be stored as an article.
     """
     return any(len(line) >= 30 and _SENTENCE.search(line) for line in text.splitlines())
-
-
-def _clean_text(text: str) -> str:
-    text = _EDITOR_LINES.sub("", text)
-    lines = [ln.strip() for ln in text.splitlines()]
-    return "\n".join(ln for ln in lines if ln)

@@ -20,11 +20,15 @@ class ArticleItem:
     feed_title: str | None = None
     feed_published: datetime | None = None
     feed_summary: str | None = None
+    date_selector: str | None = None  # the catalog source's selectors.date, if any
+    body_selector: str | None = None  # the catalog source's selectors.body, if any
     # extract
     title: str = ""
     text: str = ""
     published_at: datetime | None = None
     date_source: str | None = None
+    date_precision: str | None = None
+    document: dict[str, str] | None = None  # policy-document metadata (pipelines.policydoc)
     author: str | None = None
     lang: str | None = None
     charset: str | None = None

@@ -20,6 +20,17 @@ from pipelines.items import ArticleItem
 log = logging.getLogger(__name__)
 
 
+def article_meta(item: ArticleItem) -> dict:
+    """What an article keeps beside its columns: the Content-Type header (re-extraction
+    decodes the stored bytes as the crawl did) and the policy-document metadata."""
+    meta: dict = {}
+    if item.content_type:
+        meta["content_type"] = item.content_type
+    if item.document:
+        meta["document"] = dict(item.document)
+    return meta
+
+
 class StoreStage:
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,8 +64,9 @@ class StoreStage:
             canonical_url=item.canonical_url, url=item.url, source_id=item.source_id,
             title=item.title, text=item.text, lang=item.lang, author=item.author,
             charset=item.charset, published_at=item.published_at, date_source=item.date_source,
-            fetched_at=item.fetched_at, content_hash=item.content_hash,
-            raw_html=item.body if self.keep_raw_html else None, meta={},
+            date_precision=item.date_precision, fetched_at=item.fetched_at,
+            content_hash=item.content_hash,
+            raw_html=item.body if self.keep_raw_html else None, meta=article_meta(item),
         )
         view = MatchView(item.title, item.text, tags.provinces_about if tags else (),
                          tags.sectors if tags else ())

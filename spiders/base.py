@@ -108,6 +108,8 @@ class SourceSpider(scrapy.Spider):
             source_province=self.source.province, source_language=self.source.language,
             feed_title=feed.get("title"), feed_published=feed.get("published"),
             feed_summary=feed.get("summary"),
+            date_selector=self.source.selectors.get("date"),
+            body_selector=self.source.selectors.get("body"),
         )
 
     # -- errors --------------------------------------------------------------------------

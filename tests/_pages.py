@@ -43,6 +43,22 @@ def page(title: str, paragraphs: list[str], *, date: str = "2026-11-18 09:30",
 <div class="footer">版权所有 示范省人民政府办公厅</div></body></html>"""
 
 
+def policy_page(number: str = "桂政办发〔2026〕7号") -> str:
+    """A fictional 信息公开 page: metadata table, document number, sign-off."""
+    title = "广西壮族自治区人民政府办公厅关于印发人工智能产业发展行动方案的通知"
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in GUANGXI_AI[1])
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{title}_示范省人民政府门户网站</title></head><body>
+<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>
+<table class="xxgk">
+<tr><td>索引号：</td><td>000014349/2026-00031</td><td>主题分类：</td><td>科技</td></tr>
+<tr><td>发文机关：</td><td>广西壮族自治区人民政府办公厅</td><td>成文日期：</td><td>2026年11月16日</td></tr>
+<tr><td>文号：</td><td>{number}</td><td>发布日期：</td><td>2026年11月18日</td></tr></table>
+<h1>{title}</h1><div class="TRS_Editor"><p>{number}</p>{body}
+<p>广西壮族自治区人民政府办公厅</p><p>2026年11月16日</p></div>
+<div class="footer">版权所有 示范省人民政府办公厅</div></body></html>"""
+
+
 def rss(items: list[tuple[str, str | None, str]]) -> str:
     """items: (title, link or None, pubDate)."""
     out = []

@@ -150,6 +150,14 @@ BAD_ENTRIES = [
     ("bad interval", [_entry(interval="soon")], "demo_source", "interval"),
     ("zero interval", [_entry(interval="0s")], "demo_source", "interval"),
     ("bad selector", [_entry(selectors={"links": "a[[["})], "demo_source", "selectors.links"),
+    ("bad date selector", [_entry(selectors={"date": "span[[["})], "demo_source",
+     "selectors.date"),
+    ("bad body selector", [_entry(selectors={"body": "//div[@"})], "demo_source",
+     "selectors.body"),
+    ("unknown selector key", [_entry(selectors={"author": "span.by"})], "demo_source",
+     "selectors"),
+    ("links selector on a feed", [_entry(kind="feed", selectors={"links": "a"})], "demo_source",
+     "selectors.links"),
     ("bad regex", [_entry(article_pattern="/t(\\d{8}_")], "demo_source", "article_pattern"),
     ("duplicate id", [_entry(), _entry(name="again")], "demo_source", "id"),
     ("unknown field", [_entry(colour="red")], "demo_source", "colour"),
@@ -179,6 +187,12 @@ def test_a_valid_small_catalog_loads(tmp_path):
     catalog = load_catalog(path)
     assert [s.id for s in catalog] == ["demo_source"]
     assert catalog.get("demo_source").interval == 1800
+
+
+def test_date_and_body_selectors_are_allowed_on_every_kind(tmp_path):
+    selectors = {"date": "div.info span.time", "body": "//div[@id='zoom']"}
+    path = _write(tmp_path, [_entry(kind="feed", selectors=selectors)])
+    assert load_catalog(path).get("demo_source").selectors == selectors
 
 
 def test_defaults_fill_in_fields_an_entry_leaves_out(tmp_path):

@@ -114,6 +114,88 @@ def test_ingest_from_stdin_then_articles_json_and_show(env):
     assert HENAN_NEV[0] in shown.stdout and "henan" in shown.stdout
 
 
+def test_extract_prints_one_json_object_for_a_file(env, tmp_path):
+    from _pages import policy_page
+
+    path = tmp_path / "page.html"
+    path.write_bytes(policy_page().replace('charset="utf-8"', 'charset="gbk"').encode("gbk"))
+    result = _run(["extract", str(path), "--url", "http://www.gxzf.gov.cn/zfwj/t20261118_1.html"],
+                  env)
+    got = json.loads(result.stdout)
+
+    assert result.returncode == 0, result.stderr
+    assert got["title"] == "广西壮族自治区人民政府办公厅关于印发人工智能产业发展行动方案的通知"
+    assert (got["published_at"], got["date_source"], got["date_precision"]) == (
+        "2026-11-18T04:00:00Z", "document", "day")
+    assert (got["charset"], got["language"]) == ("gb18030", "zh")
+    assert got["document"] == {
+        "number": "桂政办发〔2026〕7号", "issuer": "广西壮族自治区人民政府办公厅",
+        "written": "2026-11-16", "published": "2026-11-18", "index_no": "000014349/2026-00031",
+        "subject": "科技"}
+    assert "中国—东盟人工智能合作中心" in got["text"] and "索引号" not in got["text"]
+
+
+def test_extract_jsonl_answers_each_line_with_its_id(env, tmp_path):
+    from _pages import HENAN_NEV, page
+
+    (tmp_path / "a.html").write_text(page(*HENAN_NEV), encoding="utf-8")
+    lines = [json.dumps({"id": "inline", "html": page(*HENAN_NEV), "url": "http://x.test/1"}),
+             json.dumps({"id": 7, "html_path": "a.html"}),
+             json.dumps({"id": "gone", "html_path": "missing.html"}),
+             "not json"]
+    (tmp_path / "pages.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_file = _run(["extract", "--jsonl", str(tmp_path / "pages.jsonl")], env)
+    from_stdin = _run(["extract", "--jsonl"], env, stdin=lines[0] + "\n")
+    rows = [json.loads(line) for line in from_file.stdout.splitlines()]
+
+    assert from_file.returncode == 0, from_file.stderr
+    assert [r["id"] for r in rows] == ["inline", 7, "gone", None]
+    assert rows[0]["title"] == rows[1]["title"] == HENAN_NEV[0]
+    assert rows[0]["url"] == "http://x.test/1" and rows[0]["date_source"] == "meta:pubdate"
+    assert "cannot read" in rows[2]["error"] and "not JSON" in rows[3]["error"]
+    assert json.loads(from_stdin.stdout)["title"] == HENAN_NEV[0]
+
+
+def test_extract_of_a_missing_file_is_one_line_and_exit_1(env, tmp_path):
+    result = _run(["extract", str(tmp_path / "nowhere.html")], env)
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "nowhere.html: cannot read" in result.stderr
+
+
+def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_path):
+    import sqlite3
+
+    from _pages import HENAN_NEV, page, policy_page
+
+    lines = [json.dumps({"url": f"https://gov.example/a/{n}.html", "html": html,
+                         "source_id": "archive"})
+             for n, html in ((1, policy_page()), (2, page(*HENAN_NEV)))]
+    ingested = _run(["ingest"], env, stdin="\n".join(lines) + "\n")
+    assert "stored 2" in ingested.stdout, ingested.stdout + ingested.stderr
+    db = sqlite3.connect(tmp_path / "cli.db")
+    (policy_id,) = db.execute("SELECT id FROM articles WHERE url LIKE '%/1.html'").fetchone()
+    # the article as an older extraction left it: another title and date, no document
+    db.execute("UPDATE articles SET title = '旧标题', date_source = 'crawl', "
+               "meta = '{\"content_type\": \"text/html; charset=utf-8\"}' WHERE id = ?",
+               (policy_id,))
+    db.commit()
+    db.close()
+
+    result = _run(["reextract", "--source", "archive"], env)
+    again = _run(["reextract", "--since", "2000-01-01"], env)
+    other = _run(["reextract", "--source", "elsewhere"], env)
+    shown = _run(["show", str(policy_id)], env)
+
+    assert result.returncode == 0, result.stderr
+    assert "re-extracted 2 articles: 1 changed, 1 unchanged" in result.stdout
+    assert "re-extracted 2 articles: 0 changed, 2 unchanged" in again.stdout
+    assert "re-extracted 0 articles" in other.stdout
+    assert "广西壮族自治区人民政府办公厅关于印发人工智能产业发展行动方案的通知" in shown.stdout
+    assert "(from document, day)" in shown.stdout
+    assert "文号 document number: 桂政办发〔2026〕7号" in shown.stdout
+    assert "成文日期 written: 2026-11-16" in shown.stdout
+
+
 def test_the_demo_runs_end_to_end_and_a_second_run_sends_nothing(tmp_path):
     folder = tmp_path / "demo"
     first = _run(["demo", "--dir", str(folder)], {})

@@ -103,6 +103,28 @@ def test_a_changed_feed_fetches_only_the_new_article(local_site, tmp_path, sqlit
     assert "/a/1.html" not in local_site.hits
 
 
+def test_a_sources_date_and_body_selectors_reach_the_extract_stage(local_site, tmp_path,
+                                                                   sqlite_url):
+    paragraphs = "".join(f"<p>{p}</p>" for p in HENAN_NEV[1])
+    local_site.add("/a/1.html", (
+        f"<html><head><meta charset='utf-8'><title>{HENAN_NEV[0]}</title></head><body>"
+        f"<h1>{HENAN_NEV[0]}</h1><div class='zw'>{paragraphs}</div>"
+        f"<div class='aside-note'><p>{HENAN_NEV[1][0]}</p></div>"
+        "<p>编号 A1 <em id='rq'>2026-11-15</em></p></body></html>"))
+    feed = local_site.add("/feed.xml", rss([(HENAN_NEV[0], local_site.url + "/a/1.html", DATE)]),
+                          content_type="application/rss+xml")
+    entry = {**_feed_source(feed), "selectors": {"date": "#rq", "body": "div.zw"}}
+    config = make_config(tmp_path, sqlite_url, catalog=_catalog(tmp_path, entry))
+
+    run_crawl(config, load_catalog(config.catalog).get("test_feed"))
+
+    (row,) = api.list_articles(config)
+    shown = api.show_article(config, row["id"])
+    assert (row["date_source"], row["date_precision"]) == ("selector", "day")
+    assert row["published_at"] == "2026-11-15T04:00:00Z"
+    assert shown["text"] == "\n".join(HENAN_NEV[1])
+
+
 def test_a_malformed_feed_fails_the_run_with_a_message_and_keeps_what_was_stored(
         local_site, tmp_path, sqlite_url):
     local_site.add("/a/1.html", page(*HENAN_NEV))

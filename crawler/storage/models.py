@@ -88,11 +88,13 @@ class Article(Base):
     charset: Mapped[str | None] = mapped_column(String(40))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     date_source: Mapped[str | None] = mapped_column(String(40))
+    date_precision: Mapped[str | None] = mapped_column(String(10))  # day | minute
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
-    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed page bytes
+    # {"content_type": the header as received, "document": policy-document metadata}
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     story: Mapped[Story] = relationship(lazy="raise")

@@ -72,6 +72,21 @@ def raw_html(article: Article) -> bytes | None:
     return zlib.decompress(article.raw_html) if article.raw_html else None
 
 
+def reextractable_ids(session: Session, *, source_id: str | None = None,
+                      since: datetime | None = None) -> list[int]:
+    """Ids of the articles whose page bytes were kept, oldest first."""
+    q = select(Article.id).where(Article.raw_html.is_not(None)).order_by(Article.id)
+    if source_id:
+        q = q.where(Article.source_id == source_id)
+    if since:
+        q = q.where(Article.fetched_at >= since)
+    return list(session.scalars(q))
+
+
+def articles_by_id(session: Session, ids: Sequence[int]) -> Sequence[Article]:
+    return session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)).all()
+
+
 def get_article(session: Session, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 

@@ -1,0 +1,72 @@
+"""A decoded page parsed once: the tree every extraction rule reads, its text, selectors."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from cssselect import SelectorError
+from lxml import etree
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_SKIP = frozenset({"script", "style", "noscript", "select", "option", "textarea", "head",
+                   "title", "template"})
+
+
+def parse_html(html: str):
+    """The page as an lxml <html> element; never raises (an empty page is an empty body)."""
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        return lxml.html.document_fromstring(html) if html.strip() else _empty()
+    except (etree.ParserError, ValueError):
+        return _empty()
+
+
+def _empty():
+    return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def select(root, selector: str) -> list:
+    """Elements (or strings) matched by a catalog selector: CSS, or XPath when it starts
+    with / or ( or ./."""
+    try:
+        if selector.lstrip().startswith(("/", "(", "./")):
+            found = root.xpath(selector)
+            return found if isinstance(found, list) else [found]
+        return root.cssselect(selector)
+    except (etree.XPathError, SelectorError, ValueError):
+        return []
+
+
+def select_text(root, selector: str) -> str:
+    parts = [x.text_content() if hasattr(x, "text_content") else str(x)
+             for x in select(root, selector)]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def text_chunks(root, skip=None, marks=()) -> tuple[list[str], dict]:
+    """The page's text runs in document order (scripts, styles and any element for which
+    ``skip(el)`` is true left out), and for each element of ``marks`` the chunk index where
+    it ends and where it starts: ``where["end", id(el)]``, ``where["start", id(el)]``)."""
+    chunks: list[str] = []
+    where: dict = {}
+    wanted = {id(el): el for el in marks if el is not None}
+    stack = [(root, False)]
+    while stack:
+        el, ended = stack.pop()
+        if ended:
+            if id(el) in wanted:
+                where["end", id(el)] = len(chunks)
+            if el.tail and el.tail.strip():
+                chunks.append(el.tail.strip())
+            continue
+        stack.append((el, True))
+        if not isinstance(el.tag, str) or el.tag in _SKIP or (
+                skip is not None and id(el) not in wanted and skip(el)):
+            continue
+        if id(el) in wanted:
+            where["start", id(el)] = len(chunks)
+        if el.text and el.text.strip():
+            chunks.append(el.text.strip())
+        stack.extend((child, False) for child in reversed(el))
+    return chunks, where
