@@ -60,9 +60,12 @@ PROVINCE_CASES = [
      {"liaoning"}, {"liaoning", "hong_kong"}, "traditional script; Hong Kong as venue"),
     ("福建出台措施吸引台商投资", "福建省出台多项措施，欢迎台商来闽发展。", None, {"fujian"},
      {"fujian", "taiwan"}, "台商 and 来闽 compounds"),
-    ("NANNING, July 8 -- trade fair opens", "NANNING, July 8 (Xinhua) -- The expo opened in "
-     "the city on Tuesday with record exhibitors.", None, {"guangxi"}, {"guangxi"},
-     "an English dateline places the article"),
+    ("Trade fair opens with record exhibitors", "NANNING, July 8 (Xinhua) -- The China-ASEAN "
+     "Expo opened in Nanning on Tuesday with record exhibitors.", None, {"guangxi"}, {"guangxi"},
+     "an English dateline and the lead place the article"),
+    ("China issues humanoid robot standards guideline", "BEIJING, Nov. 3 (Xinhua) -- China "
+     "issued a guideline on Monday to build a standards system for humanoid robots.", None,
+     set(), {"beijing"}, "a dateline alone is only a mention"),
     ("Henan governor meets BYD chairman", "Governor of Henan met the BYD chairman in Zhengzhou.",
      None, {"henan"}, {"henan"}, "leader title with the province"),
 ]

@@ -23,8 +23,9 @@ _EN_PERSON = re.compile(_EN_TITLE + r"\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){1,2})
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
 _ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
-_EN_ORG = re.compile(r"((?:[A-Z][A-Za-z&\-]+\s){0,4}(?:Group|Co\.|Ltd\.?|University|Institute|"
-                     r"Bank|Holdings|Technologies|Technology|Motors|Corp\.?|Corporation|Inc\.?))")
+_EN_ORG_END = re.compile(r"\b(?:Group|Co\.|Ltd\.?|University|Institute|Bank|Holdings|"
+                         r"Technologies|Technology|Motors|Corp\.?|Corporation|Inc\.?)")
+_EN_NAME_WORD = re.compile(r"(?:[A-Z][A-Za-z&\-]+\s){1,6}$")
 _NOT_PERSON = set("我省我市全省本市记者通讯员同志")
 _NOT_FIRST = set("在于到赴对与和同及等就向从为主会表指强出一带率")
 _ORG_STARTS = re.compile(r"^(?:与|和|同|在|对|是|为|向|将|并|及|等|了|的|由|从|省|市)+")
@@ -54,6 +55,9 @@ def orgs(text: str) -> list[str]:
         name = _ORG_STARTS.sub("", text[start:m.end()])
         if len(name) >= 4:
             found[name] = None
-    for m in _EN_ORG.finditer(text):
-        found[m.group(1).strip()] = None
+    for m in _EN_ORG_END.finditer(text):
+        # the capitalised words just before the suffix name the organisation
+        words = _EN_NAME_WORD.search(text, max(0, m.start() - 60), m.start())
+        if words:
+            found[(words.group() + m.group()).strip()] = None
     return list(found)

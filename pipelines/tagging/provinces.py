@@ -5,7 +5,7 @@ Evidence per province, from the gazetteer's matches on title and text:
    Hainan Airlines, Sichuan cuisine, 福建舰) counts as a mention only.
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
    groupings (their members), "我省/我市/our province" (the source's own province).
-3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +4; a leader or
+3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
    members 3 from the title only; a venue compound (在港, 赴京) gives none. Self
@@ -13,8 +13,9 @@ Evidence per province, from the gazetteer's matches on title and text:
    +3 in the lead, +1 elsewhere. Business words (台商, 港资) and places named as
    counterparts (Hong Kong business delegation, 香港工商界代表团, 台湾青年) count as
    mentions only, like organisation names.
-4. When no province reaches 5 and the best scores >= 2.5 with evidence in the lead, that
-   best province is about: the title named a person or an office, not a place.
+4. When no province reaches 5 and the best scores >= 2.5 with evidence in the lead (after
+   any dateline), that best province is about: the title named a person or an office, not
+   a place. A dateline alone (BEIJING, …) only places the reporter.
    A province is about when it scores >= 5 and >= 40% of the best score.
 """
 
@@ -129,8 +130,10 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
                 seen.add(p)
         return seen
 
+    dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
+    dateline_end = dateline.end() if dateline else 0
     scan(hits(gaz, title), 5, 3)
-    lead_places = scan((h for h in text_hits if h[3] < lead_end), 2, 0)
+    lead_places = scan((h for h in text_hits if dateline_end <= h[3] < lead_end), 2, 0)
     led: set[str] = set()
     for place, in_org, leader, _ in text_hits:
         place = _fix_shanxi(place, whole)
@@ -143,12 +146,11 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
         score[p] += 3
     for p, n in counts.items():
         score[p] += min(3.0, 0.5 * max(0, n - 1))
-    dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
     if dateline:
         for place, _, _, _ in hits(gaz, dateline.group(1)):
             mentioned.update(place.provinces)
             for p in place.provinces:
-                score[p] += 4
+                score[p] += 2
     own = source_province if source_province and source_province != "national" else None
     if own and _SELF.search(whole):
         mentioned.add(own)
