@@ -174,9 +174,16 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
               f"source {a['source_id']}"
               f"  lang {a['lang']}  charset {a['charset']}")
     out.print(f"story {a['story_id']}: carried by {', '.join(a['copies'])}")
-    out.print(f"provinces about: {', '.join(a['provinces_about']) or '-'}; mentioned: "
-              f"{', '.join(a['provinces_mentioned']) or '-'}")
-    out.print(f"sectors: {', '.join(a['sectors']) or '-'}; event: {a['event']}")
+    score = {(t["kind"], t["value"]): t["score"] for t in a["tags"]}
+
+    def scored(kind: str, values: list[str]) -> str:
+        return ", ".join(f"{v} ({score.get((kind, v), 1.0):g})" for v in values) or "-"
+
+    out.print(f"provinces about: {scored('province', a['provinces_about'])}; mentioned: "
+              f"{scored('province', a['provinces_mentioned'])}", markup=False)
+    out.print(f"sectors: {scored('sector', a['sectors'])}; event: {a['event']}", markup=False)
+    out.print(f"people: {', '.join(a['people']) or '-'}; organisations: "
+              f"{', '.join(a['orgs']) or '-'}", markup=False)
     for line in document_lines(a.get("document")):
         out.print(line, markup=False)
     out.print("")
