@@ -1,7 +1,8 @@
-"""Dedupe stage: a stored canonical URL is dropped; a stored text makes this a copy.
+"""Dedupe stage: a stored canonical URL is dropped; a stored or similar text makes a copy.
 
-Exact duplicates only: the same canonical URL, or the same normalised text (then the
-article joins that story and never alerts again).
+Order: the same canonical URL drops the article; the same normalised text, then a
+near-duplicate fingerprint (pipelines.fingerprint) within the syndication window, make
+it a copy: it joins that story and never alerts again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import replace
 from crawler.storage import repository
 from crawler.storage.db import open_database
 from pipelines.errors import DuplicateUrl
+from pipelines.fingerprint import fingerprint
 from pipelines.items import ArticleItem
 
 
@@ -32,6 +34,11 @@ class DedupeStage:
             if repository.url_seen(session, item.canonical_url):
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")
             story = repository.story_for_content(session, item.content_hash)
+            fp = fingerprint(item.title, item.text)
+            if story is None:
+                story = repository.near_duplicate_story(session, fp, item.published_at)
+                if story is not None and self.stats is not None:
+                    self.stats.inc_value("provwatch/near_copies")
         if story is not None and self.stats is not None:
             self.stats.inc_value("provwatch/copies")
-        return replace(item, copy_of_story=story)
+        return replace(item, copy_of_story=story, fingerprint=fp)

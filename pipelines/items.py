@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.fingerprint import Fingerprint
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,9 @@ class ArticleItem:
     # normalise
     canonical_url: str = ""
     content_hash: str = ""
-    # dedupe: the story this article is an exact copy of, if any
+    # dedupe: the story this article is a copy of, if any, and its near-dup fingerprint
     copy_of_story: int | None = None
+    fingerprint: Fingerprint | None = None
     # tag
     tags: Tags | None = None
 

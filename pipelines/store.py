@@ -73,6 +73,9 @@ class StoreStage:
         try:
             with transaction(self.sessions) as session:
                 stored = repository.add_article(session, values, rows, item.copy_of_story)
+                if item.fingerprint is not None:
+                    repository.add_fingerprint(session, stored.article_id, stored.story_id,
+                                               item.fingerprint, item.published_at)
                 owed = 0
                 for spec in self.watchlists:
                     if matches(spec, view):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -163,3 +164,26 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class Fingerprint(Base):
+    """An article's near-duplicate fingerprint (pipelines.fingerprint), one row each."""
+
+    __tablename__ = "fingerprints"
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(Integer, index=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    numbers: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    places: Mapped[str] = mapped_column(Text, default="")  # space-separated province ids
+    title_key: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FingerprintBand(Base):
+    """The LSH index: one row per (band key, article); lookups go by band key."""
+
+    __tablename__ = "fingerprint_bands"
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)

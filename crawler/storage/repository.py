@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -15,12 +15,18 @@ from crawler.storage.models import (
     Article,
     CrawlRun,
     Delivery,
+    Fingerprint,
+    FingerprintBand,
     SourceState,
     Story,
     Tag,
     Watchlist,
     utcnow,
 )
+from pipelines.fingerprint import Fingerprint as FingerprintValue
+from pipelines.fingerprint import jaccard, same_story
+
+SYNDICATION_WINDOW = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,52 @@ def story_for_content(session: Session, content_hash: str) -> int | None:
         select(Article.story_id).where(Article.content_hash == content_hash)
         .order_by(Article.id).limit(1)
     )
+
+
+def near_duplicate_story(session: Session, fp: FingerprintValue, published_at: datetime | None,
+                         window: timedelta = SYNDICATION_WINDOW,
+                         max_candidates: int = 50) -> int | None:
+    """The story of the most similar stored article that ``same_story`` accepts.
+
+    Candidates share at least one LSH band key; those published more than ``window``
+    away are not copies (syndication happens within days), and the most band matches
+    are checked first.
+    """
+    matches = func.count(FingerprintBand.band_key).label("matches")
+    q = (select(Fingerprint, matches)
+         .join(FingerprintBand, FingerprintBand.article_id == Fingerprint.article_id)
+         .where(FingerprintBand.band_key.in_(fp.bands))
+         .group_by(Fingerprint.article_id)
+         .order_by(matches.desc(), Fingerprint.article_id)
+         .limit(max_candidates))
+    if published_at is not None:
+        q = q.where((Fingerprint.published_at.is_(None))
+                    | Fingerprint.published_at.between(published_at - window,
+                                                       published_at + window))
+    best: tuple[float, int] | None = None
+    for row, _ in session.execute(q):
+        stored = FingerprintValue(row.signature, (), frozenset(row.numbers.split()),
+                                  frozenset(row.places.split()), row.title_key)
+        if same_story(fp, stored):
+            sim = jaccard(fp.signature, row.signature)
+            if best is None or sim > best[0]:
+                best = (sim, row.story_id)
+    return best[1] if best else None
+
+
+def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
+                    published_at: datetime | None) -> None:
+    session.add(Fingerprint(article_id=article_id, story_id=story_id, signature=fp.signature,
+                            numbers=" ".join(sorted(fp.numbers)),
+                            places=" ".join(sorted(fp.places)), title_key=fp.title_key[:500],
+                            published_at=published_at))
+    session.add_all(FingerprintBand(band_key=key, article_id=article_id)
+                    for key in dict.fromkeys(fp.bands))
+
+
+def story_copies(session: Session, story_id: int) -> Sequence[Article]:
+    return session.scalars(select(Article).where(Article.story_id == story_id)
+                           .order_by(Article.fetched_at, Article.id)).all()
 
 
 def add_article(session: Session, values: dict[str, Any],
