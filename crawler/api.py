@@ -82,6 +82,23 @@ def show_article(config: Config, article_id: int) -> dict[str, Any]:
         return out
 
 
+def show_story(config: Config, story_id: int) -> dict[str, Any]:
+    from crawler.storage.models import Story
+
+    with open_database(config.database_url)() as session:
+        story = session.get(Story, story_id)
+        if story is None:
+            raise ProvwatchError(f"no story with id {story_id}")
+        copies = repository.story_copies(session, story_id)
+        return {
+            "id": story.id, "title": story.title, "first_seen_at": _iso(story.first_seen_at),
+            "first_article_id": story.first_article_id, "copy_count": story.copy_count,
+            "copies": [{"article_id": a.id, "source_id": a.source_id, "url": a.url,
+                        "title": a.title, "published_at": _iso(a.published_at),
+                        "fetched_at": _iso(a.fetched_at)} for a in copies],
+        }
+
+
 # --- ingest ---------------------------------------------------------------------------
 
 

@@ -258,6 +258,26 @@ def _catalog_selectors() -> dict[str, dict[str, str]]:
 
 
 @app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="Story id (see `articles --json`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print one story: when it was first seen and every copy, with source and time."""
+    s = api.show_story(state.config, story_id)
+    if as_json:
+        print(json.dumps(s, ensure_ascii=False))
+        return
+    out.print(f"story {s['id']}: {s['title']}", markup=False)
+    out.print(f"first seen {s['first_seen_at']} (article {s['first_article_id']}), "
+              f"{s['copy_count']} copies")
+    table = Table("article", "source", "published (UTC)", "fetched (UTC)", "title / url")
+    for c in s["copies"]:
+        table.add_row(str(c["article_id"]), c["source_id"], (c["published_at"] or "")[:16],
+                      (c["fetched_at"] or "")[:16], f"{c['title'][:40]}\n{c['url']}")
+    out.print(table)
+
+
+@app.command()
 def ingest(
     file: Annotated[Path | None, typer.Argument(
         help="JSON lines {url, html, source_id?, fetched_at?}; stdin when absent or -.")] = None,

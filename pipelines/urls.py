@@ -1,8 +1,11 @@
 """Canonical article URLs: one spelling per page, so storage can tell what it has seen.
 
 Rules, in order: w3lib's canonicalisation (scheme and host case, default port,
-sorted query, percent-encoding, fragment removed), then tracking and session
-parameters removed, then a trailing ``index.html``/``default.htm`` dropped.
+sorted query, percent-encoding, fragment removed); http and https name the same page;
+a leading ``www.`` or mobile label (``m.``, ``wap.``, ``3g.``, ``mobile.``) is dropped,
+since Chinese portals serve the same path on both hosts; tracking and session parameters
+(utm_*, spm, from, share*, wx*, …) removed; a trailing ``index.html``/``default.htm``
+dropped. The result identifies a page; it is never fetched (the URL as found is).
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ _TRACKING = re.compile(
 )
 _INDEX = re.compile(r"/(index|default)\.(s?html?|php|jsp|aspx?)$", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_PREFIX = re.compile(r"^(?:www|m|wap|3g|mobile)\.(?=[^.]+\.[^.]+)")
 
 
 def canonical_url(url: str) -> str:
     url = canonicalize_url(url.strip())
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _HOST_PREFIX.sub("", (parts.hostname or "").lower().rstrip("."))
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
     path = parts.path.split(";", 1)[0] or "/"  # ;jsessionid=... path parameters
@@ -32,4 +36,7 @@ def canonical_url(url: str) -> str:
     # filter on the raw pairs: decoding values would turn GBK-encoded ones into U+FFFD
     query = "&".join(pair for pair in parts.query.split("&")
                      if pair and not _TRACKING.match(unquote(pair.split("=", 1)[0])))
-    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
+    scheme = parts.scheme.lower()
+    if scheme == "http" and netloc == host:  # no explicit port: the https page is the same
+        scheme = "https"
+    return urlunsplit((scheme, netloc, path, query, ""))
