@@ -8,9 +8,10 @@ Rules, in order:
    give the lookup keys, so any earlier article sharing one band is a candidate (pairs at
    Jaccard 0.5 are found with probability ~0.65, at 0.7 ~0.98).
 3. A candidate is the same story when the estimated Jaccard is >= SAME (0.55), or >= 0.35
-   with the same normalised title, and the two texts do not disagree on what makes an
-   event itself: their figures (when both carry multi-digit numbers, at least half of the
-   smaller set, and at least one, must appear in the other) and their provinces (when both
+   with the same headline once outlets' decorations are stripped, and the two texts do not disagree on what makes an
+   event itself: their figures (multi-digit numbers other than dates, times, years and
+   phone numbers: when both carry some, at least half of the smaller set, and at least
+   one, must appear in the other) and their provinces (when both
    name some, they must share one). Different events cut from one template (two
    provinces' "first meeting of the new year", two executive meetings a week apart)
    share phrasing but not their figures, dates and places.
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 
+from pipelines.headline import strip_site_suffix
 from pipelines.tagging import gazetteer
 from pipelines.tagging.text import find_ngrams, simplified, words
 
@@ -36,6 +38,13 @@ ROWS = NUM_PERM // BANDS
 SAME = 0.55
 SAME_WITH_TITLE = 0.35
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# dates, times, years and phone numbers are not what tells two events apart: a reprint
+# adds "来源：云南日报 2025-02-06 08:30", a bulletin repeats its hotline
+_NOT_FIGURES = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}:\d{2}(?::\d{2})?|(?:19|20)\d{2}\s*年?"
+    r"|\(?0\d{2,3}\)?[-\s]?\d{7,8}|\d{3,4}-\d{7,8}|1[3-9]\d{9}")
+_TITLE_DECORATION = re.compile(r"^\s*(?:【[^】]{1,12}】|\[[^\]]{1,12}\]|[^：:]{1,6}[：:])")
 _KEEP = {"L", "N"}
 SEED = 20261122  # fixed: signatures stored in the database must stay comparable
 
@@ -60,8 +69,8 @@ def shingles(text: str) -> set[bytes]:
     if len(cjk) * 2 >= len(norm.replace(" ", "")):  # mostly Chinese
         run = "".join(norm.split())
         return {run[i:i + 4].encode() for i in range(max(1, len(run) - 3))}
-    words = norm.split()
-    return {" ".join(words[i:i + 3]).encode() for i in range(max(1, len(words) - 2))}
+    tokens = norm.split()
+    return {" ".join(tokens[i:i + 3]).encode() for i in range(max(1, len(tokens) - 2))}
 
 
 def _band_key(band: int, rows: np.ndarray) -> int:
@@ -70,14 +79,24 @@ def _band_key(band: int, rows: np.ndarray) -> int:
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
+    body = text or title
     m = MinHash(num_perm=NUM_PERM, seed=SEED)
-    m.update_batch(list(shingles(text or title)))
+    m.update_batch(list(shingles(body)))
     values = m.hashvalues.astype("<u4")
     bands = tuple(_band_key(b, values[b * ROWS:(b + 1) * ROWS]) for b in range(BANDS))
-    numbers = frozenset(n for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))
-                        if len(n.replace(".", "")) >= 2)
-    return Fingerprint(values.tobytes(), bands, numbers, places_of(text),
-                       "".join(_normal(title).split()))
+    return Fingerprint(values.tobytes(), bands, figures(body), places_of(body),
+                       title_key(title))
+
+
+def figures(text: str) -> frozenset[str]:
+    """Multi-digit numbers of the text, leaving out dates, times, years and phones."""
+    plain = _NOT_FIGURES.sub(" ", unicodedata.normalize("NFKC", text))
+    return frozenset(n for n in _NUMBER.findall(plain) if len(n.replace(".", "")) >= 2)
+
+
+def title_key(title: str) -> str:
+    """The headline without an outlet's decorations (【要闻】, 转载：, _河南日报)."""
+    return "".join(_normal(strip_site_suffix(_TITLE_DECORATION.sub("", title))).split())
 
 
 def places_of(text: str) -> frozenset[str]:
