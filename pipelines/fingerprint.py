@@ -8,11 +8,11 @@ Rules, in order:
    give the lookup keys, so any earlier article sharing one band is a candidate (pairs at
    Jaccard 0.5 are found with probability ~0.65, at 0.7 ~0.98).
 3. A candidate is the same story when the estimated Jaccard is >= SAME (0.55), or >= 0.35
-   with the same headline once outlets' decorations are stripped, and the two texts do not disagree on what makes an
-   event itself: their figures (multi-digit numbers other than dates, times, years and
-   phone numbers: when both carry some, at least half of the smaller set, and at least
-   one, must appear in the other) and their provinces (when both
-   name some, they must share one). Different events cut from one template (two
+   with the same headline once outlets' decorations are stripped, and the two texts do
+   not disagree on what makes an event itself: their figures (multi-digit numbers other
+   than dates, times, years and phone numbers: when both carry some, at least half of the
+   smaller set, and at least one, must appear in the other) and their provinces (when
+   both name some, they must share one). Different events cut from one template (two
    provinces' "first meeting of the new year", two executive meetings a week apart)
    share phrasing but not their figures, dates and places.
 """
