@@ -28,6 +28,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")  # readers never block the crawl's writer
+    cur.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode; no fsync per commit
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 

@@ -181,9 +181,12 @@ class Fingerprint(Base):
 
 
 class FingerprintBand(Base):
-    """The LSH index: one row per (band key, article); lookups go by band key."""
+    """The LSH index: one row per (band key, article); lookups go by band key and time,
+    so old articles that share a common key are skipped inside the index."""
 
     __tablename__ = "fingerprint_bands"
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_fingerprint_bands_key_time", "band_key", "published_at"),)

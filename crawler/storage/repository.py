@@ -69,9 +69,9 @@ def near_duplicate_story(session: Session, fp: FingerprintValue, published_at: d
          .order_by(matches.desc(), Fingerprint.article_id)
          .limit(max_candidates))
     if published_at is not None:
-        q = q.where((Fingerprint.published_at.is_(None))
-                    | Fingerprint.published_at.between(published_at - window,
-                                                       published_at + window))
+        q = q.where((FingerprintBand.published_at.is_(None))
+                    | FingerprintBand.published_at.between(published_at - window,
+                                                           published_at + window))
     best: tuple[float, int] | None = None
     for row, _ in session.execute(q):
         stored = FingerprintValue(row.signature, (), frozenset(row.numbers.split()),
@@ -89,7 +89,8 @@ def add_fingerprint(session: Session, article_id: int, story_id: int, fp: Finger
                             numbers=" ".join(sorted(fp.numbers)),
                             places=" ".join(sorted(fp.places)), title_key=fp.title_key[:500],
                             published_at=published_at))
-    session.add_all(FingerprintBand(band_key=key, article_id=article_id)
+    session.add_all(FingerprintBand(band_key=key, article_id=article_id,
+                                    published_at=published_at)
                     for key in dict.fromkeys(fp.bands))
 
 

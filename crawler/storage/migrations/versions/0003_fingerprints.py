@@ -38,12 +38,19 @@ def upgrade() -> None:
         'fingerprint_bands',
         sa.Column('band_key', sa.BigInteger(), nullable=False),
         sa.Column('article_id', sa.Integer(), nullable=False),
+        sa.Column('published_at', crawler.storage.models.UTCDateTime(timezone=True),
+                  nullable=True),
         sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('band_key', 'article_id'),
     )
+    with op.batch_alter_table('fingerprint_bands', schema=None) as batch_op:
+        batch_op.create_index('ix_fingerprint_bands_key_time', ['band_key', 'published_at'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('fingerprint_bands', schema=None) as batch_op:
+        batch_op.drop_index('ix_fingerprint_bands_key_time')
     op.drop_table('fingerprint_bands')
     with op.batch_alter_table('fingerprints', schema=None) as batch_op:
         batch_op.drop_index('ix_fingerprints_story_id')
