@@ -5,9 +5,9 @@ Rules, in order:
    dropped) and cut into shingles: Chinese as overlapping 4-character runs, English as
    overlapping 3-word runs. Syndicated copies in traditional script fold with the original.
 2. A MinHash of 64 permutations (datasketch; shingles hashed with CRC-32, plenty for a
-   few thousand shingles and several times cheaper than SHA-1) summarises the shingles; 16 bands of 4 rows
-   give the lookup keys, so any earlier article sharing one band is a candidate (pairs at
-   Jaccard 0.5 are found with probability ~0.65, at 0.7 ~0.98).
+   few thousand shingles and several times cheaper than SHA-1) summarises the shingles;
+   16 bands of 4 rows give the lookup keys, so any earlier article sharing one band is a
+   candidate (pairs at Jaccard 0.5 are found with probability ~0.65, at 0.7 ~0.98).
 3. A candidate is the same story when the estimated Jaccard is >= SAME (0.55), or >= 0.35
    with the same headline once outlets' decorations are stripped, and the two texts do
    not disagree on what makes an event itself: their figures (multi-digit numbers other
@@ -21,10 +21,10 @@ Rules, in order:
 from __future__ import annotations
 
 import hashlib
-import zlib
 import re
 import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
