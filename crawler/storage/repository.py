@@ -62,7 +62,9 @@ def near_duplicate_story(session: Session, fp: FingerprintValue, published_at: d
     are checked first.
     """
     matches = func.count(FingerprintBand.band_key).label("matches")
-    q = (select(Fingerprint, matches)
+    # plain columns, not ORM objects: this runs once per article on the hot path
+    q = (select(Fingerprint.story_id, Fingerprint.signature, Fingerprint.numbers,
+                Fingerprint.places, Fingerprint.title_key, matches)
          .join(FingerprintBand, FingerprintBand.article_id == Fingerprint.article_id)
          .where(FingerprintBand.band_key.in_(fp.bands))
          .group_by(Fingerprint.article_id)
@@ -73,7 +75,7 @@ def near_duplicate_story(session: Session, fp: FingerprintValue, published_at: d
                     | FingerprintBand.published_at.between(published_at - window,
                                                            published_at + window))
     best: tuple[float, int] | None = None
-    for row, _ in session.execute(q):
+    for row in session.execute(q):
         stored = FingerprintValue(row.signature, (), frozenset(row.numbers.split()),
                                   frozenset(row.places.split()), row.title_key)
         if same_story(fp, stored):
