@@ -32,7 +32,7 @@ from datasketch import MinHash
 
 from pipelines.headline import strip_site_suffix
 from pipelines.tagging import gazetteer
-from pipelines.tagging.text import find_ngrams, simplified, words
+from pipelines.tagging.text import simplified, words
 
 NUM_PERM = 64
 BANDS = 16
@@ -107,7 +107,7 @@ def places_of(text: str) -> frozenset[str]:
     plain = simplified(text)
     found = {p for place, _, _ in gaz.find_zh(plain) if place.kind != "grouping"
              for p in place.provinces}
-    found |= {p for place, _, _ in find_ngrams(words(plain), gaz.en, fold=gaz.en_fold)
+    found |= {p for place, _, _ in gaz.en.find(words(plain))
               if place.kind != "grouping" for p in place.provinces}
     return frozenset(found)
 

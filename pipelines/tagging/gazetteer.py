@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.tagging.text import PhraseTable
+
 DATA = Path(__file__).parent / "data"
 # shorts too common as words to pair freely (新 青 宁 吉 黑 甘 云 贵 秦 蒙 苏 台 港 澳)
 _WEAK = set("新青宁吉黑甘云贵秦蒙苏台港澳")
@@ -40,8 +42,7 @@ class Place:
 class Gazetteer:
     zh: dict[str, Place]
     zh_prefix: dict[str, int]  # first two characters -> length of the longest such name
-    en: dict[str, Place]
-    en_fold: dict[str, Place]
+    en: PhraseTable
     zh_names: dict[str, set[str]]  # province -> its own Chinese names (for leader titles)
 
     def find_zh(self, text: str) -> list[tuple[Place, int, int]]:
@@ -124,4 +125,4 @@ def load() -> Gazetteer:
     for name in zh:
         prefix[name[:2]] = max(prefix.get(name[:2], 0), len(name))
     fold = {k.lower(): v for k, v in en.items() if not k.isupper()}
-    return Gazetteer(zh, prefix, en, fold, zh_names)
+    return Gazetteer(zh, prefix, PhraseTable.build(en, fold), zh_names)

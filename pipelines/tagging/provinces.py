@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipelines.tagging.gazetteer import Gazetteer, Place
-from pipelines.tagging.text import find_ngrams, words
+from pipelines.tagging.text import words
 
 _ZH_ORG = re.compile(
     r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
@@ -78,7 +78,7 @@ def _zh_hits(gaz: Gazetteer, text: str):
 
 
 def _en_hits(gaz: Gazetteer, text: str):
-    for place, start, size in find_ngrams(words(text), gaz.en, fold=gaz.en_fold):
+    for place, start, size in gaz.en.find(words(text)):
         end_region = text[start:start + 80]
         name_len = len(" ".join(end_region.split()[:size]))
         after = text[start + name_len:start + name_len + 30]

@@ -16,7 +16,7 @@ from pathlib import Path
 import ahocorasick
 import yaml
 
-from pipelines.tagging.text import find_ngrams, words
+from pipelines.tagging.text import PhraseTable, words
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 4.0
@@ -27,8 +27,7 @@ MAX_SECTORS = 3
 @dataclass(frozen=True)
 class CueTable:
     zh: ahocorasick.Automaton
-    en: dict[str, tuple[str, float]]
-    en_fold: dict[str, tuple[str, float]]
+    en: PhraseTable
 
     def hits(self, text: str) -> list[tuple[str, float, int]]:
         """(sector, weight, offset) per cue (Chinese longest-first, English whole words)."""
@@ -36,7 +35,7 @@ class CueTable:
             (key, weight, end - length + 1)
             for end, ((key, weight), length) in self.zh.iter_long(text)]
         found += [(key, weight, start) for (key, weight), start, _ in
-                  find_ngrams(words(text), self.en, fold=self.en_fold)]
+                  self.en.find(words(text))]
         return found
 
     def count(self, text: str) -> Counter[str]:
@@ -59,7 +58,7 @@ def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
                 exact = cue.isupper() or any(c.isdigit() for c in cue) or cue in ("SiC",)
                 (en if exact else fold)[cue if exact else cue.lower()] = (key, weight)
     zh.make_automaton()
-    return CueTable(zh, en, fold)
+    return CueTable(zh, PhraseTable.build(en, fold))
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,8 @@ GOV_LABELS = {
 @lru_cache(maxsize=1)
 def _city_labels() -> dict[str, str]:
     gaz = gazetteer.load()
-    return {name.lower().replace("'", ""): place.provinces[0] for name, place in gaz.en.items()
+    return {name.lower().replace("'", ""): place.provinces[0]
+            for name, place in gaz.en.exact.items()
             if place.kind == "place" and len(place.provinces) == 1 and " " not in name}
 
 

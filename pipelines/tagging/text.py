@@ -8,7 +8,9 @@ inside another word.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")  # no phrase starts with a digit
 MAX_NGRAM = 6
@@ -41,47 +43,43 @@ def words(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-def _first_words(table: dict[str, object], fold: dict[str, object] | None) -> dict[str, int]:
-    """Lower-cased first word of every phrase -> the longest phrase it starts (in words)."""
-    firsts: dict[str, int] = {}
-    for phrase in [*table, *(fold or {})]:
-        parts = phrase.split(" ")
-        first = parts[0].lower()
-        firsts[first] = max(firsts.get(first, 0), min(MAX_NGRAM, len(parts)))
-    return firsts
+@dataclass(frozen=True)
+class PhraseTable:
+    """English phrases to values: ``exact`` is case-sensitive (names, acronyms), ``folded``
+    holds lower-cased keys tried when the exact form is absent."""
 
+    exact: dict[str, Any]
+    folded: dict[str, Any]
+    firsts: dict[str, int]  # lower-cased first word -> longest phrase it starts, in words
 
-_FIRSTS: dict[int, dict[str, int]] = {}
+    @classmethod
+    def build(cls, exact: dict[str, Any], folded: dict[str, Any]) -> PhraseTable:
+        firsts: dict[str, int] = {}
+        for phrase in [*exact, *folded]:
+            parts = phrase.split(" ")
+            first = parts[0].lower()
+            firsts[first] = max(firsts.get(first, 0), min(MAX_NGRAM, len(parts)))
+        return cls(exact, folded, firsts)
 
-
-def find_ngrams(tokens: tuple[tuple[str, int], ...], table: dict[str, object], *,
-                fold: dict[str, object] | None = None) -> list[tuple[object, int, int]]:
-    """Longest-first n-gram lookup: (value, start offset, token count) per hit.
-
-    ``table`` is case-sensitive; ``fold`` holds lower-cased keys tried when the
-    exact form is absent. Only tokens that begin some phrase are tried, so the cost
-    is one dictionary lookup per ordinary word.
-    """
-    key = id(table)
-    firsts = _FIRSTS.get(key)
-    if firsts is None:
-        firsts = _FIRSTS[key] = _first_words(table, fold)
-    hits = []
-    i, n = 0, len(tokens)
-    while i < n:
-        longest = firsts.get(tokens[i][0].lower())
-        if not longest:
-            i += 1
-            continue
-        for size in range(min(longest, n - i), 0, -1):
-            phrase = " ".join(t for t, _ in tokens[i:i + size])
-            value = table.get(phrase)
-            if value is None and fold is not None:
-                value = fold.get(phrase.lower())
-            if value is not None:
-                hits.append((value, tokens[i][1], size))
-                i += size
-                break
-        else:
-            i += 1
-    return hits
+    def find(self, tokens: tuple[tuple[str, int], ...]) -> list[tuple[Any, int, int]]:
+        """Longest-first lookup: (value, start offset, token count) per hit. Only tokens
+        that begin some phrase are tried: one dictionary lookup per ordinary word."""
+        hits = []
+        i, n = 0, len(tokens)
+        while i < n:
+            longest = self.firsts.get(tokens[i][0].lower())
+            if not longest:
+                i += 1
+                continue
+            for size in range(min(longest, n - i), 0, -1):
+                phrase = " ".join(t for t, _ in tokens[i:i + size])
+                value = self.exact.get(phrase)
+                if value is None:
+                    value = self.folded.get(phrase.lower())
+                if value is not None:
+                    hits.append((value, tokens[i][1], size))
+                    i += size
+                    break
+            else:
+                i += 1
+        return hits
