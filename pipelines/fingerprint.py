@@ -61,13 +61,14 @@ class Fingerprint:
     title_key: str
 
 
-def _normal(text: str) -> str:
-    text = unicodedata.normalize("NFKC", simplified(text)).lower()
-    return _NOT_WORD.sub(" ", text)
+def _normal(plain: str) -> str:
+    """``plain`` already in simplified characters: width, case and punctuation folded."""
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", plain).lower())
 
 
-def shingles(text: str) -> set[bytes]:
-    norm = _normal(text)
+def shingles(plain: str) -> set[bytes]:
+    """Shingles of a text already in simplified characters."""
+    norm = _normal(plain)
     cjk = len(_CJK.findall(norm))
     if cjk * 2 >= len(norm) - norm.count(" "):  # mostly Chinese
         run = "".join(norm.split())
@@ -83,11 +84,12 @@ def _band_key(band: int, rows: np.ndarray) -> int:
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     body = text or title
+    plain = simplified(body)  # one OpenCC pass serves the shingles and the places
     m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
-    m.update_batch(list(shingles(body)))
+    m.update_batch(list(shingles(plain)))
     values = m.hashvalues.astype("<u4")
     bands = tuple(_band_key(b, values[b * ROWS:(b + 1) * ROWS]) for b in range(BANDS))
-    return Fingerprint(values.tobytes(), bands, figures(body), places_of(body),
+    return Fingerprint(values.tobytes(), bands, figures(body), places_of(plain),
                        title_key(title))
 
 
@@ -99,12 +101,13 @@ def figures(text: str) -> frozenset[str]:
 
 def title_key(title: str) -> str:
     """The headline without an outlet's decorations (【要闻】, 转载：, _河南日报)."""
-    return "".join(_normal(strip_site_suffix(_TITLE_DECORATION.sub("", title))).split())
+    headline = strip_site_suffix(_TITLE_DECORATION.sub("", title))
+    return "".join(_normal(simplified(headline)).split())
 
 
-def places_of(text: str) -> frozenset[str]:
+def places_of(plain: str) -> frozenset[str]:
+    """Province ids named in a text already in simplified characters."""
     gaz = gazetteer.load()
-    plain = simplified(text)
     found = {p for place, _, _ in gaz.find_zh(plain) if place.kind != "grouping"
              for p in place.provinces}
     found |= {p for place, _, _ in gaz.en.find(words(plain))
