@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from alerts.watchlist import WatchlistSpec
@@ -49,3 +50,22 @@ def matches(spec: WatchlistSpec, view: MatchView) -> bool:
         if not any(keyword_hit(k, haystack) for k in spec.keywords):
             return False
     return True
+
+
+_CHINA = timezone(timedelta(hours=8))
+
+
+def predates(spec: WatchlistSpec, published_at: datetime | None, precision: str | None,
+             date_source: str | None) -> bool:
+    """Was the article published before the watchlist existed? Such articles (a backfill,
+    an archive, a new source's old list) are not alerted unless the run asks for it.
+
+    A day-precision date counts as the whole day in China time, so a watchlist created at
+    10:00 still hears of that morning's article. An article with no date of its own (only
+    the crawl time) is never held back.
+    """
+    if spec.created_at is None or published_at is None or date_source == "crawl":
+        return False
+    if precision == "day":
+        return published_at.astimezone(_CHINA).date() < spec.created_at.astimezone(_CHINA).date()
+    return published_at < spec.created_at

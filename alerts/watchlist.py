@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from alerts.channels import parse_target
@@ -22,11 +23,13 @@ class WatchlistSpec:
     keywords: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     id: int | None = None
+    created_at: datetime | None = None  # older articles are not alerted by default
 
     def to_row(self) -> dict[str, Any]:
         return {"name": self.name, "provinces": list(self.provinces),
                 "sectors": list(self.sectors), "keywords": list(self.keywords),
-                "channels": list(self.channels)}
+                "channels": list(self.channels),
+                **({"created_at": self.created_at} if self.created_at else {})}
 
 
 def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = (),
@@ -60,4 +63,5 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
 
 def from_row(row: Any) -> WatchlistSpec:
     return WatchlistSpec(row.name, tuple(row.provinces), tuple(row.sectors),
-                         tuple(row.keywords), tuple(row.channels), row.id)
+                         tuple(row.keywords), tuple(row.channels), row.id,
+                         getattr(row, "created_at", None))

@@ -146,10 +146,12 @@ def read_pages(lines: Iterable[str], name: str, errors: list[str]) -> Iterator[A
             errors.append(str(e))
 
 
-def ingest(config: Config, stream: TextIO, name: str) -> IngestReport:
+def ingest(config: Config, stream: TextIO, name: str, *, alert_old: bool = False
+           ) -> IngestReport:
+    """``alert_old``: alert also on articles published before the watchlist was created."""
     errors: list[str] = []
     report = IngestReport(errors=errors)
-    with Chain(config.database_url, config.keep_raw_html) as chain:
+    with Chain(config.database_url, config.keep_raw_html, alert_old=alert_old) as chain:
         for item in read_pages(stream, name, errors):
             report.read += 1
             report.stored += chain.process(item) is not None

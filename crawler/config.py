@@ -76,6 +76,13 @@ def _int(v: Any) -> int:
     return int(v)
 
 
+def _port(v: Any) -> int:
+    n = _int(v)
+    if not 0 <= n <= 65535:
+        raise ValueError(f"must be a port number 0-65535, got {v!r}")
+    return n
+
+
 def _non_negative(v: Any) -> float:
     if isinstance(v, bool):
         raise ValueError(f"not a number: {v!r}")
@@ -122,6 +129,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("webhook_secret", _opt_str, None, "HMAC-SHA256 key for webhook signatures",
             secret=True),
     Setting("webhook_timeout", _positive(float), 10.0, "seconds before a webhook call fails"),
+    Setting("stop_grace", _positive(float), 5.0,
+            "seconds a stopping crawl gets to close before it is killed"),
+    Setting("workers", _positive(_int), 4, "crawls the daemon runs at the same time"),
+    Setting("heartbeat", _positive(float), 10.0,
+            "seconds between the daemon's heartbeats (lock, status, metrics)"),
+    Setting("operator_channels", _opt_str, None,
+            "where source-health alerts go: channel targets separated by commas, "
+            "e.g. email:ops@example.com,webhook:https://..."),
+    Setting("metrics_port", _port, 0,
+            "serve Prometheus metrics and /healthz on this port (0: off)"),
+    Setting("metrics_address", _str, "127.0.0.1", "address the metrics port listens on"),
+    Setting("metrics_textfile", _opt_str, None,
+            "write Prometheus metrics to this file (node_exporter textfile collector)"),
+    Setting("log_format", _choice("text", "json"), "text",
+            "daemon log lines: text, or one JSON object per line"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -150,6 +172,14 @@ class Config:
     smtp_pickup_dir: str | None
     webhook_secret: str | None
     webhook_timeout: float
+    stop_grace: float = 5.0
+    workers: int = 4
+    heartbeat: float = 10.0
+    operator_channels: str | None = None
+    metrics_port: int = 0
+    metrics_address: str = "127.0.0.1"
+    metrics_textfile: str | None = None
+    log_format: str = "text"
     source_file: str | None = None  # the TOML file read, if any
 
     def redacted(self) -> dict[str, Any]:

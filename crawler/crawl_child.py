@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import sys
+import threading
+import time
 import traceback
+from datetime import date
 from typing import Any
 
 from crawler.config import Config
@@ -27,6 +32,7 @@ def scrapy_settings(config: Config) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": config.download_timeout,
         "DOWNLOAD_MAXSIZE": config.max_page_bytes,
         "ROBOTSTXT_OBEY": config.obey_robots,
+        "PROVWATCH_ALERT_OLD": False,
         "LOG_LEVEL": "DEBUG" if config.log_level == "debug" else "WARNING",
     }
 
@@ -44,6 +50,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     settings.setmodule(project_settings, priority="project")
     settings.update(scrapy_settings(config), priority="cmdline")
     settings.set("PROVWATCH_PROGRESS_FD", sys.stdout.fileno(), priority="cmdline")
+    settings.set("PROVWATCH_ALERT_OLD", bool(job.get("alert_old")), priority="cmdline")
     process = CrawlerProcess(settings)
     spider_cls = SPIDERS[source.kind]
     crawler = process.create_crawler(spider_cls)
@@ -52,16 +59,27 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         kwargs["max_pages"] = job["max_pages"]
     if source.kind == "listing" and job.get("paginate") is not None:
         kwargs["paginate"] = job["paginate"]
+    for key in ("since", "until"):
+        if job.get(key):
+            kwargs[key] = date.fromisoformat(job[key])
+    if job.get("start_url"):
+        kwargs["start_url"] = job["start_url"]
+        kwargs["start_page"] = int(job.get("start_page") or 1)
     process.crawl(crawler, **kwargs)
     process.start()
     spider = crawler.spider
-    return {"stats": _jsonable(crawler.stats.get_stats()), "spider": {
+    stats = crawler.stats.get_stats()
+    # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
+    interrupted = stats.get("finish_reason") == "shutdown"
+    return {"stats": _jsonable(stats), "spider": {
+        "interrupted": interrupted,
         "entry_ok": spider.entry_ok, "entry_failed": spider.entry_failed,
         "article_failed": spider.article_failed, "not_modified": spider.not_modified,
         "errors": spider.errors[:50],
         # keep validators only when every article was fetched: else the next run must
         # re-read the feed to retry the ones that failed
-        "validators": spider.new_validators if spider.article_failed == 0 else {},
+        "validators": spider.new_validators
+        if spider.article_failed == 0 and not interrupted else {},
     }}
 
 
@@ -70,8 +88,23 @@ def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
             for k, v in stats.items()}
 
 
+def _watch_parent(grace: float) -> None:
+    """The parent keeps our stdin open; end-of-file means it is gone (even by kill -9):
+    stop like on SIGTERM (Scrapy closes the spider, stored items stay), then for good."""
+    try:
+        while sys.stdin.buffer.read(65536):
+            pass
+    except (OSError, ValueError):
+        pass
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(grace)
+    os._exit(3)
+
+
 def main() -> int:
-    job = json.loads(sys.stdin.read())
+    job = json.loads(sys.stdin.buffer.readline())
+    threading.Thread(target=_watch_parent, args=(float(job["config"].get("stop_grace", 5)),),
+                     daemon=True, name="watch-parent").start()
     try:
         result = run(job)
     except Exception as e:  # the boundary of a crawl: report, never hang the parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Console
 
@@ -20,10 +21,11 @@ def summary_line(r: CrawlResult) -> str:
 
 def crawl_with_progress(config: Config, source: Source, console: Console, *,
                         max_pages: int | None = None,
-                        env: Mapping[str, str] | None = None) -> CrawlResult:
+                        env: Mapping[str, str] | None = None, **options: Any) -> CrawlResult:
     with console.status(f"{source.id}: starting…") as status:
         def show(p: dict[str, int]) -> None:
             status.update(f"{source.id}: pages {p['pages']}, new {p['new']}, "
                           f"duplicates {p['duplicates']}, errors {p['errors']}")
 
-        return run_crawl(config, source, max_pages=max_pages, on_progress=show, env=env)
+        return run_crawl(config, source, max_pages=max_pages, on_progress=show, env=env,
+                         **options)

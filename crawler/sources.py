@@ -23,6 +23,10 @@ A catalog is a YAML file::
         article_pattern: "/t\\d{8}_"  # regex a link must match (generic rule otherwise)
         max_pages: 1                  # list pages per run when paginating
         paginate: false               # follow next_page in every run
+        min_interval: 10m             # adaptive polling bounds (default interval/4 ..
+        max_interval: 4h              #   interval*8); the daemon moves within them
+        stale_after: 3d               # no new item for this long: state "stale"
+        max_backoff: 6h               # longest wait after repeated failures
         notes: "..."                  # free text: evidence, access caveats
 
 Every error names the file, the entry id and the field.
@@ -53,7 +57,8 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
 _FIELDS = {
     "id", "name", "kind", "urls", "province", "language", "interval", "enabled",
     "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
-    "paginate", "notes", "name_en", "charset",
+    "paginate", "notes", "name_en", "charset", "min_interval", "max_interval",
+    "stale_after", "max_backoff",
 }
 _SELECTOR_KEYS = {"links", "next_page", "date", "body"}
 _LISTING_SELECTORS = {"links", "next_page"}
@@ -79,6 +84,16 @@ class Source:
     notes: str = ""
     name_en: str = ""
     charset: str | None = None
+    min_interval: int = 0  # seconds; 0 means interval // 4
+    max_interval: int = 0  # seconds; 0 means interval * 8
+    stale_after: int = 0  # seconds; 0 means the health module's default
+    max_backoff: int = 6 * 3600
+
+    @property
+    def poll_bounds(self) -> tuple[int, int]:
+        low = self.min_interval or max(60, self.interval // 4)
+        high = self.max_interval or self.interval * 8
+        return min(low, self.interval), max(high, self.interval)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,10 +207,19 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         raise bad("province", f"unknown province id {raw['province']!r}")
     if raw["language"] not in LANGUAGES:
         raise bad("language", f"must be one of {', '.join(LANGUAGES)}")
-    try:
-        interval = parse_duration(raw["interval"])
-    except ValueError as e:
-        raise bad("interval", str(e)) from None
+    durations: dict[str, int] = {}
+    for key in ("interval", "min_interval", "max_interval", "stale_after", "max_backoff"):
+        if raw.get(key) is None:
+            continue
+        try:
+            durations[key] = parse_duration(raw[key])
+        except ValueError as e:
+            raise bad(key, str(e)) from None
+    interval = durations["interval"]
+    if durations.get("min_interval", 0) > interval:
+        raise bad("min_interval", "must not be longer than interval")
+    if durations.get("max_interval", interval) < interval:
+        raise bad("max_interval", "must not be shorter than interval")
     if raw["kind"] != "listing":
         for only in ("list_format", "json_fields"):
             if raw.get(only):
@@ -244,7 +268,10 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         list_format=list_format, json_fields=dict(json_fields), article_pattern=pattern,
         max_pages=max_pages, paginate=raw.get("paginate", False),
         notes=str(raw.get("notes") or ""), name_en=str(raw.get("name_en") or ""),
-        charset=charset,
+        charset=charset, min_interval=durations.get("min_interval", 0),
+        max_interval=durations.get("max_interval", 0),
+        stale_after=durations.get("stale_after", 0),
+        max_backoff=durations.get("max_backoff", 6 * 3600),
     )
 
 

@@ -25,10 +25,12 @@ class Counters(Counter):
 
 
 class Chain:
-    def __init__(self, database_url: str, keep_raw_html: bool = True) -> None:
+    def __init__(self, database_url: str, keep_raw_html: bool = True, *,
+                 alert_old: bool = False) -> None:
         self.stats = Counters()
         self.stages = [ExtractStage(), NormaliseStage(), DedupeStage(database_url, self.stats),
-                       TagStage(), StoreStage(database_url, keep_raw_html, self.stats)]
+                       TagStage(), StoreStage(database_url, keep_raw_html, self.stats,
+                                              alert_old=alert_old)]
         self.dropped: Counter[str] = Counter()
 
     def __enter__(self) -> Chain:

@@ -10,7 +10,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from alerts.matcher import MatchView, matches
+from alerts.matcher import MatchView, matches, predates
 from alerts.watchlist import from_row
 from crawler.storage import repository
 from crawler.storage.db import open_database, transaction
@@ -36,12 +36,15 @@ class StoreStage:
     def from_crawler(cls, crawler):
         s = crawler.settings
         return cls(s.get("PROVWATCH_DATABASE_URL"), s.getbool("PROVWATCH_KEEP_RAW_HTML", True),
-                   crawler.stats)
+                   crawler.stats, alert_old=s.getbool("PROVWATCH_ALERT_OLD", False))
 
-    def __init__(self, database_url: str, keep_raw_html: bool = True, stats=None) -> None:
+    def __init__(self, database_url: str, keep_raw_html: bool = True, stats=None, *,
+                 alert_old: bool = False) -> None:
         self.database_url = database_url
         self.keep_raw_html = keep_raw_html
         self.stats = stats
+        # False: articles published before a watchlist was created owe it no alert
+        self.alert_old = alert_old
         self.sessions = None
         self.watchlists = []
 
@@ -76,9 +79,14 @@ class StoreStage:
                 if item.fingerprint is not None:
                     repository.add_fingerprint(session, stored.article_id, stored.story_id,
                                                item.fingerprint, item.published_at)
-                owed = 0
+                owed = held = 0
                 for spec in self.watchlists:
-                    if matches(spec, view):
+                    if not matches(spec, view):
+                        continue
+                    if not self.alert_old and predates(spec, item.published_at,
+                                                       item.date_precision, item.date_source):
+                        held += 1
+                    else:
                         for channel in spec.channels:
                             owed += repository.enqueue(session, spec.id, stored.story_id,
                                                        stored.article_id, channel)
@@ -88,6 +96,8 @@ class StoreStage:
         if self.stats is not None:
             self.stats.inc_value("provwatch/new_articles")
             self.stats.inc_value("provwatch/deliveries_owed", owed)
+            if held:
+                self.stats.inc_value("provwatch/alerts_held_old", held)
         log.info("stored %s as article %s (story %s%s)", item.url, stored.article_id,
                  stored.story_id, "" if stored.new_story else ", a copy")
         return item

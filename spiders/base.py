@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import scrapy
@@ -40,9 +40,12 @@ class SourceSpider(scrapy.Spider):
     """Base spider: ``source`` is a catalog Source; ``validators`` the stored per-URL state."""
 
     def __init__(self, source: Source, validators: dict[str, dict[str, str]] | None = None,
-                 max_pages: int | None = None, **kwargs: Any) -> None:
+                 max_pages: int | None = None, since: date | None = None,
+                 until: date | None = None, **kwargs: Any) -> None:
         super().__init__(name=source.id, **kwargs)
         self.source = source
+        self.since = since  # a backfill's window (publication days), else None
+        self.until = until
         self.validators = dict(validators or {})
         self.new_validators: dict[str, dict[str, str]] = {}
         self.max_pages = max_pages or source.max_pages

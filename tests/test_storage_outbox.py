@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import datetime, timedelta, timezone
@@ -19,13 +20,18 @@ from crawler.storage.db import open_database, transaction
 from crawler.storage.models import Delivery, Story
 
 
+def _before_the_articles(spec):
+    """Watchlists here predate the test pages (the default holds back older articles)."""
+    return dataclasses.replace(spec, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
 def _lines(*pages):
     return io.StringIO("".join(json.dumps({"url": u, "html": h, "source_id": s}) + "\n"
                                for u, h, s in pages))
 
 
 def _watch(config, name, **fields):
-    api.add_watchlist(config, validate(name, **fields))
+    api.add_watchlist(config, _before_the_articles(validate(name, **fields)))
 
 
 def test_ingest_stores_articles_with_tags_and_a_story_each(tmp_path, database_url):

@@ -60,7 +60,8 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
         _install_watchlists(config.database_url, hooks.url + "/hook")
         proxy = {"http_proxy": site.url, "HTTP_PROXY": site.url, "no_proxy": "", "NO_PROXY": ""}
         for source in load_catalog(config.catalog):
-            result = crawl_with_progress(config, source, err, env=proxy)
+            # the demo's watchlists are new and its fictional articles older: alert on them
+            result = crawl_with_progress(config, source, err, env=proxy, alert_old=True)
             out.print(summary_line(result), markup=False)
             for message in result.error_messages:
                 err.print(f"  {message}", markup=False)

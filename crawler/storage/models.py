@@ -65,6 +65,16 @@ class SourceState(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # new | ok | unreachable | http_error | blocked | redesigned | stale (crawler.health)
+    health: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    health_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reported_health: Mapped[str | None] = mapped_column(String(20))  # last told to operators
+    last_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_new_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    usual_gap: Mapped[float | None] = mapped_column(Float)  # seconds between new items, EWMA
+    poll_interval: Mapped[int | None] = mapped_column(Integer)  # adaptive; None: catalog's
+    # an interrupted backfill's cursor: {"since", "until", "next_url", "page"}
+    backfill: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Story(Base):
@@ -162,8 +172,27 @@ class CrawlRun(Base):
     new_articles: Mapped[int] = mapped_column(Integer, default=0)
     duplicates: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
+    already_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     dropped: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     error_message: Mapped[str | None] = mapped_column(Text)
+
+
+class DaemonLock(Base):
+    """One row per daemon role: who holds it (host:pid:token), since when, last heartbeat.
+
+    Taken with a conditional UPDATE, so two daemons on one database never both hold it;
+    a holder whose heartbeat is stale, or whose pid is gone on this host, is replaced.
+    """
+
+    __tablename__ = "daemon"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    info: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Fingerprint(Base):

@@ -193,6 +193,10 @@ def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any
         state.last_error = None
         if new_state.get("validators"):
             state.validators = {**(state.validators or {}), **new_state["validators"]}
+        if "backfill" in new_state:
+            state.backfill = new_state["backfill"]
+    elif run["outcome"] == "interrupted":
+        pass  # stopped on request: neither a success nor the source's fault
     else:
         state.consecutive_failures += 1
         state.last_error = run.get("error_message")
