@@ -8,6 +8,7 @@ One failing channel does not stop the others: each delivery is its own transacti
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -52,13 +53,15 @@ def build_message(session: Session, delivery: Delivery) -> AlertMessage:
 
 
 def dispatch(sessions: sessionmaker[Session], settings: ChannelSettings, *,
-             max_attempts: int = 5, now: datetime | None = None, limit: int = 100
-             ) -> DispatchReport:
+             max_attempts: int = 5, now: datetime | None = None, limit: int = 100,
+             should_stop: Callable[[], bool] | None = None) -> DispatchReport:
     now = now or datetime.now(timezone.utc)
     report = DispatchReport()
     with sessions() as session:
         due_ids = [d.id for d in repository.due_deliveries(session, now, limit)]
     for delivery_id in due_ids:
+        if should_stop is not None and should_stop():
+            break  # the daemon is stopping: the rest stay pending for the next start
         with sessions() as session, session.begin():
             delivery = session.get(Delivery, delivery_id)
             if delivery is None or delivery.status != "pending":

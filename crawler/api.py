@@ -7,29 +7,26 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, TextIO
 
-from alerts.channels import ChannelSettings
+from alerts.channels import ChannelSettings, settings_from_config
 from alerts.dispatch import DispatchReport, dispatch
 from alerts.watchlist import WatchlistSpec
 from crawler.config import Config
 from crawler.errors import ProvwatchError
 from crawler.extract_api import extract_file, extract_lines, reextract  # noqa: F401
+from crawler.sources import load_catalog
 from crawler.storage import repository
 from crawler.storage.db import open_database, transaction
 from crawler.storage.models import Article
+from crawler.warc import SourceIndex, WarcError, WarcTally, open_warc, read_warc
 from pipelines.chain import Chain
 from pipelines.items import ArticleItem
 
 
 def channel_settings(config: Config) -> ChannelSettings:
-    return ChannelSettings(
-        smtp_host=config.smtp_host, smtp_port=config.smtp_port,
-        smtp_username=config.smtp_username, smtp_password=config.smtp_password,
-        smtp_security=config.smtp_security, smtp_from=config.smtp_from,
-        smtp_pickup_dir=config.smtp_pickup_dir, webhook_secret=config.webhook_secret,
-        webhook_timeout=config.webhook_timeout,
-    )
+    return settings_from_config(config)
 
 
 def send_alerts(config: Config) -> DispatchReport:
@@ -158,6 +155,29 @@ def ingest(config: Config, stream: TextIO, name: str, *, alert_old: bool = False
         report.dropped = dict(chain.dropped)
     return report
 
+
+def ingest_warc(config: Config, path: str | Path, *, alert_old: bool = False) -> IngestReport:
+    """One WARC file's HTML responses through the ingest chain (crawler.warc reads it).
+
+    ``read`` counts response records; ``dropped`` holds the skipped ones by reason
+    (http_404, not_html, too_large, ...) beside the chain's drops. A damaged file raises
+    WarcError after the articles before the break are stored, and says how many were.
+    """
+    with open_warc(path) as stream:
+        sources = SourceIndex(load_catalog(config.catalog))
+        tally = WarcTally()
+        report = IngestReport(errors=tally.errors)
+        with Chain(config.database_url, config.keep_raw_html, alert_old=alert_old) as chain:
+            pages = read_warc(stream, str(path), sources, tally, max_bytes=config.max_page_bytes)
+            try:
+                for item in pages:
+                    report.stored += chain.process(item) is not None
+            except WarcError as e:
+                raise WarcError(f"{e}; the {report.stored} articles stored before it "
+                                "are kept") from None
+            report.read = tally.responses
+            report.dropped = {**tally.skipped, **chain.dropped}
+    return report
 
 # --- watchlists -----------------------------------------------------------------------
 

@@ -115,19 +115,93 @@ def _interval(seconds: int) -> str:
 
 @app.command()
 def crawl(
-    source_id: Annotated[str, typer.Argument(help="A source id from `provwatch sources`.")],
+    source_id: Annotated[str | None, typer.Argument(
+        metavar="SOURCE", help="A source id from `provwatch sources` (or --all).",
+        show_default=False)] = None,
+    all_sources: Annotated[bool, typer.Option(
+        "--all", help="Crawl every enabled source, one after another.")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="YYYY-MM-DD",
+        help="Backfill: walk list pages (or sitemaps) back to articles published on this "
+             "day, stopping at the first list page that is older. Run it again after an "
+             "interruption to resume.")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", metavar="YYYY-MM-DD",
+        help="Backfill: skip articles published after this day. Without --since it walks "
+             "back from the newest list page as far as --max-pages allows.")] = None,
     max_pages: Annotated[int | None, typer.Option(
-        "--max-pages", min=1, help="List pages to walk (follows pagination).")] = None,
+        "--max-pages", min=1, help="List pages to walk per start URL (follows pagination); "
+                                   "a backfill walks up to 200 unless told.")] = None,
+    alerts: Annotated[bool, typer.Option(
+        "--alerts", help="Alert also on articles published before the matching watchlist "
+                         "was created (by default those are stored without alerts).")] = False,
+    restart: Annotated[bool, typer.Option(
+        "--restart", help="Ignore a saved backfill position; start at the first list page.")
+    ] = False,
 ) -> None:
-    """Crawl one catalog source once, in the foreground, and print a summary."""
+    """Crawl one catalog source (or --all) once, in the foreground, and print a summary.
+
+    --since/--until make it a backfill (publication days in China, ends included).
+    Like every crawl it obeys robots.txt and the per-host delay.
+    Ctrl-C stops it in order; the same command again resumes it.
+    Feeds hold only their latest entries: a window filters them, cannot reach back.
+    """
+    from crawler.backfill import FEED_NOTE, check_window, parse_day, totals_line
+    from crawler.runner import Window
+
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    check_window(first, last)
     config = state.config
-    source = load_catalog(config.catalog).get(source_id)
-    result = crawl_with_progress(config, source, err, max_pages=max_pages)
-    out.print(summary_line(result), markup=False)
-    for message in result.error_messages:
-        err.print(message, markup=False)
-    if result.outcome in ("failed", "timeout"):
+    sources = _crawl_sources(config, source_id, all_sources)
+    window = Window(first, last) if first or last else None
+    options: dict = {"alert_old": alerts}
+    if window is not None:
+        options.update(window=window, resume=not restart)
+    results = []
+    for n, source in enumerate(sources):
+        if window is not None and source.kind == "feed":
+            err.print(f"{source.id}: note: {FEED_NOTE}", markup=False)
+        try:
+            result = crawl_with_progress(config, source, err, max_pages=max_pages, **options)
+        except KeyboardInterrupt:
+            _crawl_interrupted(config, source, window, max_pages, sources[n + 1:])
+        results.append(result)
+        out.print(summary_line(result), markup=False)
+        for message in result.error_messages:
+            err.print(message, markup=False)
+        if result.outcome == "interrupted":
+            _crawl_interrupted(config, source, window, max_pages, sources[n + 1:])
+    if all_sources:
+        out.print(totals_line(results), markup=False)
+    if any(r.outcome in ("failed", "timeout") for r in results):
         raise typer.Exit(1)
+
+
+def _crawl_sources(config: Config, source_id: str | None, all_sources: bool) -> list:
+    """The sources `crawl` runs: the one named, or every enabled one with --all."""
+    if all_sources and source_id:
+        raise typer.BadParameter(f"give a SOURCE ({source_id!r}) or --all, not both",
+                                 param_hint="SOURCE / --all")
+    if not all_sources and not source_id:
+        raise typer.BadParameter("give a SOURCE id (see `provwatch sources`) or --all",
+                                 param_hint="SOURCE / --all")
+    catalog = load_catalog(config.catalog)
+    return catalog.enabled() if all_sources else [catalog.get(source_id)]
+
+
+def _crawl_interrupted(config: Config, source, window, max_pages: int | None,
+                       not_started: list) -> None:
+    """Say where an interrupted crawl stopped and how to go on; exit 130 (Ctrl-C)."""
+    from crawler.backfill import resume_command, saved_cursor, stopped_where
+
+    err.print(f"{source.id}: interrupted; articles stored so far are kept", markup=False)
+    if window is not None:
+        where = stopped_where(saved_cursor(config.database_url, source.id))
+        again = resume_command(source.id, window.since, window.until, max_pages)
+        err.print(f"{source.id}: stopped at {where}; run `{again}` to resume", markup=False)
+    if not_started:
+        err.print("not crawled: " + ", ".join(s.id for s in not_started), markup=False)
+    raise typer.Exit(130)
 
 
 @app.command()
@@ -281,22 +355,41 @@ def story(
 def ingest(
     file: Annotated[Path | None, typer.Argument(
         help="JSON lines {url, html, source_id?, fetched_at?}; stdin when absent or -.")] = None,
+    warc: Annotated[list[Path] | None, typer.Option(
+        "--warc", help="Read this WARC archive (.warc or .warc.gz) instead: its HTML "
+        "responses. Repeatable.")] = None,
+    alerts: Annotated[bool, typer.Option(
+        "--alerts", help="Also alert on articles published before the matching watchlist "
+        "was created (held back by default: a backfill would flood the channels).")] = False,
 ) -> None:
-    """Push pages fetched elsewhere through the same pipeline (dedupe, tags, alerts)."""
+    """Push pages fetched elsewhere (JSON lines, or web archives with --warc) through the
+    same pipeline (dedupe, tags, alerts)."""
+    if warc and file is not None:
+        raise ProvwatchError(f"ingest: give either a JSON-lines file ({file}) or --warc "
+                             "archives, not both")
     config = state.config
+
+    def summary(report: api.IngestReport, read: str, bad: str) -> None:
+        for message in report.errors or []:
+            err.print(f"skipped {message}", markup=False)
+        dropped = ", ".join(f"{k} {v}" for k, v in (report.dropped or {}).items()) or "none"
+        out.print(f"{read}, stored {report.stored}, dropped: {dropped}, "
+                  f"{bad}: {len(report.errors or [])}", markup=False)
+
+    for path in warc or []:  # one summary per archive, printed before the next one starts
+        report = api.ingest_warc(config, path, alert_old=alerts)
+        summary(report, f"{path}: read {report.read} records", "bad records")
+    if warc:
+        return
     if file is None or str(file) == "-":
-        report = api.ingest(config, sys.stdin, "<stdin>")
+        report = api.ingest(config, sys.stdin, "<stdin>", alert_old=alerts)
     else:
         try:
             with file.open(encoding="utf-8") as f:
-                report = api.ingest(config, f, str(file))
+                report = api.ingest(config, f, str(file), alert_old=alerts)
         except OSError as e:
             raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
-    for message in report.errors or []:
-        err.print(f"skipped {message}", markup=False)
-    dropped = ", ".join(f"{k} {v}" for k, v in (report.dropped or {}).items()) or "none"
-    out.print(f"read {report.read} pages, stored {report.stored}, dropped: {dropped}, "
-              f"bad lines: {len(report.errors or [])}")
+    summary(report, f"read {report.read} pages", "bad lines")
 
 
 @watch_app.command("add")
@@ -362,6 +455,8 @@ def main() -> None:
         sys.exit(1)
 
 
+import crawler.cli_daemon  # noqa: E402,F401  (registers `run`)
+import crawler.cli_status  # noqa: E402,F401  (registers `status`)
 import crawler.cli_tagging  # noqa: E402,F401  (registers `tag` and `retag` on app)
 
 if __name__ == "__main__":

@@ -66,12 +66,17 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
         kwargs["start_url"] = job["start_url"]
         kwargs["start_page"] = int(job.get("start_page") or 1)
     process.crawl(crawler, **kwargs)
+    _running.append(crawler)
     process.start()
+    # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
+    return payload(crawler, crawler.stats.get_stats().get("finish_reason") == "shutdown")
+
+
+def payload(crawler, interrupted: bool) -> dict[str, Any]:
+    """The run's result: Scrapy's stats and what the spider counted."""
     spider = crawler.spider
     stats = crawler.stats.get_stats()
-    # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
-    interrupted = stats.get("finish_reason") == "shutdown"
-    return {"stats": _jsonable(stats), "spider": {
+    return {"stats": _jsonable(stats), "dropped": dropped_by_reason(stats), "spider": {
         "interrupted": interrupted,
         "entry_ok": spider.entry_ok, "entry_failed": spider.entry_failed,
         "article_failed": spider.article_failed, "not_modified": spider.not_modified,
@@ -83,25 +88,75 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     }}
 
 
+def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:
+    """Items dropped by the pipeline (counted by exception class) and by the spiders
+    (counted by reason), as one {reason: n}. Worked out here, where the pipeline classes
+    are loaded anyway, so the daemon never has to import Scrapy."""
+    from pipelines.errors import PipelineDrop
+
+    names = {cls.__name__: cls.reason for cls in _subclasses(PipelineDrop)}
+    dropped: dict[str, int] = {}
+    for key, n in stats.items():
+        if key.startswith("item_dropped_reasons_count/"):
+            name = key.split("/", 1)[1]
+            dropped[names.get(name, name)] = int(n)
+        elif key.startswith("provwatch/dropped/"):
+            dropped[key.split("/", 2)[2]] = int(n)
+    return dropped
+
+
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out
+
+
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
             for k, v in stats.items()}
 
 
+_running: list[Any] = []  # the crawler, once it exists
+_result_lock = threading.Lock()
+
+
+def _report(result: dict[str, Any]) -> None:
+    """Write the one result line and leave. Not sys.exit: the stdin watcher is blocked in a
+    read that interpreter shutdown cannot interrupt; everything is committed by now."""
+    with _result_lock:
+        try:
+            sys.stdout.write(json.dumps({"result": result}) + "\n")
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass  # the parent is gone: nobody to tell
+        os._exit(0)
+
+
 def _watch_parent(grace: float) -> None:
-    """The parent keeps our stdin open; end-of-file means it is gone (even by kill -9):
-    stop like on SIGTERM (Scrapy closes the spider, stored items stay), then for good."""
+    """Stop when stdin closes: the parent closes it to stop us, and it closes by itself
+    when the parent dies (even by kill -9), so a crawl never outlives its daemon.
+
+    Stopping is Scrapy's graceful shutdown (SIGTERM to ourselves); a download in flight
+    may hold that up, so shortly before the parent's grace runs out the stats so far are
+    reported as an interrupted run (every stored item is already committed) and we exit.
+    """
     try:
         while sys.stdin.buffer.read(65536):
             pass
     except (OSError, ValueError):
         pass
-    os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(grace)
-    os._exit(3)
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(max(0.5, grace - 1.0))
+        if _running and getattr(_running[0], "spider", None) is not None:
+            _report(payload(_running[0], interrupted=True))
+    finally:
+        os._exit(3)
 
 
-def main() -> int:
+def main() -> None:
     job = json.loads(sys.stdin.buffer.readline())
     threading.Thread(target=_watch_parent, args=(float(job["config"].get("stop_grace", 5)),),
                      daemon=True, name="watch-parent").start()
@@ -110,10 +165,8 @@ def main() -> int:
     except Exception as e:  # the boundary of a crawl: report, never hang the parent
         logging.getLogger(__name__).error("crawl failed:\n%s", traceback.format_exc())
         result = {"fatal": f"{e.__class__.__name__}: {e}"}
-    sys.stdout.write(json.dumps({"result": result}) + "\n")
-    sys.stdout.flush()
-    return 0
+    _report(result)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -24,11 +24,8 @@ from crawler.config import Config
 from crawler.sources import Source
 from crawler.storage import repository
 from crawler.storage.db import open_database, transaction
-from pipelines import errors as drop_errors
 
 log = logging.getLogger(__name__)
-_DROP_REASONS = {cls.__name__: cls.reason for cls in (
-    drop_errors.Undecodable, drop_errors.NoText, drop_errors.DuplicateUrl, drop_errors.NotHtml)}
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,9 @@ class CrawlResult:
     entry_ok: int = 0  # feeds / list pages / sitemaps fetched and usable
     entry_failed: int = 0
     alerts_held: int = 0  # matches not alerted: published before the watchlist existed
+    health: str | None = None  # the source's state after this run (crawler.health)
+    health_changed: bool = False
+    next_due_at: datetime | None = None
 
     @property
     def seconds(self) -> float:
@@ -71,13 +71,7 @@ def summarise(source_id: str, payload: dict[str, Any], started: datetime,
         return CrawlResult(source_id, "failed", started, finished, errors=1,
                            error_messages=(payload["fatal"],), error_kinds={"fatal": 1}), {}
     stats, spider = payload["stats"], payload["spider"]
-    dropped: dict[str, int] = {}
-    for key, n in stats.items():
-        if key.startswith("item_dropped_reasons_count/"):
-            name = key.split("/", 1)[1]
-            dropped[_DROP_REASONS.get(name, name)] = int(n)
-        elif key.startswith("provwatch/dropped/"):
-            dropped[key.split("/", 2)[2]] = int(n)
+    dropped = {reason: int(n) for reason, n in payload.get("dropped", {}).items()}
     kinds = {k.split("/", 2)[2]: int(n) for k, n in stats.items()
              if k.startswith("provwatch/errors/")}
     if spider.get("interrupted"):
@@ -177,8 +171,10 @@ def run_crawl(
             result = replace(result, outcome="interrupted")
     if window is not None and result.outcome in ("ok", "not_modified"):
         new_state["backfill"] = None  # walked to the end: nothing to resume
+    from crawler import health  # health rules build on CrawlResult
+
     with transaction(sessions) as session:
-        repository.record_crawl(session, {
+        _, state = repository.record_crawl(session, {
             "source_id": source.id, "started_at": started, "finished_at": finished,
             "outcome": result.outcome, "pages": result.pages,
             "new_articles": result.new_articles, "duplicates": result.duplicates,
@@ -186,6 +182,10 @@ def run_crawl(
             "errors": result.errors, "dropped": result.dropped,
             "error_message": "\n".join(result.error_messages)[:4000] or None,
         }, new_state)
+        change = health.apply(state, source, result, datetime.now(timezone.utc),
+                              adaptive=window is None)
+        result = replace(result, health=state.health, health_changed=change is not None,
+                         next_due_at=state.next_due_at)
     return result
 
 
@@ -263,15 +263,17 @@ def _run_child(job: dict[str, Any], config: Config,
 
 
 def _stop_child(proc: subprocess.Popen, grace: float) -> None:
-    """Ask the child to stop (Scrapy closes the spider; stored items are committed), and
-    kill it if it has not ended within ``grace`` seconds."""
+    """Ask the child to stop by closing its stdin (it then closes the spider and reports
+    what it did; stored items are committed), and kill it if it has not ended within
+    ``grace`` seconds."""
     if proc.poll() is not None:
         return
     try:
+        proc.stdin.close()
+    except OSError:  # the pipe broke: a signal does the same
         proc.send_signal(signal.SIGTERM)
+    try:
         proc.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    except OSError:
-        pass

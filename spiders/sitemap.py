@@ -2,20 +2,34 @@
 
 Decompression is capped at DOWNLOAD_MAXSIZE, so a gzip bomb is refused, not inflated.
 Article URLs are filtered by ``article_pattern`` and, for news sitemaps, dated from
-``<news:publication_date>`` or ``<lastmod>``.
+``<news:publication_date>`` (read here: Scrapy's Sitemap flattens ``<news:news>`` to its
+text) or ``<lastmod>``.
+
+Backfill (``since``/``until``): an entry is skipped when its publication date lies
+outside the window. A ``<lastmod>`` alone only bounds from below: a page last modified
+before ``since`` was published before it too, but one modified after ``until`` may have
+been published inside the window and edited later, so it is kept (its own date is read
+when it is stored). Entries without any date are kept: they cannot be judged. A child
+sitemap of an index whose ``<lastmod>`` is before ``since`` holds nothing newer and is
+not fetched.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
+from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.backfill import china_day, in_window
 from pipelines.dates import parse_date_text
 from spiders.base import SourceSpider
 
 _MAX_DEPTH = 3
+_NEWS_NS = b"http://www.google.com/schemas/sitemap-news/0.9"
+_NEWS_FIELDS = ("publication_date", "title")
 
 
 class SitemapSpider(SourceSpider):
@@ -46,19 +60,80 @@ class SitemapSpider(SourceSpider):
             return
         self.entry_ok += 1
         pattern = re.compile(self.source.article_pattern or "")
+        news_of = _news_fields(body) if sitemap.type == "urlset" and _NEWS_NS in body else {}
         for entry in sitemap:
             loc = entry.get("loc")
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if depth < _MAX_DEPTH:
+                if depth < _MAX_DEPTH and not self._child_too_old(entry):
                     yield self.entry_request(loc, self.parse_sitemap,
                                              cb_kwargs={"depth": depth + 1})
                 continue
             if not pattern.search(loc):
                 continue
-            news = entry.get("news") or {}
-            when = news.get("publication_date") if isinstance(news, dict) else None
-            date = parse_date_text(str(when or entry.get("lastmod") or ""))
-            title = news.get("title") if isinstance(news, dict) else None
-            yield self.article_request(loc, title=title, published=date[0] if date else None)
+            news = news_of.get(loc, {})
+            published = _when(news.get("publication_date"))
+            modified = _when(entry.get("lastmod"))
+            if not self._in_window(published, modified):
+                self.crawler.stats.inc_value("provwatch/dropped/outside_window")
+                continue
+            title = news.get("title") or None
+            yield self.article_request(loc, title=title, published=published or modified)
+
+    def _in_window(self, published: datetime | None, modified: datetime | None) -> bool:
+        if self.since is None and self.until is None:
+            return True
+        if published is not None:
+            day = china_day(published)
+            self._saw(day)
+            return in_window(day, self.since, self.until)
+        if modified is not None:
+            day = china_day(modified)
+            if self.since is not None and day < self.since:
+                return False
+            self._saw(day)
+        return True
+
+    def _child_too_old(self, entry: dict) -> bool:
+        """A child sitemap last modified before ``since`` lists nothing newer."""
+        modified = _when(entry.get("lastmod"))
+        if self.since is None or modified is None or china_day(modified) >= self.since:
+            return False
+        self.crawler.stats.inc_value("provwatch/sitemaps_skipped")
+        return True
+
+    def _saw(self, day: date) -> None:
+        """Keep the oldest day kept so far, for the progress display."""
+        oldest = self.crawler.stats.get_value("provwatch/oldest")
+        if oldest is None or day.isoformat() < oldest:
+            self.crawler.stats.set_value("provwatch/oldest", day.isoformat())
+
+
+def _when(text) -> datetime | None:
+    found = parse_date_text(str(text)) if text else None
+    return found[0] if found else None
+
+
+def _news_fields(body: bytes) -> dict[str, dict[str, str]]:
+    """loc -> {publication_date, title} from the <news:news> blocks of a news sitemap,
+    parsed as Scrapy parses sitemaps: forgiving, no entities, no network."""
+    parser = etree.XMLParser(recover=True, remove_comments=True, resolve_entities=False,
+                             no_network=True, collect_ids=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return {}
+    if root is None:
+        return {}
+    ns = "{" + _NEWS_NS.decode() + "}"
+    out: dict[str, dict[str, str]] = {}
+    for url in root:
+        if not isinstance(url.tag, str):
+            continue
+        loc = next((c.text.strip() for c in url if isinstance(c.tag, str)
+                    and c.tag.endswith("}loc") and c.text), None)
+        news = url.find(f"{ns}news")
+        if loc and news is not None:
+            out[loc] = {f: (news.findtext(f"{ns}{f}") or "").strip() for f in _NEWS_FIELDS}
+    return out

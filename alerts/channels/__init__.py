@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from alerts.message import AlertMessage
+from alerts.notice import Notice
 
 KINDS = ("email", "webhook")
 SMTP_SECURITY = ("none", "starttls", "ssl")
@@ -25,6 +26,8 @@ class Channel(Protocol):
     key: str
 
     def send(self, msg: AlertMessage) -> None: ...
+
+    def send_notice(self, notice: Notice) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,17 @@ class ChannelSettings:
                 f"smtp_security must be one of {', '.join(SMTP_SECURITY)}, "
                 f"not {self.smtp_security!r}"
             )
+
+
+def settings_from_config(config) -> ChannelSettings:
+    """The channel settings in a crawler.config.Config."""
+    return ChannelSettings(
+        smtp_host=config.smtp_host, smtp_port=config.smtp_port,
+        smtp_username=config.smtp_username, smtp_password=config.smtp_password,
+        smtp_security=config.smtp_security, smtp_from=config.smtp_from,
+        smtp_pickup_dir=config.smtp_pickup_dir, webhook_secret=config.webhook_secret,
+        webhook_timeout=config.webhook_timeout,
+    )
 
 
 def parse_target(spec: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from alerts import render
 from alerts.channels import ChannelSettings
 from alerts.errors import DeliveryError
 from alerts.message import AlertMessage
+from alerts.notice import NOTICE_EVENT, Notice
 
 # CRLF line ends, and non-ASCII bodies get base64/quoted-printable so no 8BITMIME is needed.
 POLICY = email.policy.SMTP.clone(cte_type="7bit")
@@ -56,13 +57,29 @@ class EmailChannel:
     def send(self, msg: AlertMessage) -> None:
         message = self.build(msg)
         if self.settings.smtp_pickup_dir:
-            self._drop(message, msg)
+            self._drop(message, f"{msg.delivery_id}-{msg.story_id}.eml")
         else:
             self._smtp(message)
 
-    def _drop(self, message: EmailMessage, msg: AlertMessage) -> None:
+    def send_notice(self, notice: Notice) -> None:
+        """A plain-text operator notice (a source's health changed)."""
+        s = self.settings
+        message = EmailMessage(policy=POLICY)
+        message["Subject"] = render.clean_line(notice.subject)
+        message["From"] = s.smtp_from
+        message["To"] = self.to
+        message["Date"] = format_datetime(notice.at)
+        message["X-Provwatch-Event"] = NOTICE_EVENT
+        message.set_content(notice.body)
+        if s.smtp_pickup_dir:
+            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in notice.key)
+            self._drop(message, f"notice-{safe}.eml")
+        else:
+            self._smtp(message)
+
+    def _drop(self, message: EmailMessage, name: str) -> None:
         folder = self.settings.smtp_pickup_dir or "."
-        path = os.path.join(folder, f"{msg.delivery_id}-{msg.story_id}.eml")
+        path = os.path.join(folder, name)
         tmp = None
         try:
             os.makedirs(folder, exist_ok=True)

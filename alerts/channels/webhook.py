@@ -19,6 +19,7 @@ from alerts import render
 from alerts.channels import ChannelSettings
 from alerts.errors import DeliveryError
 from alerts.message import AlertMessage
+from alerts.notice import NOTICE_EVENT, Notice
 from crawler import __version__
 
 SIGNATURE_PREFIX = "sha256="
@@ -70,7 +71,23 @@ class WebhookChannel:
         return urllib.request.Request(self.url, data=body, headers=headers, method="POST")
 
     def send(self, msg: AlertMessage) -> None:
-        req = self.request(msg)
+        self._post(self.request(msg))
+
+    def send_notice(self, notice: Notice) -> None:
+        """POST an operator notice: same signature scheme, ``X-Provwatch-Event:
+        source.health``, the notice's key as the delivery id."""
+        body = json.dumps(notice.payload(), ensure_ascii=False).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"provwatch/{__version__}",
+            "X-Provwatch-Event": NOTICE_EVENT,
+            "X-Provwatch-Delivery": notice.key,
+        }
+        if self.settings.webhook_secret:
+            headers["X-Provwatch-Signature"] = sign(self.settings.webhook_secret, body)
+        self._post(urllib.request.Request(self.url, data=body, headers=headers, method="POST"))
+
+    def _post(self, req: urllib.request.Request) -> None:
         timeout = self.settings.webhook_timeout
         try:
             with self._opener.open(req, timeout=timeout) as resp:

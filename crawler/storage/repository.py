@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -23,8 +23,10 @@ from crawler.storage.models import (
     Watchlist,
     utcnow,
 )
-from pipelines.fingerprint import Fingerprint as FingerprintValue
-from pipelines.fingerprint import jaccard, same_story
+
+if TYPE_CHECKING:  # the fingerprint module pulls in numpy and datasketch: the daemon, which
+    # only schedules and records, does not need them (its memory stays small and flat)
+    from pipelines.fingerprint import Fingerprint as FingerprintValue
 
 SYNDICATION_WINDOW = timedelta(days=3)
 
@@ -61,6 +63,9 @@ def near_duplicate_story(session: Session, fp: FingerprintValue, published_at: d
     away are not copies (syndication happens within days), and the most band matches
     are checked first.
     """
+    from pipelines.fingerprint import Fingerprint as FingerprintValue
+    from pipelines.fingerprint import jaccard, same_story
+
     matches = func.count(FingerprintBand.band_key).label("matches")
     # plain columns, not ORM objects: this runs once per article on the hot path
     q = (select(Fingerprint.story_id, Fingerprint.signature, Fingerprint.numbers,
@@ -182,25 +187,19 @@ def source_state(session: Session, source_id: str) -> SourceState:
     return state
 
 
-def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any]) -> CrawlRun:
+def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any]
+                 ) -> tuple[CrawlRun, SourceState]:
+    """Add the crawl run; keep the validators and backfill cursor a finished run left.
+    Health, failures and the next due time are the caller's (crawler.health)."""
     row = CrawlRun(**run)
     session.add(row)
     state = source_state(session, run["source_id"])
-    state.last_run_at = run.get("finished_at") or run["started_at"]
     if run["outcome"] in ("ok", "not_modified"):
-        state.last_success_at = state.last_run_at
-        state.consecutive_failures = 0
-        state.last_error = None
         if new_state.get("validators"):
             state.validators = {**(state.validators or {}), **new_state["validators"]}
         if "backfill" in new_state:
             state.backfill = new_state["backfill"]
-    elif run["outcome"] == "interrupted":
-        pass  # stopped on request: neither a success nor the source's fault
-    else:
-        state.consecutive_failures += 1
-        state.last_error = run.get("error_message")
-    return row
+    return row, state
 
 
 # --- watchlists and the outbox --------------------------------------------------------

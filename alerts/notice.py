@@ -1,0 +1,44 @@
+"""Operator notices: messages about provwatch itself (a source went bad, or recovered),
+sent through the same channels as alerts but outside the watchlist outbox.
+
+A notice is sent when its state change is first seen and retried on later heartbeats
+until a channel accepts it (the caller records what was told), so operators hear of each
+change once, not on every failed run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+NOTICE_EVENT = "source.health"
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str  # stable id of the event, e.g. "henan_gov:blocked:2026-11-22T10:00"
+    subject: str
+    body: str
+    data: dict[str, Any] = field(default_factory=dict)
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def payload(self) -> dict[str, Any]:
+        """The webhook body: versioned like alert payloads, typed by ``event``."""
+        return {"version": 1, "type": NOTICE_EVENT, "id": self.key, "subject": self.subject,
+                "text": self.body, "at": self.at.isoformat(), **self.data}
+
+
+def send_notice(targets: list[str], notice: Notice, settings: Any) -> list[str]:
+    """Send ``notice`` to every target spec; return one error message per failed target.
+    A notice counts as told when at least one target took it."""
+    from alerts.channels import make_channel
+    from alerts.errors import DeliveryError
+
+    errors = []
+    for target in targets:
+        try:
+            make_channel(target, settings).send_notice(notice)
+        except (DeliveryError, ValueError) as e:
+            errors.append(f"operator notice to {target}: {e}")
+    return errors

@@ -1,0 +1,34 @@
+"""The deployment files in the repo start `provwatch run` as an unprivileged user."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_systemd_unit_runs_the_daemon_unprivileged_with_a_state_directory():
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read(ROOT / "deploy" / "provwatch.service", encoding="utf-8")
+    service = unit["Service"]
+    assert service["ExecStart"].endswith("provwatch run")
+    assert service["User"] not in ("", "root")
+    assert service["StateDirectory"] == "provwatch"
+    assert "PROVWATCH_DATA_DIR=/var/lib/provwatch" in service["Environment"] or any(
+        "PROVWATCH_DATA_DIR" in line for line in
+        (ROOT / "deploy" / "provwatch.service").read_text().splitlines())
+    assert service["KillSignal"] == "SIGTERM"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_the_dockerfile_runs_the_daemon_as_a_non_root_user_with_data_in_a_volume():
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    users = re.findall(r"^USER\s+(\S+)", text, re.M)
+    assert users and users[-1] not in ("root", "0")
+    assert re.search(r'^VOLUME\s+\["/data"\]', text, re.M)
+    assert "PROVWATCH_DATA_DIR=/data" in text
+    assert re.search(r'^ENTRYPOINT\s+\["provwatch"\]', text, re.M)
+    assert re.search(r'^CMD\s+\["run"\]', text, re.M)
+    assert "status\", \"--check\"" in text  # the container's health check
