@@ -98,7 +98,8 @@ def summarise(source_id: str, payload: dict[str, Any], started: datetime,
 
 @dataclass(frozen=True)
 class Window:
-    """A backfill's bounds: articles published on or after ``since``, before ``until``."""
+    """A backfill's bounds: articles published from ``since`` to ``until``, both days
+    included (China time)."""
 
     since: date | None = None
     until: date | None = None

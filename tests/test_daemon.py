@@ -270,18 +270,19 @@ def test_a_hung_crawl_is_killed_at_its_timeout_and_every_schedule_goes_on(
         tmp_path, _feed("good", good, interval="2s", min_interval="1s"),
         _feed("hang", local_site.url + "/hang.xml", interval="1s", max_backoff="1s"))
     port = _free_port()
-    config = make_config(tmp_path, sqlite_url, catalog=catalog, crawl_timeout=3,
+    config = make_config(tmp_path, sqlite_url, catalog=catalog, crawl_timeout=6,
                          download_timeout=30, heartbeat=0.5, stop_grace=2,
                          operator_channels=f"webhook:{webhook_receiver.url}",
                          metrics_port=port)
     caplog.set_level("INFO", logger="provwatch.daemon")
 
     daemon_thread(config)
-    wait_for(lambda: _runs(sqlite_url, "hang", "timeout") >= 3, 60, "three killed runs")
+    wait_for(lambda: _runs(sqlite_url, "hang", "timeout") >= 3, 90, "three killed runs")
     wait_for(lambda: _runs(sqlite_url, "good", "ok") + _runs(sqlite_url, "good", "not_modified")
              >= 3, 30, "three good runs")
     notices = wait_for(lambda: [r for r in webhook_receiver.requests
-                                if r.headers.get("X-Provwatch-Event") == "source.health"],
+                                if r.headers.get("X-Provwatch-Event") == "source.health"
+                                and r.json["source"] == "hang"],
                        10, "the operator notice")
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
         metrics = resp.read().decode()
@@ -291,7 +292,7 @@ def test_a_hung_crawl_is_killed_at_its_timeout_and_every_schedule_goes_on(
     crawl_lines = [r for r in caplog.records if r.getMessage() == "crawl"]
     timeout_line = next(r.fields for r in crawl_lines if r.fields["outcome"] == "timeout")
     assert timeout_line["source"] == "hang" and timeout_line["health"] in ("new", "unreachable")
-    assert "crawl killed after 3s" in timeout_line["error"]
+    assert "crawl killed after 6s" in timeout_line["error"]
 
 
 def test_a_failing_source_is_announced_once_and_its_recovery_once(
