@@ -36,6 +36,26 @@ def error_kind(failure) -> str:
     return failure.type.__name__.lower()
 
 
+# What anti-bot shields serve instead of the page: Ruishu (瑞数, common on gov.cn portals,
+# a script that sets $_ts), Jiasule's __jsl_clearance cookie script, Cloudflare's
+# interstitial, and the Chinese "security check" pages. Looked for in small pages only.
+_CHALLENGES = (b"$_ts", b"__jsl_clearance", b"cf-browser-verification",
+               b"challenge-platform", b"<title>Just a moment", "安全验证".encode(),
+               "请开启JavaScript".encode(), "请启用JavaScript".encode(),
+               b"Please enable JavaScript and cookies")
+_CHALLENGE_MAX_BYTES = 30_000
+
+
+def challenge_marker(body: bytes) -> str | None:
+    """The marker of a bot-challenge page in ``body``, or None for an ordinary page."""
+    if len(body) > _CHALLENGE_MAX_BYTES:
+        return None
+    for marker in _CHALLENGES:
+        if marker in body:
+            return marker.decode("utf-8")
+    return None
+
+
 class SourceSpider(scrapy.Spider):
     """Base spider: ``source`` is a catalog Source; ``validators`` the stored per-URL state."""
 
@@ -73,6 +93,11 @@ class SourceSpider(scrapy.Spider):
             if response.status >= 400:
                 self.entry_failed += 1
                 self._http_error(response, "list/feed")
+                return None
+            marker = challenge_marker(response.body)
+            if marker:
+                self.unusable_entry("blocked", f"list/feed {response.url}: a bot challenge "
+                                    f"page ({marker!r}) instead of the page")
                 return None
             return callback(response, **kwargs)
 

@@ -316,3 +316,23 @@ def test_a_failing_source_is_announced_once_and_its_recovery_once(
         told == [("flaky", "http_error", None), ("flaky", "ok", "http_error")]
     assert "HTTP" in webhook_receiver.requests[0].json["text"] or \
         "http_503" in webhook_receiver.requests[0].json["text"]
+
+
+def test_a_challenge_page_instead_of_the_list_marks_the_source_blocked(
+        local_site, tmp_path, sqlite_url):
+    from crawler.runner import run_crawl
+    from crawler.sources import load_catalog
+
+    local_site.add("/list/", '<html><head><title>安全验证</title></head><body><script>'
+                   'var $_ts=window["$_ts"];</script></body></html>')
+    catalog = _catalog(tmp_path, {"id": "walled", "name": "walled", "kind": "listing",
+                                  "urls": [local_site.url + "/list/"], "province": "henan",
+                                  "language": "zh", "interval": "30m"})
+    config = make_config(tmp_path, sqlite_url, catalog=catalog)
+    source = load_catalog(catalog).get("walled")
+
+    first, second = run_crawl(config, source), run_crawl(config, source)
+
+    assert first.outcome == "failed" and first.error_kinds == {"blocked": 1}
+    assert "bot challenge page" in first.error_messages[0]
+    assert (first.health, second.health) == ("new", "blocked")  # bad after two runs
