@@ -34,6 +34,7 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from crawler import __version__, health, lock
 from crawler.config import Config
@@ -218,8 +219,9 @@ class Daemon:
     def _reschedule(self, source: Source, result: CrawlResult | None) -> None:
         if self.stopping.is_set() or self.scheduler is None:
             return
-        state = self._states().get(source.id)
-        poll = (state.poll_interval if state and state.poll_interval else source.interval)
+        with self.sessions() as session:
+            poll = session.scalar(select(SourceState.poll_interval).where(
+                SourceState.id == source.id)) or source.interval
         due = result.next_due_at if result and result.next_due_at else (
             utcnow() + timedelta(seconds=poll))
         due += timedelta(seconds=random.uniform(0, jitter_for(poll)))

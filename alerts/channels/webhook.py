@@ -59,12 +59,14 @@ class WebhookChannel:
 
     def request(self, msg: AlertMessage) -> urllib.request.Request:
         """The complete POST request for ``msg``."""
-        body = encode(msg)
+        return self._request(encode(msg), render.EVENT_TYPE, str(msg.delivery_id))
+
+    def _request(self, body: bytes, event: str, delivery: str) -> urllib.request.Request:
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": f"provwatch/{__version__}",
-            "X-Provwatch-Event": render.EVENT_TYPE,
-            "X-Provwatch-Delivery": str(msg.delivery_id),
+            "X-Provwatch-Event": event,
+            "X-Provwatch-Delivery": delivery,
         }
         if self.settings.webhook_secret:
             headers["X-Provwatch-Signature"] = sign(self.settings.webhook_secret, body)
@@ -77,15 +79,7 @@ class WebhookChannel:
         """POST an operator notice: same signature scheme, ``X-Provwatch-Event:
         source.health``, the notice's key as the delivery id."""
         body = json.dumps(notice.payload(), ensure_ascii=False).encode("utf-8")
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": f"provwatch/{__version__}",
-            "X-Provwatch-Event": NOTICE_EVENT,
-            "X-Provwatch-Delivery": notice.key,
-        }
-        if self.settings.webhook_secret:
-            headers["X-Provwatch-Signature"] = sign(self.settings.webhook_secret, body)
-        self._post(urllib.request.Request(self.url, data=body, headers=headers, method="POST"))
+        self._post(self._request(body, NOTICE_EVENT, notice.key))
 
     def _post(self, req: urllib.request.Request) -> None:
         timeout = self.settings.webhook_timeout
