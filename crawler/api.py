@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from alerts.channels import ChannelSettings, settings_from_config
+from alerts.channels import settings_from_config
 from alerts.dispatch import DispatchReport, dispatch
 from alerts.watchlist import WatchlistSpec
 from crawler.config import Config
@@ -25,12 +25,8 @@ from pipelines.chain import Chain
 from pipelines.items import ArticleItem
 
 
-def channel_settings(config: Config) -> ChannelSettings:
-    return settings_from_config(config)
-
-
 def send_alerts(config: Config) -> DispatchReport:
-    return dispatch(open_database(config.database_url), channel_settings(config),
+    return dispatch(open_database(config.database_url), settings_from_config(config),
                     max_attempts=config.alert_max_attempts)
 
 

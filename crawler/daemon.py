@@ -36,6 +36,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
+from alerts.channels import settings_from_config
 from crawler import __version__, health, lock
 from crawler.config import Config
 from crawler.runner import CrawlResult, run_crawl
@@ -72,6 +73,7 @@ class Daemon:
         self.crawls_done = 0
         self.last_dispatch_at: datetime | None = None
         self.unfinished = False  # threads still busy when run() returned
+        self.channel_settings = settings_from_config(config)  # read once, used each round
         self.operator_targets = [t.strip() for t in (config.operator_channels or "").split(",")
                                  if t.strip()]
         self._state_lock = threading.Lock()
@@ -233,7 +235,6 @@ class Daemon:
                 log.exception("could not reschedule %s", source.id)
 
     def _dispatch_job(self) -> None:
-        from alerts.channels import settings_from_config as channel_settings
         from alerts.dispatch import dispatch
 
         if self.stopping.is_set():
@@ -241,7 +242,7 @@ class Daemon:
         with self._state_lock:
             self.dispatching = True
         try:
-            report = dispatch(self.sessions, channel_settings(self.config),
+            report = dispatch(self.sessions, self.channel_settings,
                               max_attempts=self.config.alert_max_attempts,
                               should_stop=self.stopping.is_set)
             self.last_dispatch_at = utcnow()
@@ -306,7 +307,6 @@ class Daemon:
 
     def _report_health(self) -> None:
         """Tell operators of every state change not yet told; retried each heartbeat."""
-        from alerts.channels import settings_from_config as channel_settings
         from alerts.notice import Notice, send_notice
 
         with self._notice_lock:
@@ -326,7 +326,7 @@ class Daemon:
                       previous=state.reported_health, last_error=state.last_error)
                 if self.operator_targets:
                     errors = send_notice(self.operator_targets, notice,
-                                         channel_settings(self.config))
+                                         self.channel_settings)
                     for message in errors:
                         log.warning("%s", message)
                     if len(errors) == len(self.operator_targets):

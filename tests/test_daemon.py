@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import psutil
@@ -92,6 +93,18 @@ def _start(env, log_path) -> subprocess.Popen:
         log.close()
 
 
+@contextmanager
+def _running(env, log_path):
+    """The daemon as a process; killed at the end if the test left it running."""
+    proc = _start(env, log_path)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def _count(database_url, model, *where) -> int:
     with open_database(database_url)() as session:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
@@ -120,17 +133,12 @@ def test_sigterm_stops_a_running_crawl_within_10s_keeps_what_was_stored_and_the_
     feed = _serve(local_site, "a", [HENAN_NEV, GUANGXI_AI, ENGLISH_HAINAN], slow=30)
     env = _env(tmp_path, sqlite_url, _catalog(tmp_path, _feed("a", feed)))
     log_path = tmp_path / "daemon.log"
-    proc = _start(env, log_path)
-    try:
+    with _running(env, log_path) as proc:
         wait_for(lambda: "/a/2.html" in local_site.hits, 60, "the slow page requested", proc)
         wait_for(lambda: _count(sqlite_url, Article) == 2, 30, "two articles stored", proc)
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
     assert _count(sqlite_url, CrawlRun, CrawlRun.outcome == "interrupted") == 1
     assert _count(sqlite_url, Article) == 2
@@ -143,15 +151,10 @@ def test_sigterm_stops_a_running_crawl_within_10s_keeps_what_was_stored_and_the_
     assert crawl["source"] == "a" and crawl["outcome"] == "interrupted" and crawl["new"] == 2
 
     local_site.routes["/a/2.html"].delay = 0
-    proc = _start(env, log_path)
-    try:
+    with _running(env, log_path) as proc:
         wait_for(lambda: _count(sqlite_url, Article) == 3, 60, "the third article", proc)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     assert _count(sqlite_url, CrawlRun, CrawlRun.outcome == "ok") == 1
 
 
@@ -181,17 +184,13 @@ def test_kill_9_during_a_crawl_loses_no_article_and_sends_no_alert_twice(
     close_all()
 
     local_site.routes["/slow/2.html"].delay = 0
-    proc = _start(env, log_path)  # the dead daemon's lock is taken over at once (same host)
-    try:
+    # the dead daemon's lock is taken over at once (same host)
+    with _running(env, log_path) as proc:
         wait_for(lambda: _count(sqlite_url, Article) == 6, 60, "the sixth article", proc)
         wait_for(lambda: len(webhook_receiver.requests) == 6, 30, "the sixth alert", proc)
         time.sleep(2)  # a few more dispatcher rounds: nothing more may be sent
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
     with open_database(sqlite_url)() as session:
         urls = session.scalars(select(Article.canonical_url)).all()
