@@ -23,3 +23,20 @@ class AlertMessage:
     event: str | None = None
     copies: int = 1  # how many stored articles the story has
     outlets: tuple[str, ...] = field(default_factory=tuple)  # source ids that carried it
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Several alerts in one message: a scheduled digest, or the overflow of a channel's
+    rate limit folded into one summary. Channels group ``items`` with
+    ``alerts.render.groups`` (by province, then sector)."""
+
+    kind: str  # "digest" | "summary"
+    send_id: int  # unique per message; the webhook's delivery id is "send-<send_id>"
+    heading: str  # e.g. "daily digest, 2026-11-21 08:00 to 2026-11-22 08:00 Asia/Shanghai"
+    items: tuple[AlertMessage, ...]
+    watchlist: str | None = None  # None: a summary can span watchlists
+
+    @property
+    def delivery_id(self) -> str:
+        return f"send-{self.send_id}"

@@ -119,6 +119,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_page_bytes", _positive(_int), 8 * 1024 * 1024, "largest response accepted"),
     Setting("alert_interval", _positive(float), 60.0, "seconds between alert dispatches"),
     Setting("alert_max_attempts", _positive(_int), 5, "attempts before a delivery is failed"),
+    Setting("alert_rate_limit", _positive(_int), 30,
+            "messages a minute per channel; the overflow is folded into one summary"),
     Setting("smtp_host", _str, "localhost", "SMTP server"),
     Setting("smtp_port", _positive(_int), 25, "SMTP port"),
     Setting("smtp_username", _opt_str, None, "SMTP user"),
@@ -180,6 +182,7 @@ class Config:
     metrics_address: str = "127.0.0.1"
     metrics_textfile: str | None = None
     log_format: str = "text"
+    alert_rate_limit: int = 30
     source_file: str | None = None  # the TOML file read, if any
 
     def redacted(self) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Delivery channels: the Channel protocol, their settings, and target specs → channels.
 
 A target spec is ``<kind>:<target>``: ``email:ops@example.com`` or
-``webhook:https://hooks.example.com/provwatch``.
+``webhook:https://hooks.example.com/provwatch``; a chat tool is named by its apprise URL
+(``slack://…``, ``discord://…``, ``feishu://…``, ``lark://…``, ``dingtalk://…``,
+``wecombot://…``, ``workflows://…`` for Microsoft Teams), see ``alerts.channels.chat``.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from alerts.message import AlertMessage
+from alerts.message import AlertMessage, Digest
 from alerts.notice import Notice
 
 KINDS = ("email", "webhook")
+# apprise schemes of the chat tools provwatch supports (alerts.channels.chat)
+CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
+                "workflow")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 
 _ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
@@ -26,6 +31,8 @@ class Channel(Protocol):
     key: str
 
     def send(self, msg: AlertMessage) -> None: ...
+
+    def send_digest(self, digest: Digest) -> None: ...
 
     def send_notice(self, notice: Notice) -> None: ...
 
@@ -44,6 +51,7 @@ class ChannelSettings:
     smtp_pickup_dir: str | None = None  # write .eml files here instead of sending
     webhook_secret: str | None = None
     webhook_timeout: float = 10.0
+    chat_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SMTP_SECURITY:
@@ -60,19 +68,26 @@ def settings_from_config(config) -> ChannelSettings:
         smtp_username=config.smtp_username, smtp_password=config.smtp_password,
         smtp_security=config.smtp_security, smtp_from=config.smtp_from,
         smtp_pickup_dir=config.smtp_pickup_dir, webhook_secret=config.webhook_secret,
-        webhook_timeout=config.webhook_timeout,
+        webhook_timeout=config.webhook_timeout, chat_timeout=config.webhook_timeout,
     )
 
 
 def parse_target(spec: str) -> tuple[str, str]:
-    """Split and validate ``kind:target``; raise ValueError naming the spec if it is bad."""
+    """Split and validate ``kind:target``; raise ValueError naming the spec if it is bad.
+    A chat URL gives ``("chat", url)``."""
+    scheme, sep, _ = spec.strip().partition("://")
+    if sep and scheme.lower() in CHAT_SCHEMES:
+        from alerts.channels.chat import validate_chat_url
+
+        return "chat", validate_chat_url(spec.strip())
     kind, sep, target = spec.strip().partition(":")
     kind, target = kind.strip().lower(), target.strip()
     if not sep or not kind:
         raise ValueError(f"channel spec {spec!r} must look like email:ADDRESS or webhook:URL")
     if kind not in KINDS:
         raise ValueError(
-            f"channel spec {spec!r}: unknown kind {kind!r} (expected email or webhook)"
+            f"channel spec {spec!r}: unknown kind {kind!r} (expected email:ADDRESS, "
+            f"webhook:URL, or a chat URL: {', '.join(s + '://' for s in CHAT_SCHEMES[:-1])})"
         )
     if kind == "email":
         if not _ADDRESS.fullmatch(target) or not target.isprintable():
@@ -93,6 +108,10 @@ def parse_target(spec: str) -> tuple[str, str]:
 def make_channel(spec: str, settings: ChannelSettings) -> Channel:
     """The channel a target spec names, configured with ``settings``."""
     kind, target = parse_target(spec)
+    if kind == "chat":
+        from alerts.channels.chat import ChatChannel
+
+        return ChatChannel(target, settings)
     if kind == "email":
         from alerts.channels.email import EmailChannel
 

@@ -139,10 +139,25 @@ class Watchlist(Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    province_scope: Mapped[str] = mapped_column(String(10), default="about",
+                                                server_default="about")  # about | mentioned
+    events: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    keywords_all: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    keywords_none: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    min_copies: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # alerts.schedule: None = immediate, else {"every", "at", "weekday", "tz"}
+    schedule: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    quiet_hours: Mapped[dict[str, str] | None] = mapped_column(JSON)  # {"start", "end", "tz"}
+    backfill_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Delivery(Base):
-    """The transactional outbox: one row per (watchlist, story, channel), ever."""
+    """The transactional outbox: one row per (watchlist, story, channel), ever.
+
+    status: pending -> sending (claimed into a ``Send``) -> sent | pending again (retry
+    with backoff) | failed (kept, visible, re-sendable).
+    """
 
     __tablename__ = "deliveries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -156,9 +171,33 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    send_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the message it went in
     __table_args__ = (
         UniqueConstraint("watchlist_id", "story_id", "channel", name="uq_delivery_once"),
     )
+
+
+class Send(Base):
+    """One message handed to a channel: an alert, a digest, or a rate-limit summary.
+
+    Created (status ``sending``, with its deliveries claimed) and committed before the
+    channel is called; marked ``sent`` or ``failed`` after. A ``sending`` row whose
+    claimer died is sent again as it was, with the same id, so a receiver that dedupes on
+    the id sees it once. The rate limit counts these rows per channel.
+    """
+
+    __tablename__ = "sends"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(1000))
+    kind: Mapped[str] = mapped_column(String(20))  # alert | digest | summary
+    watchlist_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="sending", index=True)
+    items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(200))  # host:pid of the dispatcher
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_sends_channel_created", "channel", "created_at"),)
 
 
 class CrawlRun(Base):
