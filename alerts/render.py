@@ -39,7 +39,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
-from alerts.message import AlertMessage
+from alerts.message import AlertMessage, Digest
 
 SUBJECT_PREFIX = "[provwatch]"
 SUBJECT_MAX = 200
@@ -164,3 +164,37 @@ def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
         },
         "delivery_id": msg.delivery_id,
     }
+
+
+def group_key(msg: AlertMessage) -> tuple[str, str]:
+    """(province, sector) a digest files an alert under: the first province it is about
+    (else the first it mentions), the first sector; "other" where there is none."""
+    province = (msg.provinces_about or msg.provinces_mentioned or ("other",))[0]
+    sector = (msg.sectors or ("other",))[0]
+    return province, sector
+
+
+def groups(items: tuple[AlertMessage, ...] | list[AlertMessage]
+           ) -> list[tuple[str, list[AlertMessage]]]:
+    """A digest's sections: ``("henan · nev", [alerts...])``, provinces in alphabetical
+    order with "other" last, sectors likewise within a province; alerts newest first."""
+    buckets: dict[tuple[str, str], list[AlertMessage]] = {}
+    for msg in items:
+        buckets.setdefault(group_key(msg), []).append(msg)
+
+    def order(key: tuple[str, str]) -> tuple:
+        return (key[0] == "other", key[0], key[1] == "other", key[1])
+
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    return [(f"{province} · {sector}",
+             sorted(buckets[(province, sector)],
+                    key=lambda m: m.published_at or oldest, reverse=True))
+            for province, sector in sorted(buckets, key=order)]
+
+
+def digest_title(digest: Digest) -> str:
+    """One line: ``[provwatch] 12 stories — daily digest … (watchlist nev-henan)``."""
+    n = len(digest.items)
+    what = f"{n} {'story' if n == 1 else 'stories'}"
+    owner = f" (watchlist {clean_line(digest.watchlist)})" if digest.watchlist else ""
+    return f"{SUBJECT_PREFIX} {what} — {clean_line(digest.heading)}{owner}"[:SUBJECT_MAX]

@@ -230,15 +230,17 @@ def remove_watchlist(session: Session, name: str) -> bool:
 
 
 def enqueue(session: Session, watchlist_id: int, story_id: int, article_id: int,
-            channel: str) -> bool:
-    """Add a pending delivery unless this (watchlist, story, channel) already has one."""
+            channel: str, due_at: datetime | None = None) -> bool:
+    """Add a pending delivery unless this (watchlist, story, channel) already has one.
+    ``due_at``: when it may go out (a digest watchlist's next slot); default now."""
     exists = session.scalar(select(Delivery.id).where(
         Delivery.watchlist_id == watchlist_id, Delivery.story_id == story_id,
         Delivery.channel == channel))
     if exists:
         return False
     session.add(Delivery(watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
-                         channel=channel, status="pending", attempts=0, next_attempt_at=utcnow()))
+                         channel=channel, status="pending", attempts=0,
+                         next_attempt_at=due_at or utcnow()))
     return True
 
 
