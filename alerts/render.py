@@ -28,6 +28,21 @@ Webhook payload, version 1 (``webhook_payload``); receivers should check ``versi
       "delivery_id": 555                           # unique per delivery; use to dedupe
     }
 
+Digests and rate-limit summaries (``digest_payload``), same version, with
+``X-Provwatch-Event: stories.digest`` or ``stories.summary``::
+
+    {
+      "version": 1,
+      "type": "stories.digest",              # or "stories.summary"
+      "id": "send-77",                       # unique per message; use to dedupe
+      "watchlist": "nev-henan",              # null for a summary spanning watchlists
+      "heading": "daily digest, 2026-11-21 08:00 to 2026-11-22 08:00 Asia/Shanghai",
+      "sections": [{"group": "henan · nev", "items": [<one alert's fields>, ...]}],
+      "count": 12
+    }
+
+where each item is the single-alert payload without ``version`` and ``type``.
+
 Fields are only ever added within a version; removing or changing one bumps ``version``.
 """
 
@@ -198,3 +213,65 @@ def digest_title(digest: Digest) -> str:
     what = f"{n} {'story' if n == 1 else 'stories'}"
     owner = f" (watchlist {clean_line(digest.watchlist)})" if digest.watchlist else ""
     return f"{SUBJECT_PREFIX} {what} — {clean_line(digest.heading)}{owner}"[:SUBJECT_MAX]
+
+
+DIGEST_EVENTS = {"digest": "stories.digest", "summary": "stories.summary"}
+
+
+def digest_payload(digest: Digest) -> dict[str, Any]:
+    """The webhook body of a digest or summary (see this module's docstring)."""
+    def item(msg: AlertMessage) -> dict[str, Any]:
+        body = webhook_payload(msg)
+        del body["version"], body["type"]
+        return body
+
+    return {
+        "version": PAYLOAD_VERSION,
+        "type": DIGEST_EVENTS[digest.kind],
+        "id": digest.delivery_id,
+        "watchlist": digest.watchlist,
+        "heading": digest.heading,
+        "sections": [{"group": name, "items": [item(m) for m in msgs]}
+                     for name, msgs in groups(digest.items)],
+        "count": len(digest.items),
+    }
+
+
+def _digest_line(msg: AlertMessage) -> str:
+    when = iso_utc(msg.published_at) or "date unknown"
+    extra = f", {msg.copies} copies" if msg.copies > 1 else ""
+    return f"{clean_line(msg.title) or '(untitled)'} ({clean_line(msg.source_id)}, {when}{extra})"
+
+
+def digest_text(digest: Digest) -> str:
+    """The plain-text body of a digest or summary: sections, one line and a link each."""
+    lines = [clean_line(digest.heading), ""]
+    for name, msgs in groups(digest.items):
+        lines += [f"== {clean_line(name)} ({len(msgs)})", ""]
+        for msg in msgs:
+            lines += [f"- {_digest_line(msg)}", f"  {clean_line(msg.url)}"]
+        lines.append("")
+    ids = ", ".join(str(m.delivery_id) for m in digest.items)
+    lines.append(f"-- provwatch {digest.delivery_id}, deliveries {ids}")
+    return "\n".join(lines) + "\n"
+
+
+def digest_html(digest: Digest) -> str:
+    """The HTML body of a digest or summary; every scraped string escaped."""
+    esc = html.escape
+    parts = ["<!DOCTYPE html>", '<html><head><meta charset="utf-8"><title>'
+             f"{esc(digest_title(digest))}</title></head>", "<body>",
+             f"<p>{esc(clean_line(digest.heading))}</p>"]
+    for name, msgs in groups(digest.items):
+        parts.append(f"<h3>{esc(clean_line(name))} ({len(msgs)})</h3>\n<ul>")
+        for msg in msgs:
+            title = esc(clean_line(msg.title) or "(untitled)")
+            url = clean_line(msg.url)
+            head = f'<a href="{esc(url)}">{title}</a>' if _is_web_url(url) else title
+            when = esc(iso_utc(msg.published_at) or "date unknown")
+            extra = f", {msg.copies} copies" if msg.copies > 1 else ""
+            parts.append(f"<li>{head} <small>({esc(clean_line(msg.source_id))}, {when}"
+                         f"{extra})</small></li>")
+        parts.append("</ul>")
+    parts += [f"<p><small>provwatch {esc(digest.delivery_id)}</small></p>", "</body></html>"]
+    return "\n".join(parts) + "\n"

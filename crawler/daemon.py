@@ -70,6 +70,8 @@ class Daemon:
         self.started_at = utcnow()
         self.running: dict[str, float] = {}  # source id -> monotonic start
         self.dispatching = False
+        self._dispatch_lock = threading.Lock()
+        self._dispatch_again = threading.Event()
         self.crawls_done = 0
         self.last_dispatch_at: datetime | None = None
         self.unfinished = False  # threads still busy when run() returned
@@ -206,6 +208,8 @@ class Daemon:
                 self.metrics.crawl_finished(result)
             if result.health_changed:
                 self._report_health()
+            if result.new_articles:
+                self._dispatch_soon()
         self._reschedule(source, result)
 
     def _hold(self, source: Source) -> None:
@@ -234,23 +238,49 @@ class Daemon:
             if not self.stopping.is_set():
                 log.exception("could not reschedule %s", source.id)
 
-    def _dispatch_job(self) -> None:
-        from alerts.dispatch import dispatch
+    def _dispatch_soon(self) -> None:
+        """Deliver what a crawl just stored now, not at the next ``alert_interval`` tick."""
+        if self.stopping.is_set() or self.scheduler is None:
+            return
+        try:
+            self.scheduler.add_job(self._dispatch_job, id="alerts-now", name="alert dispatch",
+                                   replace_existing=True, misfire_grace_time=None)
+        except Exception:  # shutting down
+            pass
 
+    def _dispatch_job(self) -> None:
+        """One dispatch pass; a pass asked for while another runs makes that one go again,
+        so there is never more than one dispatcher in this process."""
         if self.stopping.is_set():
             return
+        self._dispatch_again.set()
+        if not self._dispatch_lock.acquire(blocking=False):
+            return  # the running pass sees the flag and goes round once more
+        try:
+            while self._dispatch_again.is_set() and not self.stopping.is_set():
+                self._dispatch_again.clear()
+                self._dispatch_once()
+        finally:
+            self._dispatch_lock.release()
+
+    def _dispatch_once(self) -> None:
+        from alerts.dispatch import dispatch
+
         with self._state_lock:
             self.dispatching = True
         try:
             report = dispatch(self.sessions, self.channel_settings,
                               max_attempts=self.config.alert_max_attempts,
+                              rate_limit=self.config.alert_rate_limit,
                               should_stop=self.stopping.is_set)
             self.last_dispatch_at = utcnow()
             if self.metrics is not None:
                 self.metrics.dispatched(report)
-            if report.sent or report.retrying or report.failed:
-                event(log, "dispatch", sent=report.sent, retrying=report.retrying,
-                      failed=report.failed, errors=report.messages[:5])
+            if report.sent or report.retrying or report.failed or report.resent:
+                event(log, "dispatch", sent=report.sent, messages=report.messages_sent,
+                      folded=report.folded, deferred=report.deferred, resent=report.resent,
+                      retrying=report.retrying, failed=report.failed,
+                      errors=report.messages[:5])
         except Exception:
             log.exception("alert dispatch failed; next try in %gs", self.config.alert_interval)
         finally:

@@ -13,12 +13,12 @@ import ssl
 import tempfile
 from datetime import datetime, timezone
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from alerts import render
 from alerts.channels import ChannelSettings
 from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
+from alerts.message import AlertMessage, Digest
 from alerts.notice import NOTICE_EVENT, Notice
 
 # CRLF line ends, and non-ASCII bodies get base64/quoted-printable so no 8BITMIME is needed.
@@ -48,7 +48,8 @@ class EmailChannel:
         message["To"] = self.to
         message["Date"] = format_datetime(datetime.now(timezone.utc))
         domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
-        message["Message-ID"] = make_msgid(f"provwatch.{msg.delivery_id}", domain=domain)
+        # stable per delivery: a re-send after a crash carries the same id
+        message["Message-ID"] = f"<provwatch.delivery-{msg.delivery_id}@{domain}>"
         message["X-Provwatch-Story"] = str(msg.story_id)
         message.set_content(render.text_body(msg))
         message.add_alternative(render.html_body(msg), subtype="html")
@@ -58,6 +59,29 @@ class EmailChannel:
         message = self.build(msg)
         if self.settings.smtp_pickup_dir:
             self._drop(message, f"{msg.delivery_id}-{msg.story_id}.eml")
+        else:
+            self._smtp(message)
+
+    def build_digest(self, digest: Digest) -> EmailMessage:
+        """One multipart/alternative message for a digest or a rate-limit summary."""
+        s = self.settings
+        message = EmailMessage(policy=POLICY)
+        message["Subject"] = render.digest_title(digest)
+        message["From"] = s.smtp_from
+        message["To"] = self.to
+        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
+        # the same id on a re-send, so a mail client can fold the repeat
+        message["Message-ID"] = f"<provwatch.{digest.delivery_id}@{domain}>"
+        message["X-Provwatch-Event"] = render.DIGEST_EVENTS[digest.kind]
+        message.set_content(render.digest_text(digest))
+        message.add_alternative(render.digest_html(digest), subtype="html")
+        return message
+
+    def send_digest(self, digest: Digest) -> None:
+        message = self.build_digest(digest)
+        if self.settings.smtp_pickup_dir:
+            self._drop(message, f"{digest.delivery_id}.eml")
         else:
             self._smtp(message)
 

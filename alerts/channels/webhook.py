@@ -18,7 +18,7 @@ import urllib.request
 from alerts import render
 from alerts.channels import ChannelSettings
 from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
+from alerts.message import AlertMessage, Digest
 from alerts.notice import NOTICE_EVENT, Notice
 from crawler import __version__
 
@@ -74,6 +74,12 @@ class WebhookChannel:
 
     def send(self, msg: AlertMessage) -> None:
         self._post(self.request(msg))
+
+    def send_digest(self, digest: Digest) -> None:
+        """POST a digest or summary: ``X-Provwatch-Event: stories.digest|stories.summary``,
+        ``X-Provwatch-Delivery: send-<id>`` (the same on a re-send), same signature."""
+        body = json.dumps(render.digest_payload(digest), ensure_ascii=False).encode("utf-8")
+        self._post(self._request(body, render.DIGEST_EVENTS[digest.kind], digest.delivery_id))
 
     def send_notice(self, notice: Notice) -> None:
         """POST an operator notice: same signature scheme, ``X-Provwatch-Event:

@@ -196,6 +196,7 @@ class Send(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # host:pid of the dispatcher
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heading: Mapped[str | None] = mapped_column(Text)  # a summary's heading, as first sent
     error: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (Index("ix_sends_channel_created", "channel", "created_at"),)
 

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column('claimed_by', sa.String(length=200), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('heading', sa.Text(), nullable=True),
         sa.Column('error', sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint('id'),
     )
