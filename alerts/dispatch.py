@@ -177,7 +177,7 @@ def _claim(sessions: sessionmaker[Session], channel: str, unit: _Unit, me: str,
 
 
 def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id: int, *,
-             max_attempts: int, report: DispatchReport) -> bool:
+             max_attempts: int, now: datetime, report: DispatchReport) -> bool:
     """Send one claimed message and record the outcome; False if the channel failed in a
     way worth retrying (the caller stops using the channel this pass)."""
     with sessions() as session:
@@ -205,7 +205,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
         except Exception as e:  # boundary: a broken channel must not stop the dispatcher
             log.exception("message %s to %s crashed", send_id, channel)
             error = DeliveryError(f"{e.__class__.__name__}: {e}")
-    now = datetime.now(timezone.utc)
+    sent_at = datetime.now(timezone.utc)
     with sessions() as session, session.begin():
         send = session.get(Send, send_id)
         rows = list(session.scalars(select(Delivery).where(Delivery.send_id == send_id,
@@ -216,10 +216,10 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
                 d.status, d.last_error = "failed", send.error
             return True
         if error is None:
-            send.status, send.sent_at, send.error = "sent", now, None
+            send.status, send.sent_at, send.error = "sent", sent_at, None
             for d in rows:
                 d.attempts += 1
-                d.status, d.sent_at, d.last_error = "sent", now, None
+                d.status, d.sent_at, d.last_error = "sent", sent_at, None
             report.add(sent=len(rows), messages_sent=1)
             return True
         permanent = getattr(error, "permanent", True)  # a bad channel spec never heals
@@ -307,7 +307,8 @@ def _channel_worker(sessions: sessionmaker[Session], settings: ChannelSettings, 
         if should_stop is not None and should_stop():
             return
         report.add(resent=1)
-        if not _deliver(sessions, settings, send_id, max_attempts=max_attempts, report=report):
+        if not _deliver(sessions, settings, send_id, max_attempts=max_attempts, now=now,
+                        report=report):
             return
     for unit in units:
         if should_stop is not None and should_stop():
@@ -315,7 +316,8 @@ def _channel_worker(sessions: sessionmaker[Session], settings: ChannelSettings, 
         send_id = _claim(sessions, channel, unit, me, now)
         if send_id is None:
             continue
-        if not _deliver(sessions, settings, send_id, max_attempts=max_attempts, report=report):
+        if not _deliver(sessions, settings, send_id, max_attempts=max_attempts, now=now,
+                        report=report):
             return  # this channel is down: the rest wait for the next pass
 
 
