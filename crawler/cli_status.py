@@ -59,7 +59,8 @@ def _print_report(report: dict[str, Any], now: datetime) -> None:
                       str(s["failures"]), _relative(s["next_due"], now))
     out.print(table)
     box = report["outbox"]
-    out.print(f"outbox: {box['pending']} pending, {box['failed']} failed, "
+    sending = f"{box['sending']} being sent, " if box.get("sending") else ""
+    out.print(f"outbox: {box['pending']} pending, {sending}{box['failed']} failed, "
               f"{box['sent_24h']} sent in the last 24h", markup=False)
     out.print(_daemon_line(report["daemon"], now), markup=False)
 

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 STATES = ("new", "ok", *BAD_STATES)
 ITEM_KINDS = ("new", "duplicate", "already_seen")
-OUTBOX_STATUSES = ("pending", "failed")
+OUTBOX_STATUSES = ("pending", "sending", "failed")
 # crawls last seconds to the crawl_timeout (600s by default); a killed one lands in +Inf
 DURATION_BUCKETS = (1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)
 EXPOSITION = "text/plain; version=0.0.4; charset=utf-8"
@@ -65,8 +65,8 @@ class Metrics:
         self.source_state = Gauge("provwatch_source_state", "1 for the source's current "
                                   "health state, 0 for the others.", ["source", "state"],
                                   registry=r)
-        self.outbox = Gauge("provwatch_outbox", "Alert deliveries waiting (pending) or "
-                            "given up (failed).", ["status"], registry=r)
+        self.outbox = Gauge("provwatch_outbox", "Alert deliveries waiting (pending), "
+                            "handed to a channel (sending) or given up (failed).", ["status"], registry=r)
         self.daemon_start = Gauge("provwatch_daemon_start_time_seconds", "Unix time the "
                                   "running daemon started; 0 when none runs.", registry=r)
         self.last_crawl = Gauge("provwatch_last_crawl_timestamp_seconds", "Unix time the "

@@ -163,12 +163,14 @@ def _last_outcomes(session: Session) -> dict[str, str]:
 
 def _outbox(session: Session, now: datetime) -> dict[str, int]:
     counts = dict(session.execute(
-        select(Delivery.status, func.count()).where(Delivery.status.in_(("pending", "failed")))
+        select(Delivery.status, func.count())
+        .where(Delivery.status.in_(("pending", "sending", "failed")))
         .group_by(Delivery.status)).all())
     sent = session.scalar(select(func.count()).select_from(Delivery).where(
         Delivery.status == "sent", Delivery.sent_at >= now - SENT_WINDOW))
-    return {"pending": counts.get("pending", 0), "failed": counts.get("failed", 0),
-            "sent_24h": sent or 0}
+    # sending: handed to a channel, not yet confirmed (or its dispatcher died: re-sent)
+    return {"pending": counts.get("pending", 0), "sending": counts.get("sending", 0),
+            "failed": counts.get("failed", 0), "sent_24h": sent or 0}
 
 
 def _installed_version() -> str:

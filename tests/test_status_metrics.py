@@ -83,7 +83,7 @@ def test_status_of_an_empty_database_lists_every_catalog_source_as_new(config):
     assert (a["health"], a["in_catalog"], a["enabled"], a["last_run"], a["last_outcome"],
             a["failures"], a["poll_interval"]) == ("new", True, True, None, None, 0, 1800)
     assert _by_id(report)["gov_c"]["enabled"] is False
-    assert report["outbox"] == {"pending": 0, "failed": 0, "sent_24h": 0}
+    assert report["outbox"] == {"pending": 0, "sending": 0, "failed": 0, "sent_24h": 0}
     daemon = report["daemon"]
     assert daemon["running"] is False and daemon["heartbeat_at"] is None
     assert daemon["running_crawls"] == [] and daemon["uptime_seconds"] is None
@@ -121,7 +121,7 @@ def test_status_reports_sources_runs_and_the_outbox(config):
 
     report = status.gather(config, NOW)
 
-    assert report["outbox"] == {"pending": 2, "failed": 1, "sent_24h": 1}
+    assert report["outbox"] == {"pending": 2, "sending": 0, "failed": 1, "sent_24h": 1}
     rows = _by_id(report)
     assert list(rows) == ["gov_a", "gov_b", "gov_c", "gone_source"]
     a, b = rows["gov_a"], rows["gov_b"]
