@@ -127,6 +127,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_password", _opt_str, None, "SMTP password", secret=True),
     Setting("smtp_security", _choice("none", "starttls", "ssl"), "none", "SMTP transport security"),
     Setting("smtp_from", _str, "provwatch@localhost", "From address of alert emails"),
+    Setting("smtp_ca_file", _opt_str, None,
+            "CA certificates (PEM) that sign the SMTP server's certificate, for a private "
+            "relay; default: the system's trust store"),
     Setting("smtp_pickup_dir", _opt_str, None, "write emails as .eml files here instead of SMTP"),
     Setting("webhook_secret", _opt_str, None, "HMAC-SHA256 key for webhook signatures",
             secret=True),
@@ -183,6 +186,7 @@ class Config:
     metrics_textfile: str | None = None
     log_format: str = "text"
     alert_rate_limit: int = 30
+    smtp_ca_file: str | None = None
     source_file: str | None = None  # the TOML file read, if any
 
     def redacted(self) -> dict[str, Any]:
