@@ -48,6 +48,7 @@ class ChannelSettings:
     smtp_security: str = "none"  # none | starttls | ssl
     smtp_from: str = "provwatch@localhost"
     smtp_timeout: float = 30.0
+    smtp_ca_file: str | None = None  # PEM CA bundle for a private relay's certificate
     smtp_pickup_dir: str | None = None  # write .eml files here instead of sending
     webhook_secret: str | None = None
     webhook_timeout: float = 10.0
@@ -67,7 +68,8 @@ def settings_from_config(config) -> ChannelSettings:
         smtp_host=config.smtp_host, smtp_port=config.smtp_port,
         smtp_username=config.smtp_username, smtp_password=config.smtp_password,
         smtp_security=config.smtp_security, smtp_from=config.smtp_from,
-        smtp_pickup_dir=config.smtp_pickup_dir, webhook_secret=config.webhook_secret,
+        smtp_pickup_dir=config.smtp_pickup_dir, smtp_ca_file=config.smtp_ca_file,
+        webhook_secret=config.webhook_secret,
         webhook_timeout=config.webhook_timeout, chat_timeout=config.webhook_timeout,
     )
 
