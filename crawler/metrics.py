@@ -66,7 +66,8 @@ class Metrics:
                                   "health state, 0 for the others.", ["source", "state"],
                                   registry=r)
         self.outbox = Gauge("provwatch_outbox", "Alert deliveries waiting (pending), "
-                            "handed to a channel (sending) or given up (failed).", ["status"], registry=r)
+                            "handed to a channel (sending) or given up (failed).", ["status"],
+                            registry=r)
         self.daemon_start = Gauge("provwatch_daemon_start_time_seconds", "Unix time the "
                                   "running daemon started; 0 when none runs.", registry=r)
         self.last_crawl = Gauge("provwatch_last_crawl_timestamp_seconds", "Unix time the "

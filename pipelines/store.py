@@ -1,19 +1,28 @@
 """Store stage: article, story, tags and owed deliveries in one transaction.
 
 Deliveries are computed from what is stored, per (watchlist, story, channel), so a
-later copy of a story never owes a second alert.
+later copy of a story never owes a second alert. Every stored article is checked against
+every watchlist (alerts.matcher), a new story's first copy and a later copy alike: a copy
+makes the story bigger, so a watchlist that wants ``min_copies`` fires on the copy that
+reaches it, on whichever copy of the story matches its other criteria. A digest
+watchlist's delivery is due at its next slot; an immediate one's at once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from alerts.matcher import MatchView, matches, predates
-from alerts.watchlist import from_row
+from alerts.matcher import MatchView, cutoff, held_back, matches, view_of
+from alerts.schedule import next_slot
+from alerts.watchlist import WatchlistSpec, from_row
 from crawler.storage import repository
 from crawler.storage.db import open_database, transaction
+from crawler.storage.models import Article, Story
 from pipelines.errors import DuplicateUrl
 from pipelines.items import ArticleItem
 
@@ -39,12 +48,15 @@ class StoreStage:
                    crawler.stats, alert_old=s.getbool("PROVWATCH_ALERT_OLD", False))
 
     def __init__(self, database_url: str, keep_raw_html: bool = True, stats=None, *,
-                 alert_old: bool = False) -> None:
+                 alert_old: bool = False,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.database_url = database_url
         self.keep_raw_html = keep_raw_html
         self.stats = stats
-        # False: articles published before a watchlist was created owe it no alert
+        # False: stories first seen, or articles published, before a watchlist's cutoff
+        # (its creation less its backfill days) owe it no alert
         self.alert_old = alert_old
+        self.clock = clock
         self.sessions = None
         self.watchlists = []
 
@@ -71,25 +83,13 @@ class StoreStage:
             content_hash=item.content_hash,
             raw_html=item.body if self.keep_raw_html else None, meta=article_meta(item),
         )
-        view = MatchView(item.title, item.text, tags.provinces_about if tags else (),
-                         tags.sectors if tags else ())
         try:
             with transaction(self.sessions) as session:
                 stored = repository.add_article(session, values, rows, item.copy_of_story)
                 if item.fingerprint is not None:
                     repository.add_fingerprint(session, stored.article_id, stored.story_id,
                                                item.fingerprint, item.published_at)
-                owed = held = 0
-                for spec in self.watchlists:
-                    if not matches(spec, view):
-                        continue
-                    if not self.alert_old and predates(spec, item.published_at,
-                                                       item.date_precision, item.date_source):
-                        held += 1
-                    else:
-                        for channel in spec.channels:
-                            owed += repository.enqueue(session, spec.id, stored.story_id,
-                                                       stored.article_id, channel)
+                owed, held = self._owe(session, item, stored)
         except IntegrityError:
             # another process stored the same canonical URL between dedupe and here
             raise DuplicateUrl(f"{item.url}: stored concurrently by another crawl") from None
@@ -101,3 +101,81 @@ class StoreStage:
         log.info("stored %s as article %s (story %s%s)", item.url, stored.article_id,
                  stored.story_id, "" if stored.new_story else ", a copy")
         return item
+
+    def _owe(self, session: Session, item: ArticleItem,
+             stored: repository.StoredArticle) -> tuple[int, int]:
+        """Enqueue what the stored article's story owes each watchlist: (owed, held)."""
+        if not self.watchlists:
+            return 0, 0
+        story = session.get(Story, stored.story_id)  # in the session since add_article
+        tags = item.tags
+        view = MatchView(item.title or "", item.text or "",
+                         tags.provinces_about if tags else (), tags.sectors if tags else (),
+                         provinces_mentioned=tags.provinces_mentioned if tags else (),
+                         event=tags.event if tags else None, source_id=item.source_id,
+                         copies=story.copy_count)
+        current = (stored.article_id, view, item.published_at, item.date_precision,
+                   item.date_source)
+        others: list[tuple] | None = None  # the story's earlier copies, read when needed
+        now = self.clock()
+        owed = held = 0
+        for spec in self.watchlists:
+            candidates: list[tuple] = [current]
+            if not stored.new_story and 1 < spec.min_copies <= story.copy_count:
+                if others is None:
+                    others = [_candidate(a, story.copy_count)
+                              for a in repository.story_copies(session, story.id)
+                              if a.id != stored.article_id]
+                candidates += others
+            outcome = _first_owed(spec, candidates, story, self.alert_old)
+            if outcome == "held":
+                held += 1
+            elif outcome is not None:
+                owed += owe(session, spec, story.id, outcome, now)
+        return owed, held
+
+
+def _candidate(article: Article, copies: int) -> tuple:
+    return (article.id, view_of(article, copies), article.published_at,
+            article.date_precision, article.date_source)
+
+
+def _first_owed(spec: WatchlistSpec, candidates: Sequence[tuple], story: Story,
+                alert_old: bool) -> int | str | None:
+    """The id of the first candidate copy that matches and is not held back; "held" when
+    some match but all are held back; None when none matches."""
+    matched = False
+    for article_id, view, published_at, precision, date_source in candidates:
+        if not matches(spec, view):
+            continue
+        matched = True
+        if alert_old or not held_back(spec, published_at, precision, date_source,
+                                      story.first_seen_at):
+            return article_id
+    return "held" if matched else None
+
+
+def owe(session: Session, spec: WatchlistSpec, story_id: int, article_id: int,
+        now: datetime) -> int:
+    """Enqueue one delivery per channel (never a second for the same story): due now, or
+    at a digest watchlist's next slot. Returns how many were new."""
+    due = None if spec.schedule.immediate else next_slot(spec.schedule, now)
+    return sum(repository.enqueue(session, spec.id, story_id, article_id, channel, due_at=due)
+               for channel in spec.channels)
+
+
+def owe_recent(session: Session, spec: WatchlistSpec, now: datetime) -> int:
+    """A new watchlist's backfill: enqueue the stored stories first seen in its last
+    ``backfill_days`` days that match it (on any copy's stored tags and words), as the
+    store stage would have had the watchlist existed then. One delivery per story and
+    channel; returns how many were enqueued."""
+    if spec.backfill_days <= 0 or spec.id is None:
+        return 0
+    since = cutoff(spec) or now - timedelta(days=spec.backfill_days)
+    owed = 0
+    for story, copies in repository.story_copies_since(session, since):
+        candidates = [_candidate(a, story.copy_count) for a in copies]
+        article_id = _first_owed(spec, candidates, story, alert_old=False)
+        if isinstance(article_id, int):
+            owed += owe(session, spec, story.id, article_id, now)
+    return owed

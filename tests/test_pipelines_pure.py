@@ -404,12 +404,12 @@ _VIEW = MatchView(
                      id="any listed province may match"),
         pytest.param(WatchlistSpec("w", sectors=("ai",)), True, id="a tagged sector"),
         pytest.param(WatchlistSpec("w", sectors=("nev",)), False, id="an untagged sector"),
-        pytest.param(WatchlistSpec("w", keywords=("人工智能",)), True, id="a keyword in the title"),
-        pytest.param(WatchlistSpec("w", keywords=("ai",)), True, id="a keyword in the text"),
-        pytest.param(WatchlistSpec("w", keywords=("EV", "芯片")), False, id="no keyword occurs"),
-        pytest.param(WatchlistSpec("w", provinces=("henan",), sectors=("ai",), keywords=("AI",)),
+        pytest.param(WatchlistSpec("w", keywords_any=("人工智能",)), True, id="a keyword in the title"),
+        pytest.param(WatchlistSpec("w", keywords_any=("ai",)), True, id="a keyword in the text"),
+        pytest.param(WatchlistSpec("w", keywords_any=("EV", "芯片")), False, id="no keyword occurs"),
+        pytest.param(WatchlistSpec("w", provinces=("henan",), sectors=("ai",), keywords_any=("AI",)),
                      True, id="all fields match"),
-        pytest.param(WatchlistSpec("w", provinces=("henan",), sectors=("nev",), keywords=("AI",)),
+        pytest.param(WatchlistSpec("w", provinces=("henan",), sectors=("nev",), keywords_any=("AI",)),
                      False, id="one failing field fails the whole AND"),
         pytest.param(WatchlistSpec("w", provinces=("hainan",), sectors=("ai",)), False,
                      id="a failing province fails despite a matching sector"),
@@ -428,7 +428,7 @@ def test_validate_returns_a_clean_spec_without_duplicates():
                     channels=["email:ops@example.com", "email:ops@example.com",
                               "webhook:https://hooks.example.com/x"])
     assert spec == WatchlistSpec(
-        "henan-ai", provinces=("henan", "hainan"), sectors=("ai",), keywords=("机器人",),
+        "henan-ai", provinces=("henan", "hainan"), sectors=("ai",), keywords_any=("机器人",),
         channels=("email:ops@example.com", "webhook:https://hooks.example.com/x"))
 
 

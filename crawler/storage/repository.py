@@ -220,6 +220,30 @@ def add_watchlist(session: Session, **values: Any) -> Watchlist:
     return row
 
 
+def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist:
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def story_copies_since(session: Session, since: datetime
+                       ) -> list[tuple[Story, list[Article]]]:
+    """Stories first seen at or after ``since``, each with its copies (and their tags)."""
+    rows = session.execute(
+        select(Story, Article).join(Article, Article.story_id == Story.id)
+        .where(Story.first_seen_at >= since).order_by(Story.id, Article.fetched_at, Article.id))
+    out: dict[int, tuple[Story, list[Article]]] = {}
+    for story, article in rows:
+        out.setdefault(story.id, (story, []))[1].append(article)
+    return list(out.values())
+
+
+def source_ids(session: Session) -> set[str]:
+    """The source ids stored articles carry (catalog ids, and ingest's own)."""
+    return set(session.scalars(select(Article.source_id).distinct()))
+
+
 def remove_watchlist(session: Session, name: str) -> bool:
     row = get_watchlist(session, name)
     if row is None:
