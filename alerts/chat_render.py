@@ -1,0 +1,373 @@
+"""What a chat message says: alerts, digests and notices as (title, body, format) per service.
+
+Pure functions, no I/O and no apprise import; ``alerts.channels.chat`` hands the result to
+apprise. A ``Style`` says how one service, in the format apprise will send, must be
+written to: the markup dialect scraped text is neutralised for, the line break, and the
+message size limit. ``style_for(service, format)`` picks it.
+
+Scraped text (titles, snippets, source ids, outlet names, tags, notice text) is hostile.
+Every scraped string goes through ``safe``, which makes it one inert line:
+
+1. ``render.clean_line``: control, format (zero-width, bidi overrides) and line/paragraph
+   separator characters become spaces, so nothing scraped can start a new line, and no
+   markup can hide behind an invisible character;
+2. every ``@`` becomes a fullwidth ``＠``, so no ``@channel``/``@here``/``@all``/
+   ``@everyone``/``@所有人`` mention can form anywhere;
+3. web addresses are defanged (``http[:]//evil[.]com``) so no client auto-links them: the
+   article URL is the only link a message carries, and only if it is http(s);
+4. the service's markup is neutralised (``DIALECTS``); an underscore between two letters
+   or digits (``henan_daily``) cannot start emphasis anywhere and is kept:
+
+   - ``slack``: the body is CommonMark that apprise converts to Slack mrkdwn, so ``<``,
+     ``>``, brackets, parentheses, ``!`` and ``#`` are backslash-escaped (apprise turns
+     ``\\<`` into ``&lt;``; a raw ``<!channel>`` it would pass through live) and ``&`` is
+     left to apprise (``&amp;``). Slack mrkdwn has no escape for ``* _ ~ `` ` and ``\\``:
+     those become their fullwidth forms;
+   - ``discord`` (in either format: Discord renders Markdown in plain content too):
+     Discord's markdown honours a backslash before any punctuation, so every markup
+     character (``\\ * _ ~ ` | < > [ ] ( ) : # -``) is backslash-escaped; this also
+     breaks ``<@id>``, ``<@&role>``, ``<#channel>``, ``<t:…>`` and ``:emoji:`` tokens;
+   - ``fold`` (Markdown in DingTalk and Teams): these renderers document no escape
+     character, so the markup characters ``\\ * _ ~ ` | < > [ ] # &`` become their
+     fullwidth forms (``＜at＞`` is not a Teams mention); fullwidth punctuation is
+     ordinary in Chinese text;
+   - ``text`` (Feishu, Lark, WeCom, DingTalk text): no Markdown, but tags (Feishu's
+     ``<at user_id="all">``, ``<b>``, ``<a href>``), ``[label](url)`` links and possibly
+     ``**``/``~~``/`` ` `` styles: ``< > [ ] & * ~ ` `` are folded;
+   - ``plain`` (Slack titles, and Slack bodies in text format): no links there, and
+     apprise would entity-escape ``& < >`` (a title could grow past the header block's
+     150): ``* _ ~ `` ` ``\\ < > &`` are folded.
+
+Limits (the message as apprise sends it; ``size`` measures in the service's own unit):
+
+- Slack: a section block's text is at most 3,000 characters (Block Kit), the header block
+  150; the legacy attachment text apprise uses by default is kept to the same 3,000.
+  apprise entity-escapes ``& < >``, which the ``slack`` unit counts;
+- Discord: ``content`` is at most 2,000 characters, title and body together;
+- Feishu and Lark custom bots: the request body is at most 20 KB; DingTalk: 20,000 bytes.
+  apprise's JSON escapes every CJK character as ``\\uXXXX`` (6 bytes), so the ``json``
+  unit measures the JSON-encoded text; 18,000 leaves room for the envelope;
+- WeCom group bot: text ``content`` is at most 2,048 bytes of UTF-8 (a CJK character is
+  3), title included;
+- Teams: a message (the Adaptive Card JSON) is at most about 28 KB; the body is kept to
+  20,000 JSON bytes.
+
+apprise's own ``body_maxlen`` counts characters (WeCom 2,048, Feishu/DingTalk 19,985), which
+overshoots the byte limits above for Chinese text; and it splits or cuts wherever it falls.
+Digests therefore list at most ``MAX_ITEMS`` stories and stop adding stories before the
+limit, ending with "… and N more"; the channel sends with apprise's overflow set to
+``upstream`` (unchanged).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from alerts import render
+from alerts.message import AlertMessage, Digest
+from alerts.notice import Notice
+
+MARKDOWN = "markdown"
+TEXT = "text"
+MAX_ITEMS = 30  # stories listed in one digest at most
+TITLE_MAX = 120  # Slack's header block takes 150; every service's title is kept under it
+STORY_TITLE_MAX = 200
+SNIPPET_MAX = 160
+OUTLETS_MAX = 5
+NOTICE_LINES = 15
+APP = "provwatch"  # also the keyword to configure on DingTalk/Feishu bots' keyword security
+
+SERVICES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows")
+# the format each service is asked for; apprise may resolve another (a ?format= override)
+PREFERRED = {"slack": MARKDOWN, "discord": MARKDOWN, "dingtalk": MARKDOWN,
+             "workflows": MARKDOWN, "feishu": TEXT, "lark": TEXT, "wecombot": TEXT}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How to write for one service in one format."""
+
+    service: str
+    format: str  # MARKDOWN or TEXT: what apprise is told the body is, and sends
+    dialect: str  # how scraped text in the body is neutralised: a DIALECTS key
+    title_dialect: str  # the same for the title
+    newline: str  # between lines of the body ("\n\n" where one newline is no break)
+    limit: int  # the most the message may measure, in ``unit``
+    unit: str  # "chars" | "utf8" | "json" | "slack"
+    joiner: str | None  # how apprise joins title and body into one field, if it does
+    title_twice: bool = False  # DingTalk markdown: markdown.title and "# title" in text
+
+    @property
+    def markdown(self) -> bool:
+        return self.format == MARKDOWN
+
+
+_STYLES = {
+    ("slack", MARKDOWN): Style("slack", MARKDOWN, "slack", "plain", "\n", 3000, "slack", None),
+    ("slack", TEXT): Style("slack", TEXT, "plain", "plain", "\n", 3000, "slack", None),
+    ("discord", MARKDOWN): Style("discord", MARKDOWN, "discord", "discord", "\n", 2000,
+                                 "chars", "\r\n"),
+    # Discord renders Markdown in "text" too: same escaping, a bare URL instead of a link
+    ("discord", TEXT): Style("discord", TEXT, "discord", "discord", "\n", 2000, "chars",
+                             "\r\n"),
+    ("feishu", TEXT): Style("feishu", TEXT, "text", "text", "\n", 18000, "json", "\r\n"),
+    ("lark", TEXT): Style("lark", TEXT, "text", "text", "\n", 18000, "json", "\n"),
+    ("dingtalk", MARKDOWN): Style("dingtalk", MARKDOWN, "fold", "fold", "\n\n", 18000, "json",
+                                  "\n", title_twice=True),
+    ("dingtalk", TEXT): Style("dingtalk", TEXT, "text", "text", "\n", 18000, "json", "\r\n"),
+    ("wecombot", TEXT): Style("wecombot", TEXT, "text", "text", "\n", 2000, "utf8", "\r\n"),
+    ("workflows", MARKDOWN): Style("workflows", MARKDOWN, "fold", "fold", "\n\n", 20000,
+                                   "json", "\n"),
+}
+
+
+def style_for(service: str, fmt: str | None = None) -> Style:
+    """The style for ``service`` (a key of ``PREFERRED``) in format ``fmt`` (default: the
+    preferred one); a format the service has no style for falls back to the preferred."""
+    fmt = fmt or PREFERRED[service]
+    return _STYLES.get((service, fmt)) or _STYLES[(service, PREFERRED[service])]
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    title: str
+    body: str
+    format: str  # MARKDOWN or TEXT
+
+
+# --- neutralising scraped text --------------------------------------------------------
+
+_FULLWIDTH = {ord(c): chr(ord(c) + 0xFEE0) for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}
+
+
+def _fold(chars: str) -> dict[int, str]:
+    return {ord(c): _FULLWIDTH[ord(c)] for c in chars}
+
+
+def _backslash(chars: str) -> dict[int, str]:
+    return {ord(c): "\\" + c for c in chars}
+
+
+DIALECTS: dict[str, dict[int, str]] = {
+    "slack": {**_backslash("<>[]()!#"), **_fold("\\*_~`")},
+    "discord": _backslash("\\*_~`|<>[]():#-"),
+    "fold": _fold("\\*_~`|<>[]#&"),
+    "text": _fold("<>[]&*~`"),
+    "plain": _fold("\\*_~`<>&"),
+}
+# an underscore between two letters/digits (henan_daily) cannot open or close emphasis in
+# CommonMark, Slack or Discord; it is kept as it is
+_INTRAWORD_UNDERSCORE = re.compile(r"(?<=[^\W_])_(?=[^\W_])")
+_KEEP = "\x00"  # placeholder: clean_line has removed every control character
+
+_SCHEME = re.compile(r"://")
+# a dot between a letter/digit and a name of two or more characters starting with a letter:
+# evil.com, www.gov.cn, Node.js; not 3.5, e.g., U.S., No.1
+_DOMAIN_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W\d_][\w-]*[^\W_])")
+
+
+def _defang(text: str) -> str:
+    return _DOMAIN_DOT.sub("[.]", _SCHEME.sub("[:]//", text))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe(text: str, dialect: str, limit: int | None = None) -> str:
+    """Scraped ``text`` as one inert line for ``dialect`` (see the module docstring), cut
+    to ``limit`` characters (before escaping) with an ellipsis."""
+    line = render.clean_line(text)
+    if limit:
+        line = _cut(line, limit)
+    line = _INTRAWORD_UNDERSCORE.sub(_KEEP, _defang(line.replace("@", "＠")))
+    return line.translate(DIALECTS[dialect]).replace(_KEEP, "_")
+
+
+def web_url(url: str) -> str | None:
+    """``url`` fit to be the one link of a message: http(s) with a host and no user info,
+    every character that could end a Markdown/Slack link or start a mention
+    percent-encoded (non-ASCII too, an IDN host in punycode); None if it is not that."""
+    text = render.clean_line(url)
+    if not re.match(r"(?i)https?://", text) or " " in text:
+        return None
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+        if not host or parts.username is not None or parts.password is not None:
+            return None
+        host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return None
+    if ":" in host:  # IPv6 literal: brackets would need escaping in every dialect
+        return None
+    netloc = f"{host}:{port}" if port else host
+    keep = "/%-._~!$&'+,;=:"
+    return urlunsplit((parts.scheme.lower(), netloc, quote(parts.path, safe=keep),
+                       quote(parts.query, safe=keep + "?"),
+                       quote(parts.fragment, safe=keep + "?")))
+
+
+def link(label: str, url: str | None, style: Style) -> list[str]:
+    """The lines showing ``label`` (already safe) linked to ``url`` (from ``web_url``): a
+    Markdown link, or in text the label and the bare URL below it."""
+    if url is None:
+        return [label]
+    if style.markdown and style.dialect != "plain":
+        return [f"[{label}]({url})"]
+    return [label, url]
+
+
+# --- sizes ----------------------------------------------------------------------------
+
+
+def _joined(title: str, body: str, style: Style) -> str:
+    if style.joiner is None:
+        return body
+    if style.title_twice:
+        return f"{title}{style.joiner}# {title}{style.joiner}{body}"
+    return f"{title}{style.joiner}{body}" if title else body
+
+
+def size(title: str, body: str, style: Style) -> int:
+    """How big the message is, as the service counts it (``Style.unit``)."""
+    text = _joined(title, body, style)
+    if style.unit == "utf8":
+        return len(text.encode("utf-8"))
+    if style.unit == "json":
+        return len(json.dumps(text))
+    if style.unit == "slack":  # apprise writes & < > as entities
+        return len(text) + 3 * (text.count("<") + text.count(">")) + 4 * text.count("&")
+    return len(text)
+
+
+def fits(title: str, body: str, style: Style) -> bool:
+    return size(title, body, style) <= style.limit
+
+
+# --- pieces ---------------------------------------------------------------------------
+
+
+def _when(value: datetime | None, short: bool = False) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%m-%d %H:%M UTC" if short
+                                                   else "%Y-%m-%d %H:%M UTC")
+
+
+def _title(text: str, style: Style) -> str:
+    return safe(text, style.title_dialect, TITLE_MAX)
+
+
+def _bold(text: str, style: Style) -> str:
+    return f"**{text}**" if style.markdown and style.dialect != "plain" else text
+
+
+def _story_title(msg: AlertMessage, style: Style, limit: int = STORY_TITLE_MAX) -> str:
+    return safe(msg.title, style.dialect, limit) or "(untitled)".translate(
+        DIALECTS[style.dialect])
+
+
+def _alert_lines(msg: AlertMessage, style: Style, snippet: int, title: int) -> list[str]:
+    s = style.dialect
+    lines = link(_story_title(msg, style, title), web_url(msg.url), style)
+    provinces = msg.provinces_about or msg.provinces_mentioned
+    tags = [", ".join(safe(p, s, 40) for p in provinces),
+            ", ".join(safe(x, s, 40) for x in msg.sectors),
+            safe(msg.event or "", s, 40)]
+    if any(tags):
+        lines.append(" · ".join(t for t in tags if t))
+    outlets = [safe(o, s, 40) for o in msg.outlets[:OUTLETS_MAX]]
+    if len(msg.outlets) > OUTLETS_MAX:
+        outlets.append(f"+{len(msg.outlets) - OUTLETS_MAX}")
+    copies = f"{msg.copies} {'copy' if msg.copies == 1 else 'copies'}"
+    if outlets:
+        copies += f" ({', '.join(outlets)})"
+    facts = [f"source {safe(msg.source_id, s, 60)}", _when(msg.published_at), copies]
+    lines.append(" · ".join(f for f in facts if f))
+    lines.append(f"watchlist {safe(msg.watchlist, s, 60)}")
+    if snippet and msg.snippet.strip():
+        lines.append(safe(msg.snippet, s, snippet))
+    return lines
+
+
+def alert(msg: AlertMessage, style: Style) -> ChatMessage:
+    """One alert: the story title linked to the article, its tags, source, time, copies,
+    watchlist and a short snippet; shortened (snippet, then title) to fit the limit."""
+    title = _title(f"{APP} · {msg.watchlist}", style)
+    body = ""
+    for snippet, story_title in ((SNIPPET_MAX, STORY_TITLE_MAX), (60, STORY_TITLE_MAX),
+                                 (0, STORY_TITLE_MAX), (0, 60)):
+        body = style.newline.join(_alert_lines(msg, style, snippet, story_title))
+        if fits(title, body, style):
+            break
+    return ChatMessage(title, body, style.format)
+
+
+def _item_lines(msg: AlertMessage, style: Style) -> list[str]:
+    s = style.dialect
+    facts = " · ".join(f for f in (safe(msg.source_id, s, 40), _when(msg.published_at, True))
+                       if f)
+    label = _story_title(msg, style, 120)
+    url = web_url(msg.url)
+    if style.markdown and style.dialect != "plain":
+        head = f"[{label}]({url})" if url else label
+        return [f"• {head} — {facts}"]
+    return [f"• {label} — {facts}"] + ([f"  {url}"] if url else [])
+
+
+def _more(n: int) -> str:
+    return f"… and {n} more"
+
+
+def digest(d: Digest, style: Style) -> ChatMessage:
+    """A digest or summary: the heading, then the stories under their section headings
+    (``render.groups``), at most ``MAX_ITEMS`` and no more than fit the limit; the rest
+    are counted in a last "… and N more" line."""
+    n = len(d.items)
+    what = f"{n} {'story' if n == 1 else 'stories'}"
+    owner = f" · {d.watchlist}" if d.watchlist else ""
+    title = _title(f"{APP} {d.kind} · {what}{owner}", style)
+    lines = [safe(d.heading, style.dialect, 300)]
+    listed = 0
+    full = False
+    for name, items in render.groups(d.items):
+        heading = _bold(f"{safe(name, style.dialect, 80)} ({len(items)})", style)
+        started = False
+        for msg in items:
+            if listed >= MAX_ITEMS:
+                full = True
+                break
+            candidate = ([] if started else [heading]) + _item_lines(msg, style)
+            left = n - listed - 1
+            trial = lines + candidate + ([_more(left)] if left else [])
+            if not fits(title, style.newline.join(trial), style):
+                full = True
+                break
+            lines += candidate
+            listed += 1
+            started = True
+        if full:
+            break
+    if listed < n:
+        lines.append(_more(n - listed))
+    return ChatMessage(title, style.newline.join(lines), style.format)
+
+
+def notice(notice: Notice, style: Style) -> ChatMessage:
+    """An operator notice: its subject as the title, its text line by line (at most
+    ``NOTICE_LINES``), every line neutralised like scraped text."""
+    title = _title(f"{APP} · {notice.subject}", style)
+    raw = [ln for ln in notice.body.splitlines() if ln.strip()]
+    lines = [safe(ln, style.dialect, 300) for ln in raw[:NOTICE_LINES]]
+    if len(raw) > NOTICE_LINES:
+        lines.append(f"… {len(raw) - NOTICE_LINES} more lines")
+    while len(lines) > 1 and not fits(title, style.newline.join(lines), style):
+        lines = lines[:-2] + ["…"]
+    return ChatMessage(title, style.newline.join(lines) or "-", style.format)
