@@ -484,3 +484,29 @@ def test_alerts_test_sends_a_sample_to_each_channel_and_prints_the_exact_error(
     assert receiver.bad_signatures == 0
     missing = _cli(env, "alerts", "test", "nope")
     assert missing.returncode == 1 and "no watchlist named 'nope'" in missing.stderr
+
+
+def test_aiosmtpd_dropping_the_connection_after_the_message_leaves_it_pending(sessions):
+    """aiosmtpd takes the whole message, then closes the connection instead of replying:
+    the client cannot know whether it was accepted, so the delivery is retried."""
+    from _servers import _Controller
+
+    class Dropper:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            server.transport.close()
+            return "250 never sent"
+
+    controller = _Controller(Dropper(), hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        to = "email:desk@example.com"
+        wid = _watchlist(sessions, "nev", [to])
+        _stories(sessions, wid, [to], 1)
+        report = dispatch(sessions, ChannelSettings(smtp_host="127.0.0.1",
+                                                    smtp_port=controller.port,
+                                                    smtp_timeout=5), now=NOW)
+    finally:
+        controller.stop()
+
+    assert report.retrying == 1 and "disconnected" in report.messages[0]
+    assert _status(sessions) == {"pending": 1}
