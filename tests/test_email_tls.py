@@ -188,3 +188,12 @@ def test_an_unreadable_ca_file_is_a_permanent_error_naming_it(tmp_path):
         EmailChannel("desk@example.com", settings).send(_msg())
 
     assert caught.value.permanent and "missing.pem" in str(caught.value)
+
+
+def test_the_message_id_is_the_same_on_a_resend_and_differs_between_recipients():
+    settings = ChannelSettings(smtp_from="alerts@example.com")
+    first = EmailChannel("a@example.com", settings).build(_msg())["Message-ID"]
+    again = EmailChannel("a@example.com", settings).build(_msg())["Message-ID"]
+    other = EmailChannel("b@example.com", settings).build(_msg())["Message-ID"]
+    assert first == again != other
+    assert first.startswith("<provwatch.delivery-7.") and first.endswith("@example.com>")

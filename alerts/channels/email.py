@@ -7,6 +7,7 @@ failures, timeouts, disconnects and 4xx replies are worth retrying.
 from __future__ import annotations
 
 import email.policy
+import hashlib
 import os
 import smtplib
 import ssl
@@ -31,6 +32,14 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
+def _message_id(name: str, content: tuple, domain: str) -> str:
+    """The same for a re-send of the same message; the content hash keeps two provwatch
+    databases (say, staging and production) mailing one inbox from sharing an id, which a
+    mail service would fold into one message."""
+    digest = hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:12]
+    return f"<provwatch.{name}.{digest}@{domain}>"
+
+
 class EmailChannel:
     """Sends each alert to one address."""
 
@@ -49,7 +58,9 @@ class EmailChannel:
         message["Date"] = format_datetime(datetime.now(timezone.utc))
         domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
         # stable per delivery: a re-send after a crash carries the same id
-        message["Message-ID"] = f"<provwatch.delivery-{msg.delivery_id}@{domain}>"
+        message["Message-ID"] = _message_id(
+            f"delivery-{msg.delivery_id}", (msg.story_id, msg.article_id, msg.url, self.to),
+            domain)
         message["X-Provwatch-Story"] = str(msg.story_id)
         message.set_content(render.text_body(msg))
         message.add_alternative(render.html_body(msg), subtype="html")
@@ -72,7 +83,8 @@ class EmailChannel:
         message["Date"] = format_datetime(datetime.now(timezone.utc))
         domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
         # the same id on a re-send, so a mail client can fold the repeat
-        message["Message-ID"] = f"<provwatch.{digest.delivery_id}@{domain}>"
+        message["Message-ID"] = _message_id(
+            digest.delivery_id, (*(m.delivery_id for m in digest.items), self.to), domain)
         message["X-Provwatch-Event"] = render.DIGEST_EVENTS[digest.kind]
         message.set_content(render.digest_text(digest))
         message.add_alternative(render.digest_html(digest), subtype="html")
