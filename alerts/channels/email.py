@@ -48,70 +48,59 @@ class EmailChannel:
         self.settings = settings
         self.key = f"email:{to}"
 
-    def build(self, msg: AlertMessage) -> EmailMessage:
-        """The complete multipart/alternative message for ``msg``."""
+    def _message(self, subject: str, at: datetime, id_name: str | None = None,
+                 id_content: tuple = ()) -> EmailMessage:
+        """A message with the headers every kind shares; ``id_name`` gives it a stable
+        Message-ID (the same on a re-send after a crash, so a mail client folds it)."""
         s = self.settings
         message = EmailMessage(policy=POLICY)
-        message["Subject"] = render.subject(msg)
+        message["Subject"] = subject
         message["From"] = s.smtp_from
         message["To"] = self.to
-        message["Date"] = format_datetime(datetime.now(timezone.utc))
-        domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
-        # stable per delivery: a re-send after a crash carries the same id
-        message["Message-ID"] = _message_id(
-            f"delivery-{msg.delivery_id}", (msg.story_id, msg.article_id, msg.url, self.to),
-            domain)
+        message["Date"] = format_datetime(at)
+        if id_name is not None:
+            domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
+            message["Message-ID"] = _message_id(id_name, (*id_content, self.to), domain)
+        return message
+
+    def _deliver(self, message: EmailMessage, pickup_name: str) -> None:
+        if self.settings.smtp_pickup_dir:
+            self._drop(message, pickup_name)
+        else:
+            self._smtp(message)
+
+    def build(self, msg: AlertMessage) -> EmailMessage:
+        """The complete multipart/alternative message for ``msg``."""
+        message = self._message(render.subject(msg), datetime.now(timezone.utc),
+                                f"delivery-{msg.delivery_id}",
+                                (msg.story_id, msg.article_id, msg.url))
         message["X-Provwatch-Story"] = str(msg.story_id)
         message.set_content(render.text_body(msg))
         message.add_alternative(render.html_body(msg), subtype="html")
         return message
 
     def send(self, msg: AlertMessage) -> None:
-        message = self.build(msg)
-        if self.settings.smtp_pickup_dir:
-            self._drop(message, f"{msg.delivery_id}-{msg.story_id}.eml")
-        else:
-            self._smtp(message)
+        self._deliver(self.build(msg), f"{msg.delivery_id}-{msg.story_id}.eml")
 
     def build_digest(self, digest: Digest) -> EmailMessage:
         """One multipart/alternative message for a digest or a rate-limit summary."""
-        s = self.settings
-        message = EmailMessage(policy=POLICY)
-        message["Subject"] = render.digest_title(digest)
-        message["From"] = s.smtp_from
-        message["To"] = self.to
-        message["Date"] = format_datetime(datetime.now(timezone.utc))
-        domain = s.smtp_from.rpartition("@")[2].strip("<> ") or "provwatch.localhost"
-        # the same id on a re-send, so a mail client can fold the repeat
-        message["Message-ID"] = _message_id(
-            digest.delivery_id, (*(m.delivery_id for m in digest.items), self.to), domain)
+        message = self._message(render.digest_title(digest), datetime.now(timezone.utc),
+                                digest.delivery_id, tuple(m.delivery_id for m in digest.items))
         message["X-Provwatch-Event"] = render.DIGEST_EVENTS[digest.kind]
         message.set_content(render.digest_text(digest))
         message.add_alternative(render.digest_html(digest), subtype="html")
         return message
 
     def send_digest(self, digest: Digest) -> None:
-        message = self.build_digest(digest)
-        if self.settings.smtp_pickup_dir:
-            self._drop(message, f"{digest.delivery_id}.eml")
-        else:
-            self._smtp(message)
+        self._deliver(self.build_digest(digest), f"{digest.delivery_id}.eml")
 
     def send_notice(self, notice: Notice) -> None:
         """A plain-text operator notice (a source's health changed)."""
-        s = self.settings
-        message = EmailMessage(policy=POLICY)
-        message["Subject"] = render.clean_line(notice.subject)
-        message["From"] = s.smtp_from
-        message["To"] = self.to
-        message["Date"] = format_datetime(notice.at)
+        message = self._message(render.clean_line(notice.subject), notice.at)
         message["X-Provwatch-Event"] = NOTICE_EVENT
         message.set_content(notice.body)
-        if s.smtp_pickup_dir:
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in notice.key)
-            self._drop(message, f"notice-{safe}.eml")
-        else:
-            self._smtp(message)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in notice.key)
+        self._deliver(message, f"notice-{safe}.eml")
 
     def _drop(self, message: EmailMessage, name: str) -> None:
         folder = self.settings.smtp_pickup_dir or "."
