@@ -7,7 +7,7 @@ import email.policy
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,11 +95,13 @@ class ReceivedRequest:
 
 @dataclass
 class WebhookReceiver:
-    """What ``webhook_receiver`` yields; ``statuses`` are answered in order, then 200."""
+    """What ``webhook_receiver`` yields; ``statuses`` are answered in order, then 200;
+    ``on_request`` runs after a request is recorded, before the answer."""
 
     url: str = ""
     requests: list[ReceivedRequest] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    on_request: Callable[[], None] | None = None
 
 
 def _handler_for(state: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
@@ -112,6 +114,8 @@ def _handler_for(state: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
                 parsed = None
             state.requests.append(ReceivedRequest(self.path, dict(self.headers), body, parsed))
             status = state.statuses.pop(0) if state.statuses else 200
+            if state.on_request is not None:
+                state.on_request()
             reply = f"status {status} from test receiver".encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")

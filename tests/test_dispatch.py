@@ -11,14 +11,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from _servers import silent_server, smtp_server  # noqa: F401  (fixtures)
+from _servers import WebhookReceiver, silent_server, smtp_server, webhook_receiver  # noqa: F401
 from sqlalchemy import func, select
 
 from alerts.channels import ChannelSettings
@@ -33,57 +31,40 @@ SETTINGS = ChannelSettings(webhook_secret=SECRET, webhook_timeout=2.0, smtp_time
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
 
 
-# --- a receiver that records, answers as told, verifies signatures, can act on a request ---
+# --- the loopback receiver (tests/_servers.py), read as this file needs it ---------------
 
 
 @dataclass
 class Receiver:
-    url: str = ""
-    bodies: list[dict[str, Any]] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
-    statuses: list[int] = field(default_factory=list)  # answered in order, then 200
-    bad_signatures: int = 0
-    on_request: Callable[[], None] | None = None
+    """``webhook_receiver`` with the views these tests read: bodies, headers, events, and
+    how many requests failed the HMAC check."""
+
+    server: WebhookReceiver
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        return [r.json for r in self.server.requests]
+
+    @property
+    def headers(self) -> list[dict[str, str]]:
+        return [r.headers for r in self.server.requests]
+
+    @property
+    def bad_signatures(self) -> int:
+        return sum(not verify_signature(SECRET, r.body, r.headers.get("X-Provwatch-Signature", ""))
+                   for r in self.server.requests)
 
     def events(self) -> list[str]:
         return [h["X-Provwatch-Event"] for h in self.headers]
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            with lock:
-                if not verify_signature(SECRET, body,
-                                        self.headers.get("X-Provwatch-Signature", "")):
-                    state.bad_signatures += 1
-                state.bodies.append(json.loads(body))
-                state.headers.append(dict(self.headers))
-                status = state.statuses.pop(0) if state.statuses else 200
-            if state.on_request is not None:
-                state.on_request()
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def receiver(webhook_receiver) -> Receiver:  # noqa: F811
+    return Receiver(webhook_receiver)
 
 
 # --- stored rows, made directly: the dispatcher reads only the database -------------------
@@ -234,7 +215,7 @@ def test_a_500_then_200_is_retried_with_backoff_and_sent_once(sessions, receiver
     hook = f"webhook:{receiver.url}"
     wid = _watchlist(sessions, "nev", [hook])
     _stories(sessions, wid, [hook], 1)
-    receiver.statuses = [500]
+    receiver.server.statuses = [500]
 
     first = dispatch(sessions, SETTINGS, now=NOW)
     assert (first.sent, first.retrying) == (0, 1)
@@ -283,7 +264,7 @@ def test_after_the_last_attempt_a_delivery_is_failed_listed_and_retry_resends_it
     hook = f"webhook:{receiver.url}"
     wid = _watchlist(sessions, "nev", [hook])
     _stories(sessions, wid, [hook], 2)
-    receiver.statuses = [503, 503, 503, 503]
+    receiver.server.statuses = [503, 503, 503, 503]
     for i in range(4):  # a failing channel is tried once a pass: 2 deliveries x 2 attempts
         dispatch(sessions, SETTINGS, now=NOW + timedelta(days=i), max_attempts=2)
     assert _status(sessions) == {"failed": 2}
@@ -361,13 +342,13 @@ def test_a_dispatcher_killed_between_send_and_confirm_resends_that_message_once(
             os.kill(victim.pid, signal.SIGKILL)
             time.sleep(0.2)  # answer after the client is gone
 
-    receiver.on_request = kill_once
+    receiver.server.on_request = kill_once
     victim.communicate(timeout=60)
     assert victim.returncode == -signal.SIGKILL
     assert len(receiver.bodies) == 1
     assert _status(sessions) == {"sending": 1, "pending": 2}
 
-    receiver.on_request = None
+    receiver.server.on_request = None
     rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0, rerun.stderr
     third = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
