@@ -48,6 +48,7 @@ from alerts.errors import DeliveryError
 from alerts.message import AlertMessage, Digest
 from alerts.outbox import after_failure
 from alerts.schedule import Schedule, parse_quiet, parse_schedule, period_start, quiet_until
+from crawler.lock import pid_alive
 from crawler.storage import repository
 from crawler.storage.models import Article, Delivery, Send, Story, Watchlist
 
@@ -89,9 +90,7 @@ def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -
     if host == socket.gethostname() and pid.isdigit():
         if int(pid) == os.getpid():  # ours: in flight in another thread, unless long stuck
             return now - created_at > CLAIM_LEASE
-        from crawler.lock import _pid_alive
-
-        return not _pid_alive(int(pid))
+        return not pid_alive(int(pid))
     return now - created_at > CLAIM_LEASE
 
 

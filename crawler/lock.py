@@ -47,7 +47,9 @@ class Holder:
         return cls(f"{host}:{pid}:{uuid.uuid4().hex[:8]}", host, pid, version)
 
 
-def _pid_alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this pid exists on this host (the lock and the alert
+    dispatcher's claims use it to tell a dead holder from a busy one)."""
     if not pid:
         return False
     try:
@@ -62,7 +64,7 @@ def _pid_alive(pid: int | None) -> bool:
 def _presumed_dead(row: DaemonLock, me: Holder, now: datetime, stale: timedelta) -> bool:
     if row.heartbeat_at is None or now - row.heartbeat_at > stale:
         return True
-    return row.host == me.host and row.pid != me.pid and not _pid_alive(row.pid)
+    return row.host == me.host and row.pid != me.pid and not pid_alive(row.pid)
 
 
 def acquire(sessions: sessionmaker[Session], me: Holder, stale: timedelta,
