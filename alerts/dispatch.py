@@ -254,10 +254,11 @@ def _plan(sessions: sessionmaker[Session], now: datetime, limit: int, rate_limit
         due = list(repository.due_deliveries(session, now, limit))
         watchlists = {w.id: w for w in session.scalars(select(Watchlist).where(
             Watchlist.id.in_({d.watchlist_id for d in due})))}
+        quiet = {wid: quiet_until(parse_quiet(w.quiet_hours), now)
+                 for wid, w in watchlists.items()}  # once per watchlist, not per delivery
         by_channel: dict[str, list[Delivery]] = defaultdict(list)
         for d in due:
-            w = watchlists.get(d.watchlist_id)
-            until = quiet_until(parse_quiet(w.quiet_hours), now) if w is not None else None
+            until = quiet.get(d.watchlist_id)
             if until is not None:
                 d.next_attempt_at = until
                 report.add(deferred=1)

@@ -104,14 +104,19 @@ class WebhookReceiver:
     on_request: Callable[[], None] | None = None
 
 
+def read_body(handler: BaseHTTPRequestHandler) -> tuple[bytes, Any]:
+    """A POST's body, and its JSON (None when it is not JSON)."""
+    body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+    try:
+        return body, json.loads(body)
+    except ValueError:
+        return body, None
+
+
 def _handler_for(state: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            try:
-                parsed = json.loads(body)
-            except ValueError:
-                parsed = None
+            body, parsed = read_body(self)
             state.requests.append(ReceivedRequest(self.path, dict(self.headers), body, parsed))
             status = state.statuses.pop(0) if state.statuses else 200
             if state.on_request is not None:

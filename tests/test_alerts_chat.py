@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from _servers import read_body
 from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.discord import NotifyDiscord
 from apprise.plugins.feishu import NotifyFeishu
@@ -132,11 +133,7 @@ def _accept(path: str) -> tuple[int, bytes]:
 def _handler(state: ChatReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            try:
-                parsed = json.loads(body)
-            except ValueError:
-                parsed = None
+            body, parsed = read_body(self)
             parts = urlsplit(self.path)
             state.requests.append(Received(parts.path, parse_qs(parts.query),
                                            dict(self.headers), body, parsed))
