@@ -20,18 +20,25 @@ from datetime import date
 from typing import Any
 
 from crawler.config import Config
-from crawler.sources import load_catalog
+from crawler.sources import Source, load_catalog
 
 
-def scrapy_settings(config: Config) -> dict[str, Any]:
+def scrapy_settings(config: Config, source: Source | None = None) -> dict[str, Any]:
+    """Scrapy settings for one crawl: the deployment's, then the source's own politeness
+    (its User-Agent, a longer delay, robots.txt not obeyed where the catalog says why).
+    One source per crawl process, so a source's values never leak into another's."""
+    delay = config.download_delay
+    if source is not None and source.delay is not None:
+        delay = source.delay
     return {
         "PROVWATCH_DATABASE_URL": config.database_url,
         "PROVWATCH_KEEP_RAW_HTML": config.keep_raw_html,
-        "USER_AGENT": config.user_agent,
-        "DOWNLOAD_DELAY": config.download_delay,
+        "USER_AGENT": (source.user_agent if source is not None and source.user_agent
+                       else config.user_agent),
+        "DOWNLOAD_DELAY": delay,
         "DOWNLOAD_TIMEOUT": config.download_timeout,
         "DOWNLOAD_MAXSIZE": config.max_page_bytes,
-        "ROBOTSTXT_OBEY": config.obey_robots,
+        "ROBOTSTXT_OBEY": config.obey_robots and (source is None or source.robots),
         "PROVWATCH_ALERT_OLD": False,
         "LOG_LEVEL": "DEBUG" if config.log_level == "debug" else "WARNING",
     }
@@ -48,7 +55,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     source = load_catalog(config.catalog).get(job["source_id"])
     settings = Settings()
     settings.setmodule(project_settings, priority="project")
-    settings.update(scrapy_settings(config), priority="cmdline")
+    settings.update(scrapy_settings(config, source), priority="cmdline")
     settings.set("PROVWATCH_PROGRESS_FD", sys.stdout.fileno(), priority="cmdline")
     settings.set("PROVWATCH_ALERT_OLD", bool(job.get("alert_old")), priority="cmdline")
     process = CrawlerProcess(settings)
@@ -65,6 +72,8 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     if job.get("start_url"):
         kwargs["start_url"] = job["start_url"]
         kwargs["start_page"] = int(job.get("start_page") or 1)
+    if job.get("start_request") and source.kind == "listing":
+        kwargs["start_request"] = job["start_request"]
     process.crawl(crawler, **kwargs)
     _running.append(crawler)
     process.start()

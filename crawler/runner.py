@@ -143,6 +143,7 @@ def run_crawl(
         if resume and cursor.get("next_url") and all(
                 cursor.get(k) == v for k, v in window.key().items()):
             job["start_url"], job["start_page"] = cursor["next_url"], cursor.get("page", 1)
+            job["start_request"] = cursor.get("request")
 
     def save_cursor(c: dict[str, Any]) -> None:
         if window is None:

@@ -27,7 +27,21 @@ A catalog is a YAML file::
         max_interval: 4h              #   interval*8); the daemon moves within them
         stale_after: 3d               # no new item for this long: state "stale"
         max_backoff: 6h               # longest wait after repeated failures
-        notes: "..."                  # free text: evidence, access caveats
+        notes: "..."                  # free text: evidence, caveats
+        name_en: "Henan Government - News" # English display name
+        adapter: trs                  # listing only: the platform adapter that reads the
+                                      #   lists and knows their pagination (spiders/platforms):
+                                      #   generic | json | gov_cn | trs | hanweb | jpaas | gd |
+                                      #   people; default generic (json with list_format json)
+        topic: news | leaders | policy  # what the column carries (README coverage table)
+        confidence: high | medium | low # how sure the catalog is of URLs and structure
+        access: "..."                 # how the site answers: WAF, needs a browser, http only
+        user_agent: "Mozilla/5.0 ..." # this source's User-Agent (default: the config's)
+        robots: true                  # obey robots.txt (default); false needs robots_reason
+        robots_reason: "..."          # why robots.txt is not obeyed for this source
+        delay: 2s                     # least time between requests to its hosts (default:
+                                      #   the config's download_delay, about 1 s)
+        example_url: https://...      # one real article URL; must match article_pattern
 
 Every error names the file, the entry id and the field.
 """
@@ -51,6 +65,8 @@ from crawler.taxonomy import NATIONAL, PROVINCES
 KINDS = ("feed", "listing", "sitemap")
 LANGUAGES = ("zh", "en")
 LIST_FORMATS = ("html", "json")
+TOPICS = ("news", "leaders", "policy")
+CONFIDENCE = ("high", "medium", "low")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}
@@ -58,7 +74,8 @@ _FIELDS = {
     "id", "name", "kind", "urls", "province", "language", "interval", "enabled",
     "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
     "paginate", "notes", "name_en", "charset", "min_interval", "max_interval",
-    "stale_after", "max_backoff",
+    "stale_after", "max_backoff", "adapter", "topic", "confidence", "access", "user_agent",
+    "robots", "robots_reason", "delay", "example_url",
 }
 _SELECTOR_KEYS = {"links", "next_page", "date", "body"}
 _LISTING_SELECTORS = {"links", "next_page"}
@@ -88,6 +105,15 @@ class Source:
     max_interval: int = 0  # seconds; 0 means interval * 8
     stale_after: int = 0  # seconds; 0 means the health module's default
     max_backoff: int = 6 * 3600
+    adapter: str = "generic"  # listing sources: the platform adapter's name
+    topic: str = "news"
+    confidence: str = ""
+    access: str = ""
+    user_agent: str | None = None
+    robots: bool = True
+    robots_reason: str = ""
+    delay: float | None = None  # seconds between requests to one host; None: the config's
+    example_url: str | None = None
 
     @property
     def poll_bounds(self) -> tuple[int, int]:
@@ -99,7 +125,10 @@ class Source:
         return {
             "id": self.id, "name": self.name, "kind": self.kind, "urls": list(self.urls),
             "province": self.province, "language": self.language,
-            "interval": self.interval, "enabled": self.enabled,
+            "interval": self.interval, "enabled": self.enabled, "name_en": self.name_en,
+            "adapter": self.adapter if self.kind == "listing" else self.kind,
+            "topic": self.topic, "confidence": self.confidence or None,
+            "access": self.access or None,
         }
 
 
@@ -258,9 +287,30 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
     max_pages = raw.get("max_pages", 1)
     if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
         raise bad("max_pages", "must be a whole number >= 1")
-    for flag in ("enabled", "paginate"):
+    for flag in ("enabled", "paginate", "robots"):
         if flag in raw and not isinstance(raw[flag], bool):
             raise bad(flag, "must be true or false")
+    adapter = _adapter_of(raw, list_format, bad)
+    for key, allowed in (("topic", TOPICS), ("confidence", CONFIDENCE)):
+        if raw.get(key) is not None and raw[key] not in allowed:
+            raise bad(key, f"must be one of {', '.join(allowed)}, got {raw[key]!r}")
+    for key in ("access", "user_agent", "robots_reason", "name_en"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise bad(key, "must be non-empty text")
+    if raw.get("user_agent") and re.search(r"[\r\n]", raw["user_agent"]):
+        raise bad("user_agent", "must be one line")
+    if raw.get("robots") is False and not raw.get("robots_reason"):
+        raise bad("robots_reason", "robots: false needs the reason written here")
+    delay = None
+    if raw.get("delay") is not None:
+        delay = _delay(raw["delay"], bad)
+    example = raw.get("example_url")
+    if example is not None:
+        if not isinstance(example, str) or not re.match(r"^https?://[^/\s]+", example):
+            raise bad("example_url", f"not an http(s) URL: {example!r}")
+        if pattern and not re.search(pattern, example):
+            raise bad("example_url", f"{example} does not match article_pattern {pattern!r}")
     return Source(
         id=sid, name=str(raw["name"]), kind=raw["kind"], urls=tuple(urls),
         province=raw["province"], language=raw["language"], interval=interval,
@@ -272,7 +322,43 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         max_interval=durations.get("max_interval", 0),
         stale_after=durations.get("stale_after", 0),
         max_backoff=durations.get("max_backoff", 6 * 3600),
+        adapter=adapter, topic=raw.get("topic") or "news",
+        confidence=raw.get("confidence") or "", access=str(raw.get("access") or "").strip(),
+        user_agent=raw.get("user_agent"), robots=raw.get("robots", True),
+        robots_reason=str(raw.get("robots_reason") or "").strip(), delay=delay,
+        example_url=example,
     )
+
+
+def _adapter_of(raw: dict[str, Any], list_format: str, bad) -> str:
+    """The listing adapter's name, checked against the registry and the source's fields."""
+    from spiders.platforms import ADAPTERS  # spiders import this module: import late
+
+    name = raw.get("adapter")
+    if raw["kind"] != "listing":
+        if name is not None:
+            raise bad("adapter", f"applies to listing sources only, not {raw['kind']}")
+        return raw["kind"]
+    if name is None:
+        name = "json" if list_format == "json" else "generic"
+    if name not in ADAPTERS:
+        raise bad("adapter", f"unknown adapter {name!r} (one of {', '.join(sorted(ADAPTERS))})")
+    problem = ADAPTERS[name].config_problem(raw)
+    if problem:
+        raise bad(*problem)
+    return name
+
+
+def _delay(value: Any, bad) -> float:
+    """A per-source request delay: 1.5, "2s" or "500ms"; between 0 and 60 seconds."""
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(ms|s)?", text)
+    if isinstance(value, bool) or not m:
+        raise bad("delay", f"not a delay: {value!r} (use e.g. 2s, 500ms or 1.5)")
+    seconds = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
+    if not 0 <= seconds <= 60:
+        raise bad("delay", f"must be between 0 and 60 seconds, got {value!r}")
+    return seconds
 
 
 def _check_selector(sel: Any, bad) -> None:

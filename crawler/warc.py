@@ -41,7 +41,7 @@ from crawler.errors import ProvwatchError
 from crawler.sources import Source
 from pipelines.items import ArticleItem
 from pipelines.urls import canonical_url
-from spiders.listing import _site as registrable_site  # one definition of "the same site"
+from pipelines.urls import site_of as registrable_site  # one definition of "the same site"
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FALLBACK_SOURCE = "warc"

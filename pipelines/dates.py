@@ -175,6 +175,11 @@ def _info_element_date(root):
     return None
 
 
+def url_date(url: str) -> tuple[datetime, str] | None:
+    """The publication day written in an article URL's path, if any (day precision)."""
+    return _url_date(url)
+
+
 def _url_date(url: str):
     path = urlsplit(url).path if url else ""
     host = urlsplit(url).hostname or "" if url else ""

@@ -40,3 +40,11 @@ def canonical_url(url: str) -> str:
     if scheme == "http" and netloc == host:  # no explicit port: the https page is the same
         scheme = "https"
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def site_of(host: str) -> str:
+    """The registrable-ish part of a host: its last two labels, three under a second-level
+    domain such as gov.cn or com.cn (www.henan.gov.cn and henan.gov.cn are one site)."""
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "com", "org", "edu", "net") else 2
+    return ".".join(labels[-keep:])

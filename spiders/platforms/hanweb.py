@@ -1,0 +1,103 @@
+"""Hanweb JCMS ("大汉") classic: Jiangsu, Shandong and many city and department sites.
+
+Lists are ``/col/col<columnid>/index.html``; articles ``/art/YYYY/M/D/art_<col>_<id>.html``
+(month and day not zero-padded). The list is not in the page's HTML: the first page's
+records sit in a ``<script type="text/xml">`` block as
+``<datastore><recordset><record><![CDATA[<li>…</li>]]></record>…``, and a script pages
+through the rest by POSTing to ``/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=
+&perpage=`` with the form ``col=1&appid=1&webid=1&path=/&columnid=<col>
+&sourceContentType=1&unitid=<unit>&permissiontype=0`` (and Referer/Origin). Its answer
+is JavaScript: ``totalRecord=…;totalPage=…;dataStore=[ '<li>…</li>', … ]``.
+
+The adapter reads both. The unit id comes from the element that holds the XML block
+(``<div id="12345">``) or a ``unitid=``/``uid=`` in the page; the column id from the URL.
+A page of the walk is one batch of as many records as the first page showed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
+
+PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
+_XML_BLOCK = re.compile(r"<script[^>]*type\s*=\s*['\"]text/xml['\"][^>]*>(.*?)</script>",
+                        re.S | re.I)
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_TOTAL_RECORD = re.compile(r"(?:totalRecord\s*=\s*|<totalrecord>\s*)(\d+)", re.I)
+_UNIT_HOLDER = re.compile(r"<div[^>]*\bid\s*=\s*['\"]?(\d+)['\"]?[^>]*>\s*<script[^>]*"
+                          r"type\s*=\s*['\"]text/xml", re.I)
+_UNIT_PARAM = re.compile(r"\b(?:unitid|uid)\s*[=:]\s*['\"]?(\d+)", re.I)
+_COLUMN = re.compile(r"/col/col(\d+)/")
+_COLUMN_PARAM = re.compile(r"\bcolumnid\s*[=:]\s*['\"]?(\d+)", re.I)
+_DATASTORE = re.compile(r"dataStore\s*=\s*\[(.*)\]", re.S)
+_JS_STRING = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)
+
+
+def _unescape(js: str) -> str:
+    return re.sub(r"\\(.)", r"\1", js)
+
+
+class HanwebAdapter(Adapter):
+    name = "hanweb"
+    summary = "Hanweb JCMS classic: /col/colN/ lists, records in a text/xml script, dataproxy.jsp"
+    article_rule = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
+
+    def parse(self, source, page: ListPage) -> ListResult:
+        text = page.text
+        proxied = urlsplit(page.request.url).path.endswith(PROXY_PATH)
+        if proxied:
+            m = _DATASTORE.search(text)
+            records = ([_unescape(a if a else b) for a, b in _JS_STRING.findall(m.group(1))]
+                       if m else _RECORD.findall(text))
+        else:
+            records = [r for block in _XML_BLOCK.findall(text) for r in _RECORD.findall(block)]
+        links = self._record_links(source, page, records)
+        m = _TOTAL_RECORD.search(text)
+        total = int(m.group(1)) if m else None
+        result = ListResult(links=links)
+        result.next = self._next(page, len(records), total, proxied)
+        if not records:
+            result.problem = ("no Hanweb records found (no <script type=\"text/xml\"> "
+                              "datastore)" if not proxied else "dataproxy.jsp sent no records")
+        elif not links:
+            result.problem = "Hanweb records hold no article links"
+        return result
+
+    def _record_links(self, source, page: ListPage, records: list[str]) -> list[Link]:
+        if not records:
+            return []
+        html = "<ul>" + "".join(records) + "</ul>"
+        return self.html_links(source, page, html=html)
+
+    def _next(self, page: ListPage, count: int, total: int | None,
+              proxied: bool) -> ListRequest | None:
+        if count == 0:
+            return None
+        request = page.request
+        if proxied:
+            query = dict(parse_qsl(urlsplit(request.url).query))
+            per = int(query.get("perpage") or count)
+            end = int(query.get("endrecord") or count)
+            form = request.form
+            referer = dict(request.headers).get("Referer", "")
+        else:
+            per, end = count, count
+            unit = _UNIT_HOLDER.search(page.text) or _UNIT_PARAM.search(page.text)
+            column = _COLUMN.search(page.url) or _COLUMN_PARAM.search(page.text)
+            if not unit or not column:
+                return None
+            form = (("col", "1"), ("appid", "1"), ("webid", "1"), ("path", "/"),
+                    ("columnid", column.group(1)), ("sourceContentType", "1"),
+                    ("unitid", unit.group(1)), ("permissiontype", "0"))
+            referer = page.url
+        if total is not None and end >= total:
+            return None
+        start = end + 1
+        query = urlencode({"startrecord": start, "endrecord": end + per, "perpage": per})
+        parts = urlsplit(page.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        return ListRequest(f"{origin}{PROXY_PATH}?{query}", page=request.page + 1,
+                           method="POST", form=form,
+                           headers=(("Referer", referer), ("Origin", origin)))
