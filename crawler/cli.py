@@ -44,6 +44,8 @@ watch_app = typer.Typer(help="Manage watchlists: what you want to be alerted abo
 alerts_app = typer.Typer(help="Deliver and inspect alerts.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
 app.add_typer(alerts_app, name="alerts")
+sources_app = typer.Typer(help="The source catalog: list it, check it against the live sites.")
+app.add_typer(sources_app, name="sources")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -102,21 +104,25 @@ def show_config(
     out.print(table)
 
 
-@app.command()
+@sources_app.callback(invoke_without_command=True)
 def sources(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
-    """List the source catalog: id, kind, province, interval, enabled."""
+    """List the source catalog: id, kind or adapter, province, topic, interval, enabled.
+    `provwatch sources check` fetches each source's first page to see if it still works."""
+    if ctx.invoked_subcommand is not None:
+        return
     catalog = load_catalog(state.config.catalog)
     if as_json:
         for s in catalog:
             print(json.dumps(s.to_dict(), ensure_ascii=False))
         return
-    table = Table("id", "kind", "province", "lang", "interval", "enabled", "name",
+    table = Table("id", "adapter", "province", "topic", "lang", "interval", "enabled", "name",
                   title=f"{len(catalog)} sources in {catalog.path}")
     for s in catalog:
-        table.add_row(s.id, s.kind, s.province, s.language, _interval(s.interval),
-                      "yes" if s.enabled else "no", s.name)
+        table.add_row(s.id, s.adapter if s.kind == "listing" else s.kind, s.province, s.topic,
+                      s.language, _interval(s.interval), "yes" if s.enabled else "no", s.name)
     out.print(table)
 
 
@@ -578,6 +584,7 @@ def main() -> None:
 
 import crawler.cli_alerts  # noqa: E402,F401  (registers `alerts failed|retry|test`)
 import crawler.cli_daemon  # noqa: E402,F401  (registers `run`)
+import crawler.cli_sources  # noqa: E402,F401  (registers `sources check`)
 import crawler.cli_status  # noqa: E402,F401  (registers `status`)
 import crawler.cli_tagging  # noqa: E402,F401  (registers `tag` and `retag` on app)
 

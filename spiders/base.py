@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -44,6 +45,11 @@ _CHALLENGES = (b"$_ts", b"__jsl_clearance", b"cf-browser-verification",
                "请开启JavaScript".encode(), "请启用JavaScript".encode(),
                b"Please enable JavaScript and cookies")
 _CHALLENGE_MAX_BYTES = 30_000
+# The generic JavaScript cookie challenge (HTTP 521 and its kin): a tiny page whose script
+# sets a cookie and reloads itself, with no text of its own to show.
+_COOKIE_SCRIPT = re.compile(rb"document\.cookie\s*=", re.I)
+_RELOAD = re.compile(rb"location(?:\.href\s*=|\.replace\(|\.reload\(|\s*=)", re.I)
+_COOKIE_SCRIPT_MAX_BYTES = 8_000
 
 
 def challenge_marker(body: bytes) -> str | None:
@@ -53,6 +59,9 @@ def challenge_marker(body: bytes) -> str | None:
     for marker in _CHALLENGES:
         if marker in body:
             return marker.decode("utf-8")
+    if (len(body) <= _COOKIE_SCRIPT_MAX_BYTES and _COOKIE_SCRIPT.search(body)
+            and _RELOAD.search(body)):
+        return "document.cookie"
     return None
 
 
@@ -126,6 +135,12 @@ class SourceSpider(scrapy.Spider):
         if response.status >= 400:
             self.article_failed += 1
             self._http_error(response, "article")
+            return
+        marker = challenge_marker(response.body)
+        if marker:
+            self.article_failed += 1
+            self.error("blocked", f"article {response.url}: a bot challenge page ({marker!r}) "
+                                  "instead of the article")
             return
         feed = response.meta.get("feed") or {}
         content_type = response.headers.get("Content-Type")

@@ -1,0 +1,171 @@
+"""`provwatch sources check` against loopback sites, never the real ones.
+
+The command exists to be run by a user on a connected machine against the live catalog;
+here it meets sites written for the test, one per state it must report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import make_config
+
+from crawler.checks import check_sources
+from crawler.sources import load_catalog
+from spiders.platforms.jpaas import JpaasAdapter
+
+TRS_LIST = """<html><body><ul class="list">
+<li><a href="./202604/t20260415_101.html">河南省政府常务会议召开</a><span>2026-04-15</span></li>
+<li><a href="./202604/t20260414_100.html">省长会见比亚迪董事长</a><span>2026-04-14</span></li>
+<li><a href="/about/">关于我们</a></li>
+</ul></body></html>"""
+CHALLENGE = ("<html><head><script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};"
+             "</script></head><body></body></html>")
+COOKIE_521 = ("<html><script>document.cookie='__jsl_x=1;max-age=3600;path=/';"
+              "location.href=location.pathname+location.search</script></html>")
+JPAAS_SHELL = """<html><body><div id="list">
+<script type="text/javascript" url="/api-gateway/jpaas-publish-server/front/page/build/unit"
+ querydata="{webId:'3096',pageId:'1554467',pageType:'column',parseType:'bulidstatic'}"></script>
+</div></body></html>"""
+JPAAS_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+JPAAS_DATA = json.dumps({"success": True, "data": {"html": (
+    "<ul><li><a href='/col/col1554467/art/2026/art_0123456789abcdef0123456789abcdef.html' "
+    "title='浙江省政府常务会议'>浙江省政府常务会议</a><span class='fr'>2026-04-15</span></li></ul>")}},
+    ensure_ascii=False)
+
+
+def _entry(sid, url, **extra):
+    return {"id": sid, "name": "测试", "name_en": "Test", "kind": "listing", "urls": [url],
+            "province": "henan", "language": "zh", "interval": "30m", "adapter": "trs",
+            "article_pattern": r"/t\d{8}_\d+\.html$", **extra}
+
+
+def _write(tmp_path, *entries):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump({"sources": list(entries)}, allow_unicode=True),
+                    encoding="utf-8")
+    return str(path)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def checked(local_site, tmp_path, sqlite_url):
+    """Run the check over a catalog of loopback entries; results by source id."""
+    def run(*entries, **config):
+        cfg = make_config(tmp_path, sqlite_url, catalog=_write(tmp_path, *entries), **config)
+        catalog = load_catalog(cfg.catalog)
+        results = check_sources(cfg, list(catalog), workers=4)
+        return {r.source_id: r for r in results}
+    return run
+
+
+def test_each_state_is_reported_with_its_reason(local_site, checked):
+    site = local_site
+    site.add("/ok/", TRS_LIST)
+    site.add("/waf/", "Precondition Failed", status=412)
+    site.add("/js/", CHALLENGE)
+    site.add("/cookie/", COOKIE_521)
+    site.add("/redesigned/", "<html><body><div>新版网站</div></body></html>")
+    site.add("/gone/", "not found", status=404)
+    site.add("/boom/", "oops", status=500)
+    dead = f"http://127.0.0.1:{_closed_port()}/list/"
+
+    got = checked(_entry("ok", site.url + "/ok/"), _entry("waf", site.url + "/waf/"),
+                  _entry("js", site.url + "/js/"), _entry("cookie", site.url + "/cookie/"),
+                  _entry("redesigned", site.url + "/redesigned/"),
+                  _entry("gone", site.url + "/gone/"), _entry("boom", site.url + "/boom/"),
+                  _entry("dead", dead))
+
+    assert (got["ok"].state, got["ok"].links, got["ok"].status) == ("ok", 2, 200)
+    assert got["waf"].state == "blocked" and got["waf"].status == 412
+    assert got["js"].state == "blocked" and "$_ts" in got["js"].detail
+    assert got["cookie"].state == "blocked" and "document.cookie" in got["cookie"].detail
+    assert got["redesigned"].state == "structure-changed"
+    assert "adapter trs" in got["redesigned"].detail
+    assert got["gone"].state == "structure-changed" and got["gone"].status == 404
+    assert got["boom"].state == "unreachable" and got["boom"].status == 500
+    assert got["dead"].state == "unreachable" and "ConnectionError" in got["dead"].detail
+
+
+def test_a_jpaas_column_is_checked_through_its_shell_and_its_data(local_site, checked):
+    shell = local_site.add("/col/col1554467/index.html", JPAAS_SHELL)
+    data = JpaasAdapter.unit_request(local_site.url + JPAAS_API, {
+        "webId": "3096", "pageId": "1554467", "pageType": "column",
+        "parseType": "bulidstatic"}, 1, shell)
+    local_site.add(data.url[len(local_site.url):], JPAAS_DATA, content_type="application/json")
+
+    got = checked(_entry("zj", shell, adapter="jpaas",
+                         article_pattern=r"/art/\d{4}/art_[0-9a-f]{32}\.html$"))
+
+    assert (got["zj"].state, got["zj"].links) == ("ok", 1)
+    assert [h.split("?")[0] for h in local_site.hits] == ["/col/col1554467/index.html",
+                                                          JPAAS_API]
+
+
+def test_robots_txt_is_read_first_and_a_disallowed_page_is_not_fetched(local_site, checked):
+    local_site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n",
+                   content_type="text/plain")
+    local_site.add("/private/", TRS_LIST)
+    local_site.add("/open/", TRS_LIST)
+
+    got = checked(_entry("private", local_site.url + "/private/"),
+                  _entry("open", local_site.url + "/open/"),
+                  _entry("waived", local_site.url + "/private/", robots=False,
+                         robots_reason="the site owner agreed to this test"),
+                  obey_robots=True)
+
+    assert got["private"].state == "disallowed"
+    assert got["open"].state == "ok"
+    assert got["waived"].state == "ok"
+    assert local_site.hits.count("/private/") == 1  # only for the waived entry
+    assert local_site.hits.count("/robots.txt") == 1  # read once per host
+
+
+def _cli(args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_the_cli_prints_a_table_and_exits_1_when_an_entry_needs_fixing(local_site, tmp_path,
+                                                                         sqlite_url):
+    local_site.add("/ok/", TRS_LIST)
+    local_site.add("/waf/", "", status=412)
+    catalog = _write(tmp_path, _entry("good", local_site.url + "/ok/"),
+                     _entry("walled", local_site.url + "/waf/"),
+                     _entry("off", local_site.url + "/ok/", enabled=False,
+                            access="needs a browser"))
+    env = {"PROVWATCH_CATALOG": catalog, "PROVWATCH_DATABASE_URL": sqlite_url,
+           "PROVWATCH_DATA_DIR": str(tmp_path), "PROVWATCH_DOWNLOAD_DELAY": "0",
+           "COLUMNS": "200"}
+
+    table = _cli(["sources", "check"], env)
+    one = _cli(["sources", "check", "--json", "good"], env)
+    everything = _cli(["sources", "check", "--json", "--all"], env)
+    unknown = _cli(["sources", "check", "nope"], env)
+
+    assert table.returncode == 1, table.stderr
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip()
+            for line in table.stdout.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip()}  # not a detail line
+    assert rows == {"good": "ok", "walled": "blocked"}
+    assert "1 ok, 1 blocked" in table.stdout
+    assert one.returncode == 0, one.stderr
+    row = json.loads(one.stdout.strip())
+    assert (row["source_id"], row["state"], row["links"]) == ("good", "ok", 2)
+    assert {json.loads(x)["source_id"] for x in everything.stdout.splitlines()} == {
+        "good", "walled", "off"}
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == (f"provwatch: error: {catalog}: no source with id 'nope'")
