@@ -137,6 +137,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stop_grace", _positive(float), 5.0,
             "seconds a stopping crawl gets to close before it is killed"),
     Setting("workers", _positive(_int), 4, "crawls the daemon runs at the same time"),
+    Setting("crawls_per_host", _positive(_int), 1,
+            "crawls of one host the daemon runs at the same time (politeness across sources)"),
     Setting("heartbeat", _positive(float), 10.0,
             "seconds between the daemon's heartbeats (lock, status, metrics)"),
     Setting("operator_channels", _opt_str, None,
@@ -179,6 +181,7 @@ class Config:
     webhook_timeout: float
     stop_grace: float = 5.0
     workers: int = 4
+    crawls_per_host: int = 1
     heartbeat: float = 10.0
     operator_channels: str | None = None
     metrics_port: int = 0

@@ -11,7 +11,10 @@ running instances reached" forever).
 Per source: its interval (catalog, then adaptive, see crawler.health) with jitter,
 ``coalesce`` (runs missed while the machine slept collapse into one), ``max_instances=1``,
 a misfire grace of half the interval. After each run the job is rescheduled to the due
-time health.apply computed (interval, or backoff after failures).
+time health.apply computed (interval, or backoff after failures). Politeness across
+sources: a source whose host already has ``crawls_per_host`` crawls running (a province's
+news, leaders and policy columns share one portal) waits 15-30 s and tries again, so a
+host sees one crawl's request rate, not three.
 
 Stopping (SIGTERM, SIGINT): no new runs start; running crawls get SIGTERM (Scrapy closes
 the spider; every stored article is already committed), are killed after ``stop_grace``;
@@ -30,6 +33,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -47,6 +51,12 @@ from crawler.storage.models import SourceState
 log = logging.getLogger("provwatch.daemon")
 STARTUP_SPREAD = 30.0  # seconds over which overdue sources are started after a (re)start
 MAX_JITTER = 300.0
+HOST_WAIT = 15.0  # seconds a crawl waits (plus up to as much again) for a busy host
+
+
+def hosts_of(source: Source) -> frozenset[str]:
+    """The hosts a source's list pages live on (its articles nearly always do too)."""
+    return frozenset(urlsplit(u).netloc.lower() for u in source.urls)
 
 
 def utcnow() -> datetime:
@@ -190,9 +200,14 @@ class Daemon:
         if self.stopping.is_set():
             return
         source = self.sources[source_id]
-        self._hold(source)
         with self._state_lock:
-            self.running[source_id] = time.monotonic()
+            busy = self._busy_host(source)
+            if busy is None:
+                self.running[source_id] = time.monotonic()
+        if busy is not None:
+            self._postpone(source, busy)
+            return
+        self._hold(source)
         result: CrawlResult | None = None
         try:
             result = run_crawl(self.config, source, stop=self.stopping)
@@ -211,6 +226,28 @@ class Daemon:
             if result.new_articles:
                 self._dispatch_soon()
         self._reschedule(source, result)
+
+    def _busy_host(self, source: Source) -> str | None:
+        """A host of ``source`` that already has ``crawls_per_host`` crawls running, else
+        None. A province's news, leaders and policy columns share one portal: crawled at
+        once they would multiply the request rate its host sees. Under _state_lock."""
+        counts: dict[str, int] = {}
+        for other in self.running:
+            for host in hosts_of(self.sources[other]):
+                counts[host] = counts.get(host, 0) + 1
+        return next((h for h in sorted(hosts_of(source))
+                     if counts.get(h, 0) >= self.config.crawls_per_host), None)
+
+    def _postpone(self, source: Source, host: str) -> None:
+        """Try again shortly: another crawl holds the host."""
+        wait = HOST_WAIT + random.uniform(0, HOST_WAIT)
+        event(log, "crawl_postponed", level=logging.DEBUG, source=source.id, host=host,
+              seconds=round(wait, 1))
+        try:
+            self.scheduler.modify_job(f"crawl:{source.id}",
+                                      next_run_time=utcnow() + timedelta(seconds=wait))
+        except Exception:
+            pass  # shutting down
 
     def _hold(self, source: Source) -> None:
         """Push the job's next fire time past the longest this run can take, so the

@@ -83,6 +83,7 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 
 def make_config(tmp_path: Path, database_url: str, **overrides) -> Config:
     values = {"database_url": database_url, "data_dir": str(tmp_path), "download_delay": 0,
-              "download_timeout": 3, "crawl_timeout": 60, "obey_robots": False}
+              "download_timeout": 3, "crawl_timeout": 60, "obey_robots": False,
+              "crawls_per_host": 8}  # the loopback site serves every test outlet from one host
     values.update(overrides)
     return load_config(env={}, overrides=values)

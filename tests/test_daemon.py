@@ -79,7 +79,9 @@ def _env(tmp_path, database_url: str, catalog: str, **extra) -> dict[str, str]:
                 "PROVWATCH_OBEY_ROBOTS": "false", "PROVWATCH_DOWNLOAD_TIMEOUT": "40",
                 "PROVWATCH_CRAWL_TIMEOUT": "60", "PROVWATCH_STOP_GRACE": "3",
                 "PROVWATCH_HEARTBEAT": "1", "PROVWATCH_ALERT_INTERVAL": "1",
-                "PROVWATCH_LOG_FORMAT": "json"})
+                "PROVWATCH_LOG_FORMAT": "json",
+                # the loopback site serves every fictional outlet from one host
+                "PROVWATCH_CRAWLS_PER_HOST": "8"})
     env.update({f"PROVWATCH_{k.upper()}": str(v) for k, v in extra.items()})
     return env
 
@@ -292,6 +294,26 @@ def test_a_hung_crawl_is_killed_at_its_timeout_and_every_schedule_goes_on(
     timeout_line = next(r.fields for r in crawl_lines if r.fields["outcome"] == "timeout")
     assert timeout_line["source"] == "hang" and timeout_line["health"] in ("new", "unreachable")
     assert "crawl killed after 6s" in timeout_line["error"]
+
+
+def test_two_sources_on_one_host_are_never_crawled_at_the_same_time(
+        local_site, tmp_path, sqlite_url, daemon_thread, monkeypatch):
+    monkeypatch.setattr("crawler.daemon.HOST_WAIT", 0.3)
+    first = _serve(local_site, "first", [HENAN_NEV], slow=3)
+    second = _serve(local_site, "second", [GUANGXI_AI])
+    catalog = _catalog(tmp_path, _feed("first", first, interval="1h"),
+                       _feed("second", second, interval="1h"))
+    config = make_config(tmp_path, sqlite_url, catalog=catalog, crawls_per_host=1,
+                         download_timeout=30)
+
+    daemon_thread(config)
+    wait_for(lambda: _runs(sqlite_url, "first", "ok") + _runs(sqlite_url, "second", "ok") == 2,
+             60, "both sources crawled")
+
+    with open_database(sqlite_url)() as session:
+        runs = sorted(session.execute(select(CrawlRun.started_at, CrawlRun.finished_at)).all())
+    assert len(runs) == 2
+    assert runs[0].finished_at <= runs[1].started_at  # one after the other, never together
 
 
 def test_a_failing_source_is_announced_once_and_its_recovery_once(
