@@ -39,6 +39,7 @@ def send_alerts(config: Config) -> DispatchReport:
 
 def article_json(article: Article) -> dict[str, Any]:
     tags = article.tags
+    meta = article.meta or {}
     return {
         "id": article.id, "url": article.url, "canonical_url": article.canonical_url,
         "title": article.title,
@@ -54,7 +55,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "orgs": [t.value for t in tags if t.kind == "org"],
         "tags": [{"kind": t.kind, "value": t.value, "role": t.role, "score": t.score}
                  for t in tags],
-        "document": (article.meta or {}).get("document"),
+        "document": meta.get("document"), "content_source": meta.get("content_source"),
+        "column": meta.get("column"), "gov": meta.get("gov"),
     }
 
 

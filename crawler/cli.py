@@ -267,6 +267,8 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
     out.print(f"published {a['published_at']} (from {a['date_source']}{precision})  "
               f"source {a['source_id']}"
               f"  lang {a['lang']}  charset {a['charset']}")
+    for line in origin_lines(a):
+        out.print(line, markup=False)
     out.print(f"story {a['story_id']}: carried by {', '.join(a['copies'])}")
     score = {(t["kind"], t["value"]): t["score"] for t in a["tags"]}
 
@@ -296,6 +298,12 @@ def document_lines(document: dict | None) -> list[str]:
                                    for key, label in _DOCUMENT_LABELS if document.get(key)]
 
 
+def origin_lines(article: dict) -> list[str]:
+    """The outlet the page names (ContentSource, by-line 来源) and the site's column."""
+    return [f"{label}: {article[key]}" for key, label in
+            (("content_source", "source"), ("column", "column")) if article.get(key)]
+
+
 @app.command("extract")
 def extract_cmd(
     file: Annotated[Path | None, typer.Argument(
@@ -305,7 +313,8 @@ def extract_cmd(
         "--jsonl", help="Read lines {id, html | html_path, url?}; write one object per line.")
     ] = False,
 ) -> None:
-    """Extract one page (title, date with its provenance, text, document metadata) as JSON."""
+    """Extract one page (title, date with its provenance, text, document metadata, content
+    source, column) as JSON."""
     if not jsonl:
         if file is None or str(file) == "-":
             raise ProvwatchError("extract: give an HTML file (or --jsonl to read lines)")

@@ -19,6 +19,7 @@ from crawler.storage.db import open_database, transaction
 from crawler.storage.models import Article
 from pipelines.decoding import DecodeError
 from pipelines.extraction import Extracted, extract, has_body
+from pipelines.store import EXTRACTED_META, extracted_meta
 from pipelines.textnorm import content_hash
 
 _BATCH = 100
@@ -34,6 +35,8 @@ def extracted_json(got: Extracted, url: str) -> dict[str, Any]:
         "date_source": got.date_source, "date_precision": got.date_precision,
         "text": got.text, "language": got.lang, "charset": got.charset, "author": got.author,
         "document": got.document.to_dict() if got.document else None,
+        "content_source": got.content_source, "column": got.column,
+        "gov": got.gov.to_dict() if got.gov else None,
     }
 
 
@@ -106,7 +109,8 @@ _FIELDS = ("title", "text", "published_at", "date_source", "date_precision", "la
 def reextract(config: Config, *, source_id: str | None = None, since: datetime | None = None,
               selectors: dict[str, dict[str, str]] | None = None) -> ReextractReport:
     """Run extraction again on every stored page (of one source, fetched since a time) and
-    update title, text, dates, language, charset and document metadata where they changed.
+    update title, text, dates, language, charset, document and government metadata, content
+    source and column where they changed.
 
     ``selectors`` maps source ids to their catalog selectors. A page that no longer decodes
     or yields no text keeps its stored values and is reported. Stories and tags are left as
@@ -146,18 +150,17 @@ def _reextract_one(article: Article, selectors: dict[str, str]) -> bool:
     if got.date_source == "crawl" and article.date_source == "feed":
         new.update(published_at=article.published_at, date_source="feed",
                    date_precision=article.date_precision)
-    document = got.document.to_dict() if got.document else None
+    extracted = extracted_meta(got.document.to_dict() if got.document else None,
+                               got.gov.to_dict() if got.gov else None, got.content_source,
+                               got.column)
     changed = [k for k in _FIELDS if getattr(article, k) != new[k]]
-    if document != meta.get("document"):
-        changed.append("document")
+    changed += [k for k in EXTRACTED_META if extracted.get(k) != meta.get(k)]
     if not changed:
         return False
     for key in _FIELDS:
         setattr(article, key, new[key])
-    if document:
-        meta["document"] = document
-    else:
-        meta.pop("document", None)
-    article.meta = meta
+    for key in EXTRACTED_META:
+        meta.pop(key, None)
+    article.meta = {**meta, **extracted}
     article.content_hash = content_hash(article.text)
     return True

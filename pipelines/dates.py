@@ -1,7 +1,8 @@
 """Publication dates from a page, in order of trust, each with the rule that found it.
 
 Order (the first rule that yields a plausible date wins):
-1. ``meta:pubdate``: the standard Chinese government meta tag PubDate;
+1. ``meta:pubdate``: the standard Chinese government meta tag PubDate, then gov.cn's
+   ``meta:firstpublishedtime``;
 2. ``jsonld``: JSON-LD datePublished; then ``meta:<name>`` for other meta tags
    (publishdate, article:published_time, ...);
 3. ``selector``: the source's date selector from the catalog;
@@ -36,8 +37,8 @@ from pipelines.page import parse_html, select_text, text_chunks
 
 __all__ = ["SHANGHAI", "FoundDate", "find_date", "parse_date_text"]
 
-GOV_META = ("pubdate",)
-OTHER_META = ("publishdate", "firstpublishedtime", "article:published_time",
+GOV_META = ("pubdate", "firstpublishedtime")
+OTHER_META = ("publishdate", "article:published_time",
               "og:article:published_time", "og:release_date", "datepublished", "pubtime",
               "publishtime", "publish_time", "dc.date.issued", "dc.date", "publish-date",
               "releasedate", "date")

@@ -1,7 +1,8 @@
 """Date strings to aware datetimes: ISO, Chinese, full-width, Chinese numerals, no year.
 
 Forms read: ISO 8601 with a zone; 2026-01-05, 2026/1/5, 2026.01.05, 2026年1月5日, each with
-an optional time (09:30, 09:30:15, 9时30分, 上午/下午, AM/PM); 7/5/2005 9:23:57 PM (month
+an optional time (09:30, 09:30:15, 9时30分, 上午/下午, AM/PM; gov.cn joins it with a hyphen:
+2026-01-05-09:30:15); 7/5/2005 9:23:57 PM (month
 first, only with AM/PM: the en-US default of ASP sites); the same in full-width
 digits; 二〇二六年一月五日; a bare 20260105 when it is the whole string; and, only through
 parse_yearless, 1月5日 resolved against a reference time (the latest such date not in the
@@ -24,7 +25,7 @@ _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2,
 _CN_DATE = re.compile(
     r"([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
     r"\s*([一二三四五六七八九十]{1,3})\s*日")
-_TIME = (r"(?:[\sT]*(上午|下午|凌晨|早上|晚上)?\s*(\d{1,2})\s*[:时]\s*(\d{2})"
+_TIME = (r"(?:(?:-(?=\d{2}:\d{2})|[\sT]*)(上午|下午|凌晨|早上|晚上)?\s*(\d{1,2})\s*[:时]\s*(\d{2})"
          r"(?:\s*[:分]\s*(\d{2}))?(?:\.\d+)?\s*(?:秒)?\s*([AaPp][Mm])?)?")
 _DATE = re.compile(
     r"(?<![\d.])((?:19|20)\d{2})\s*(?:([-/.])|年)\s*(\d{1,2})\s*(?(2)\2|月)\s*(\d{1,2})(?!\d)"

@@ -1,4 +1,5 @@
-"""Extract stage: page bytes -> title, text, date, document metadata (pipelines.extraction)."""
+"""Extract stage: page bytes -> title, text, date, document and government metadata
+(pipelines.extraction)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,6 @@ class ExtractStage:
                        published_at=got.published_at, date_source=got.date_source,
                        date_precision=got.date_precision,
                        document=got.document.to_dict() if got.document else None,
+                       gov=got.gov.to_dict() if got.gov else None,
+                       content_source=got.content_source, column=got.column,
                        author=got.author, lang=got.lang, charset=got.charset)

@@ -4,9 +4,10 @@ The pipeline's extract stage, `provwatch extract`, `provwatch reextract` and the
 all call extract(). trafilatura is the extractor of record for the body text; around it
 this module adds what Chinese pages need: charset rules (pipelines.decoding), the headline
 (pipelines.headline), furniture pruning and the main block (pipelines.mainblock), date
-rules (pipelines.dates), policy-document metadata (pipelines.policydoc), and
-editor/share/footer line removal (pipelines.boilerplate). Fallbacks: the feed entry's
-title and date, then the crawl time, flagged as such.
+rules (pipelines.dates), policy-document metadata (pipelines.policydoc), the government
+meta set with the content source and column (pipelines.govmeta), and editor/share/footer
+line removal (pipelines.boilerplate). Fallbacks: the feed entry's title and date, then the
+crawl time, flagged as such; the ContentSource meta, then the by-line's 来源：.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipelines.boilerplate import clean_lines, is_furniture, is_info_line
 from pipelines.dates import FoundDate, find_date
 from pipelines.datetext import SHANGHAI, iter_dates, normalise
 from pipelines.decoding import decode_html
+from pipelines.govmeta import GovMeta, byline_source, read_gov_meta
 from pipelines.headline import find_headline, strip_site_suffix
 from pipelines.mainblock import main_block, prose_stats, prune_furniture
 from pipelines.page import parse_html, select, text_chunks
@@ -54,6 +56,9 @@ class Extracted:
     lang: str
     charset: str
     document: PolicyDocument | None = None
+    gov: GovMeta | None = None  # None when the page carries none of the government metas
+    content_source: str | None = None  # the outlet it came from: 河南日报, 省发展改革委
+    column: str | None = None  # the site's column: 政务要闻
 
 
 def extract(
@@ -71,8 +76,10 @@ def extract(
     html, charset = decode_html(body, content_type)
     root = parse_html(html)
     headline = find_headline(root, feed_title)
+    gov = read_gov_meta(root)
     work, keep = _copy_marking(root, headline.element)
     stats = prune_furniture(work, keep)
+    content_source = gov.content_source or byline_source(work, keep)
     chosen = select(work, body_selector) if body_selector else []
     main = chosen[0] if chosen and hasattr(chosen[0], "tag") else main_block(work, stats)
     chunks, where = text_chunks(work, marks=(keep, main))
@@ -96,7 +103,8 @@ def extract(
         title=title, text=text, published_at=published, date_source=source,
         date_precision=precision, author=_author(root, chunks),
         lang=language_of(title + "\n" + text),
-        charset=charset, document=document,
+        charset=charset, document=document, gov=gov if gov.to_dict() else None,
+        content_source=content_source, column=gov.column,
     )
 
 

@@ -1,9 +1,10 @@
 """The headline: its text (site-name and column suffixes stripped) and its element in the body.
 
-Title rule order: the government ``ArticleTitle`` meta; a heading in the body (h1-h3, or
-an element whose class/id says title) that equals the stripped <title>, or that the
-<title> starts or ends with (sites put their name last or first); the stripped <title>;
-og:title; the first h1; the caller's feed title.
+Title rule order: the government ``ArticleTitle`` meta (pipelines.govmeta: any case of
+the name, markup leaked into the value dropped); a heading in the body (h1-h3, or an
+element whose class/id says title) that equals the stripped <title>, or that the <title>
+starts or ends with (sites put their name last or first); the stripped <title>; og:title;
+the first h1; the caller's feed title.
 
 Suffix rule: a trailing segment after ``_``, ``|``, ``｜``, ``--`` or a spaced dash is
 stripped when it names a site (网, 政府, 门户, 日报, News, Daily, ...), or when it is short:
@@ -20,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from pipelines.boilerplate import tokens
+from pipelines.govmeta import read_gov_meta
 
 _SITE = re.compile(r"(?:网|政府|门户|日报|晚报|新闻|频道|在线|报社|电视台|广播|网站|论坛|社区|"
                    r"Daily|News|Wire|Online|Times|Post|Xinhua|Agency|Portal|\.com|\.cn)", re.I)
@@ -108,7 +110,7 @@ def find_headline(root, feed_title: str | None = None) -> Headline:
     raw = _title_tag(root)
     stripped = strip_site_suffix(raw) if raw.strip() else ""
     element, exact = _body_heading(root, raw, stripped) if stripped else (None, False)
-    article_title = _meta(root, "ArticleTitle")
+    article_title = read_gov_meta(root).title
     if article_title:
         return Headline(strip_site_suffix(article_title), element)
     if element is not None and exact:

@@ -33,6 +33,9 @@ class ArticleItem:
     date_source: str | None = None
     date_precision: str | None = None
     document: dict[str, str] | None = None  # policy-document metadata (pipelines.policydoc)
+    gov: dict | None = None  # the government meta set (pipelines.govmeta), non-empty fields
+    content_source: str | None = None  # the outlet it came from (ContentSource, by-line 来源)
+    column: str | None = None  # the site's column (ColumnName, gov.cn lanmu)
     author: str | None = None
     lang: str | None = None
     charset: str | None = None

@@ -31,13 +31,26 @@ log = logging.getLogger(__name__)
 
 def article_meta(item: ArticleItem) -> dict:
     """What an article keeps beside its columns: the Content-Type header (re-extraction
-    decodes the stored bytes as the crawl did) and the policy-document metadata."""
+    decodes the stored bytes as the crawl did), the policy-document metadata, the
+    government meta set, its content source and its column."""
     meta: dict = {}
     if item.content_type:
         meta["content_type"] = item.content_type
-    if item.document:
-        meta["document"] = dict(item.document)
+    meta.update(extracted_meta(item.document, item.gov, item.content_source, item.column))
     return meta
+
+
+EXTRACTED_META = ("document", "gov", "content_source", "column")
+
+
+def extracted_meta(document: dict | None, gov: dict | None, content_source: str | None,
+                   column: str | None) -> dict:
+    """The meta keys extraction owns (EXTRACTED_META), the empty ones left out: the store
+    stage writes them and re-extraction rewrites them."""
+    values = {"document": dict(document) if document else None,
+              "gov": dict(gov) if gov else None,
+              "content_source": content_source, "column": column}
+    return {k: v for k, v in values.items() if v}
 
 
 class StoreStage:
