@@ -8,44 +8,30 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
 from crawler.errors import CatalogError
-from crawler.sources import KINDS, load_catalog, parse_duration
+from crawler.sources import KINDS, default_catalog_path, load_catalog, parse_duration
 from crawler.taxonomy import NATIONAL, PROVINCES
+from spiders.platforms import ADAPTERS
 
-# One article URL per source, built from the URL scheme documented for it in
-# ../shared/sources.md. Every source in the default catalog must be listed here.
-EXAMPLE_ARTICLES: dict[str, str] = {
-    "cn_gov_yaowen": "https://www.gov.cn/yaowen/liebiao/202604/content_7012345.htm",
-    "cn_gov_zuixin_zhengce": "https://www.gov.cn/zhengce/content/202604/content_7012346.htm",
-    "cn_gov_zhengce_jiedu": "https://www.gov.cn/zhengce/202604/content_7012347.htm",
-    "cn_gov_lianbo_difang": "https://www.gov.cn/lianbo/difang/202604/content_7012348.htm",
-    "prov_beijing": "https://www.beijing.gov.cn/ywdt/yaowen/202604/t20260415_4123456.html",
-    "prov_tianjin": "https://www.tj.gov.cn/sy/tjxw/202604/t20260415_6912345.html",
-    "prov_liaoning": "https://www.ln.gov.cn/web/ywdt/jrln/wzxx2018/2026041420543435133/index.shtml",
-    "prov_shanghai": (
-        "https://www.shanghai.gov.cn/nw4411/20260415/0123456789abcdef0123456789abcdef.html"
-    ),
-    "prov_fujian": "https://www.fujian.gov.cn/xwdt/fjyw/202604/t20260415_6912345.htm",
-    "prov_henan": "https://www.henan.gov.cn/2026/04-15/3123456.html",
-    "prov_hunan": "https://www.hunan.gov.cn/hnszf/hnyw/sy/hnyw1/202604/t20260415_33123456.html",
-    "prov_guangdong": "https://www.gd.gov.cn/gdywdt/gdyw/content/post_4712345.html",
-    "prov_guangxi": "http://www.gxzf.gov.cn/gxyw/t20123456.shtml",
-    "prov_chongqing": "https://www.cq.gov.cn/ywdt/jrcq/202604/t20260415_14512345.html",
-    "prov_guizhou": "https://www.guizhou.gov.cn/home/tt/202604/t20260415_88123456.html",
-    "prov_shaanxi": "https://www.shaanxi.gov.cn/xw/sxyw/202604/t20260415_2412345.html",
-    "people_bj": "http://bj.people.com.cn/n2/2026/0415/c82838-41234567.html",
-    "people_sc": "http://sc.people.com.cn/n2/2026/0415/c379470-41234568.html",
-    "en_scmp_china": (
-        "https://www.scmp.com/news/china/politics/article/3312345/"
-        "provincial-leaders-pledge-ai-push?utm_source=rss_feed"
-    ),
-    "en_economist_china": "https://www.economist.com/china/2026/03/12/a-provincial-growth-race",
-    "en_diplomat": "https://thediplomat.com/2026/03/chinas-provinces-and-the-new-plan/",
+# The 31 mainland provinces: each needs a portal news and policy entry and a
+# people.com.cn channel in the default catalog.
+MAINLAND = sorted(set(PROVINCES) - {"hong_kong", "macau", "taiwan"})
+
+# The central sources the catalog must carry, by id, with their platform adapter.
+CENTRAL = {
+    "cn_gov_yaowen": "YAOWENLIEBIAO.json",
+    "cn_gov_zuixin_zhengce": "ZUIXINZHENGCE.json",
+    "cn_gov_zhengce_jiedu": "ZCJD_QZ.json",
+    "cn_gov_lianbo_difang": "/lianbo/difang/",
+    "cn_gov_policy_library": "t=zhengcelibrary_gw",
 }
+MINISTRIES = ("cn_ndrc", "cn_miit", "cn_sasac", "cn_most")
+_PORTAL_ID = re.compile(r"prov_(?P<province>[a-z_]+)_(?P<topic>news|leaders|policy)")
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +39,32 @@ def catalog():
     return load_catalog()
 
 
-# --- the default catalog -----------------------------------------------------
+@pytest.fixture(scope="module")
+def raw_entries():
+    """The default catalog's entries as written (before defaults fill fields in)."""
+    return yaml.safe_load(default_catalog_path().read_text(encoding="utf-8"))["sources"]
 
 
-def test_the_default_catalog_loads_with_at_least_15_sources(catalog):
-    assert len(catalog) >= 15
+def _ids(kind=None):
+    """Source ids to parametrize over; none when the catalog does not load (the load
+    test then fails with the validator's message instead of a collection error)."""
+    try:
+        catalog = load_catalog()
+    except CatalogError:
+        return []
+    return sorted(s.id for s in catalog if kind is None or s.kind == kind)
 
 
-def test_every_source_id_in_the_default_catalog_is_unique(catalog):
-    ids = [s.id for s in catalog]
+# --- the default catalog: schema and fields --------------------------------------
+
+
+def test_the_default_catalog_loads_with_every_group(catalog):
+    assert len(catalog) >= 120
+    assert len(MAINLAND) == 31
+
+
+def test_every_source_id_in_the_default_catalog_is_unique(raw_entries):
+    ids = [e["id"] for e in raw_entries]
     assert len(ids) == len(set(ids))
 
 
@@ -70,47 +73,176 @@ def test_every_province_in_the_default_catalog_is_a_taxonomy_id(catalog):
     assert bad == []
 
 
-def test_every_source_in_the_default_catalog_has_an_example_article(catalog):
-    assert sorted(s.id for s in catalog) == sorted(EXAMPLE_ARTICLES)
+def test_the_default_catalog_uses_only_known_kinds(catalog):
+    assert {s.kind for s in catalog} <= set(KINDS)
 
 
-def test_every_source_in_the_default_catalog_has_an_article_pattern(catalog):
-    assert [s.id for s in catalog if not s.article_pattern] == []
+def test_every_listing_source_names_a_registered_adapter(catalog, raw_entries):
+    listings = [s for s in catalog if s.kind == "listing"]
+    assert listings
+    assert [s.id for s in listings if s.adapter not in ADAPTERS] == []
+    # written out, not left to the default, so the platform is a decision
+    assert [e["id"] for e in raw_entries if e["kind"] == "listing" and "adapter" not in e] == []
+    assert [e["id"] for e in raw_entries if e["kind"] != "listing" and "adapter" in e] == []
 
 
-@pytest.mark.parametrize("source_id, url", sorted(EXAMPLE_ARTICLES.items()))
-def test_the_article_pattern_compiles_and_matches_the_example_article(catalog, source_id, url):
-    pattern = re.compile(catalog.get(source_id).article_pattern)
-    assert pattern.search(url), f"{source_id}: {pattern.pattern!r} misses {url}"
+@pytest.mark.parametrize("field", ["name", "name_en", "confidence", "topic", "notes"])
+def test_every_source_writes_out_the_descriptive_fields(raw_entries, field):
+    missing = [e["id"] for e in raw_entries if not str(e.get(field) or "").strip()]
+    assert missing == []
 
 
-@pytest.mark.parametrize("source_id", sorted(EXAMPLE_ARTICLES))
+def test_every_source_has_an_example_url_and_every_listing_an_article_pattern(catalog):
+    assert [s.id for s in catalog if not s.example_url] == []
+    assert [s.id for s in catalog if s.kind == "listing" and not s.article_pattern] == []
+
+
+@pytest.mark.parametrize("source_id", _ids())
+def test_the_article_pattern_compiles_and_matches_the_example_url(catalog, source_id):
+    source = catalog.get(source_id)
+    pattern = re.compile(source.article_pattern)
+    assert pattern.search(source.example_url), (
+        f"{source_id}: {pattern.pattern!r} misses {source.example_url}")
+
+
+@pytest.mark.parametrize("source_id", _ids())
 def test_the_article_pattern_does_not_match_the_sources_own_list_pages(catalog, source_id):
     source = catalog.get(source_id)
     pattern = re.compile(source.article_pattern)
     assert [u for u in source.urls if pattern.search(u)] == []
 
 
+@pytest.mark.parametrize("source_id", _ids("listing"))
+def test_the_adapter_keeps_the_example_url_as_an_article(catalog, source_id):
+    source = catalog.get(source_id)
+    adapter = ADAPTERS[source.adapter]()
+    url = source.example_url
+    # the pattern is what decides; the platform's own rule is only a fallback
+    rule = adapter.article_rule
+    assert re.search(source.article_pattern, url) or (rule is not None and rule.search(url))
+    assert adapter.wanted(source, url, source.urls[0], selected=False), (
+        f"{source_id}: adapter {source.adapter} drops {url}")
+
+
+@pytest.mark.parametrize("source_id", _ids("listing"))
+def test_a_listing_example_url_is_on_the_site_of_its_list_pages(catalog, source_id):
+    from pipelines.urls import site_of
+
+    source = catalog.get(source_id)
+    sites = {site_of(urlsplit(u).hostname or "") for u in source.urls}
+    assert site_of(urlsplit(source.example_url).hostname or "") in sites
+
+
 def test_json_lists_in_the_default_catalog_name_their_url_field(catalog):
-    json_sources = [s for s in catalog if s.list_format == "json"]
+    json_sources = [s for s in catalog if s.kind == "listing" and s.adapter == "json"]
     assert json_sources
     for s in json_sources:
-        assert s.kind == "listing"
         assert s.json_fields.get("url"), s.id
+
+
+def test_xinhua_data_files_are_read_with_their_field_names(catalog):
+    xinhua = [s for s in catalog if s.id.startswith("xinhua_")]
+    assert "xinhua_local" in {s.id for s in xinhua}
+    for s in xinhua:
+        assert all(re.search(r"/ds_[0-9a-f]{32}\.json$", u) for u in s.urls), s.id
+        assert s.json_fields == {"items": "datasource", "url": "publishUrl",
+                                 "title": "title", "published": "publishTime"}, s.id
 
 
 def test_people_channels_in_the_default_catalog_are_decoded_as_gbk(catalog):
     people = [s for s in catalog if s.id.startswith("people_")]
-    assert people
+    assert len(people) == 31
     assert {s.charset for s in people} == {"gbk"}
+    assert {s.adapter for s in people} == {"people"}
 
 
-def test_every_source_in_the_default_catalog_is_enabled_and_has_notes(catalog):
-    assert [s.id for s in catalog if not s.enabled or not s.notes.strip()] == []
+def test_every_robots_exception_has_a_reason(catalog):
+    assert [s.id for s in catalog if not s.robots and not s.robots_reason.strip()] == []
 
 
-def test_the_default_catalog_uses_only_known_kinds(catalog):
-    assert {s.kind for s in catalog} <= set(KINDS)
+def test_every_disabled_source_says_why(catalog):
+    disabled = [s for s in catalog if not s.enabled]
+    unexplained = [s.id for s in disabled
+                   if not s.access and "disabled" not in s.notes.lower()]
+    assert unexplained == []
+
+
+def _expected_interval(source) -> int:
+    """English feeds and people.com.cn hourly, policy lists every 2 h, ministries
+    hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
+    if source.id.startswith(("en_", "people_")):
+        return 3600
+    if source.topic == "policy":
+        return 7200
+    if source.id.startswith((*MINISTRIES, "cn_cac")):
+        return 3600
+    return 1800
+
+
+def test_intervals_follow_the_catalog_convention(catalog):
+    off = [(s.id, s.interval, _expected_interval(s)) for s in catalog
+           if s.interval != _expected_interval(s)]
+    assert off == []
+
+
+# --- the default catalog: coverage ------------------------------------------------
+
+
+def test_every_portal_entry_id_names_its_province_and_topic(catalog):
+    bad = []
+    for s in catalog:
+        if not s.id.startswith("prov_"):
+            continue
+        m = _PORTAL_ID.fullmatch(s.id)
+        if not m or m["province"] != s.province or m["topic"] != s.topic:
+            bad.append(s.id)
+    assert bad == []
+
+
+@pytest.mark.parametrize("province", MAINLAND)
+def test_every_mainland_province_has_portal_news_and_policy_and_a_people_channel(
+        catalog, province):
+    ids = {s.id: s for s in catalog}
+    news, policy = ids.get(f"prov_{province}_news"), ids.get(f"prov_{province}_policy")
+    assert news is not None and news.topic == "news" and news.province == province
+    assert policy is not None and policy.topic == "policy" and policy.province == province
+    people = [s for s in catalog if s.id.startswith("people_") and s.province == province]
+    assert len(people) == 1 and people[0].enabled
+
+
+def test_provinces_whose_portal_is_disabled_keep_enabled_fallbacks(catalog):
+    blocked = {s.province for s in catalog if s.id.startswith("prov_") and not s.enabled}
+    assert blocked  # Hubei, Gansu, Hainan and Ningxia, per the research
+    assert catalog.get("cn_gov_lianbo_difang").enabled
+    for province in blocked:
+        assert any(s.enabled and s.province == province and s.id.startswith("people_")
+                   for s in catalog), province
+
+
+def test_leaders_columns_are_portal_or_ministry_entries(catalog):
+    leaders = [s for s in catalog if s.topic == "leaders"]
+    assert {"prov_beijing_leaders", "prov_liaoning_leaders", "prov_fujian_leaders"} <= {
+        s.id for s in leaders}
+    assert all(s.id.startswith(("prov_", "cn_")) for s in leaders)
+
+
+@pytest.mark.parametrize("source_id, url_part", sorted(CENTRAL.items()))
+def test_the_central_portal_sources_exist(catalog, source_id, url_part):
+    source = catalog.get(source_id)
+    assert source.enabled and source.province == NATIONAL and source.adapter == "gov_cn"
+    assert any(url_part in u for u in source.urls)
+
+
+@pytest.mark.parametrize("prefix", MINISTRIES)
+def test_the_ministry_sources_exist(catalog, prefix):
+    found = [s for s in catalog if s.id.startswith(prefix + "_") and s.enabled]
+    assert found and all(s.province == NATIONAL for s in found)
+
+
+def test_english_sources_are_english_and_national(catalog):
+    english = [s for s in catalog if s.id.startswith("en_")]
+    assert any(s.enabled and s.kind == "feed" for s in english)
+    assert {(s.language, s.province) for s in english} == {("en", NATIONAL)}
 
 
 # --- error messages name file, entry id and field ------------------------------
