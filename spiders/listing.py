@@ -182,7 +182,7 @@ class ListingSpider(SourceSpider):
             yield self._list_request(result.then, chain)
             return
         links = [link for link in result.links if self._wanted(link.url)]
-        if not links:
+        if not links and (result.problem or page == 1):
             self._no_links(response.url, result)
         yield from self._article_requests(links, key)
         next_request = self._next_page(response, result, links, key)
@@ -193,7 +193,9 @@ class ListingSpider(SourceSpider):
             self._report_cursor()
 
     def _no_links(self, url: str, result: ListResult) -> None:
-        """A list page that gave no article: its structure changed, or it is simply empty."""
+        """A list page that gave no article: its structure changed, or it is simply empty.
+        A later page that is empty without a problem named is how some lists end (a jpaas
+        API past its last page, the policy library's ``data: null``): not counted here."""
         why = result.problem or "no article links found"
         if result.problem and result.problem.startswith("not the JSON"):
             self.unusable_entry("bad_json_list", f"list {url}: {why}")

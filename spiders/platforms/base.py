@@ -255,8 +255,9 @@ def link_date(anchor) -> tuple[datetime, str] | None:
 
 def page_number_url(url: str, page: int, sep: str = "_", first_index: int = 1) -> str:
     """The URL of list page ``page`` in a column paged as index.html, index_1.html, ...
-    (``first_index`` is the suffix of the second page: 1 for TRS, 2 for people.com.cn's
-    index2.html). ``url`` is any page of the column; a directory means its index.html."""
+    (``first_index`` is the suffix of the second page: 1 for TRS, 2 for TRS's newer pager
+    call and people.com.cn's index2.html). ``url`` is any page of the column; a directory
+    means its index.html."""
     parts = urlsplit(url)
     path = parts.path
     if path.endswith("/") or not path:
@@ -291,6 +292,7 @@ def total_pages(text: str) -> int | None:
 
 _TOTAL_RULES = (
     re.compile(r"createPageHTML\(\s*['\"]?(\d+)"),  # TRS: createPageHTML(12, 0, "index", "html")
+    re.compile(r"createPageHTML\(\s*['\"][^'\"]*['\"]\s*,\s*['\"]?(\d+)"),  # ('page_div', 12, 1, …)
     re.compile(r"\b(?:countPage|totalPage|pageCount|maxPageNum|totalpage)\s*[=:]\s*['\"]?(\d+)",
                re.I),
 )
