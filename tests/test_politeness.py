@@ -101,3 +101,21 @@ def test_an_article_behind_a_javascript_cookie_challenge_is_blocked_not_stored(
     assert "a bot challenge page ('document.cookie')" in "\n".join(result.error_messages)
     state, why = health.classify(result)
     assert state == "blocked" and "/a/" in why
+
+
+def test_every_request_carries_the_sources_user_agent_and_accept_language_zh_cn(
+        local_site, tmp_path, sqlite_url):
+    local_site.add("/a/1.html", page(*HENAN_NEV))
+    feed = local_site.add("/feed.xml", rss([(HENAN_NEV[0], local_site.url + "/a/1.html", DATE)]),
+                          content_type="application/rss+xml")
+    agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0"
+    config = make_config(tmp_path, sqlite_url,
+                         catalog=_catalog(tmp_path, _feed_entry(feed, user_agent=agent)))
+
+    assert run_crawl(config, load_catalog(config.catalog).get("polite")).new_articles == 1
+
+    sent = [(r.path, r.header("User-Agent"), r.header("Accept-Language"))
+            for r in local_site.requests]
+    assert [p for p, _, _ in sent] == ["/feed.xml", "/a/1.html"]
+    assert all(ua == agent for _, ua, _ in sent)
+    assert all(lang.startswith("zh-CN") for _, _, lang in sent)
