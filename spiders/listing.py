@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -181,7 +180,7 @@ class ListingSpider(SourceSpider):
             self._walk.add(key, result.then)
             yield self._list_request(result.then, chain)
             return
-        links = [link for link in result.links if self._wanted(link.url)]
+        links = result.links  # the adapter kept only what matches article_pattern
         if not links and (result.problem or page == 1):
             self._no_links(response.url, result)
         yield from self._article_requests(links, key)
@@ -308,9 +307,3 @@ class ListingSpider(SourceSpider):
             return
         self._walk.article_done(tuple(key))
         self._report_cursor()
-
-    # -- links ---------------------------------------------------------------------------
-
-    def _wanted(self, url: str) -> bool:
-        pattern = self.source.article_pattern
-        return not pattern or re.search(pattern, url) is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -304,8 +304,6 @@ def record_date(value: Any) -> datetime | None:
         return None
     if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()
                                            and len(value) in (10, 13)):
-        from datetime import timezone
-
         number = float(value)
         if number > 1e11:
             number /= 1000
