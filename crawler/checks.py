@@ -107,8 +107,8 @@ class Checker:
             got = self._fetch(source, request)
             if isinstance(got, CheckResult):
                 return _timed(got, started)
-            response = got
-            page = ListPage(response.url, response.content, request, charset=source.charset,
+            response, body = got
+            page = ListPage(response.url, body, request, charset=source.charset,
                             content_type=response.headers.get("Content-Type"))
             result = adapter.parse(source, page)
             if result.then is None:
@@ -130,19 +130,23 @@ class Checker:
         got = self._fetch(source, ListRequest(url))
         if isinstance(got, CheckResult):
             return _timed(got, started)
-        parsed = feedparser.parse(got.content)
+        response, body = got
+        parsed = feedparser.parse(body)
         entries = [e for e in parsed.entries if e.get("link")]
         if not entries:
             why = getattr(parsed, "bozo_exception", None) or "no entries with a link"
-            return _timed(CheckResult(source.id, url, "structure-changed", status=got.status_code,
-                                      detail=f"feed: {why}"), started)
-        return _timed(CheckResult(source.id, url, "ok", len(entries), got.status_code,
+            return _timed(CheckResult(source.id, url, "structure-changed",
+                                      status=response.status_code, detail=f"feed: {why}"),
+                          started)
+        return _timed(CheckResult(source.id, url, "ok", len(entries), response.status_code,
                                   "feed"), started)
 
     # -- one request ---------------------------------------------------------------------
 
-    def _fetch(self, source: Source, request: ListRequest):
-        """The response, or the CheckResult that says why there is none worth parsing."""
+    def _fetch(self, source: Source, request: ListRequest
+               ) -> tuple[requests.Response, bytes] | CheckResult:
+        """The response and its body (read once, up to a size cap), or the CheckResult
+        that says why there is none worth parsing."""
         host = urlsplit(request.url).hostname or ""
         user_agent = source.user_agent or self.config.user_agent
         if not self._allowed(source, request.url, user_agent):
@@ -175,8 +179,7 @@ class Checker:
         if status >= 400:
             return CheckResult(source.id, request.url, "unreachable", status=status,
                                detail=f"HTTP {status}")
-        response._content = body  # read once above, with a size cap
-        return response
+        return response, body
 
     def _allowed(self, source: Source, url: str, user_agent: str) -> bool:
         if not (self.config.obey_robots and source.robots):

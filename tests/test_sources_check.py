@@ -169,3 +169,23 @@ def test_the_cli_prints_a_table_and_exits_1_when_an_entry_needs_fixing(local_sit
         "good", "walled", "off"}
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == (f"provwatch: error: {catalog}: no source with id 'nope'")
+
+
+def test_a_feed_is_ok_with_its_entries_and_html_in_its_place_is_a_structure_change(
+        local_site, checked):
+    rss = ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+           "<item><title>一</title><link>http://a.test/1.html</link></item>"
+           "<item><title>二</title><link>http://a.test/2.html</link></item>"
+           "</channel></rss>")
+    local_site.add("/feed.xml", rss, content_type="application/rss+xml")
+    local_site.add("/moved.xml", "<html><body>网站改版</body></html>")
+
+    def feed(sid, url):
+        return {"id": sid, "name": "测试", "kind": "feed", "urls": [url], "province": "henan",
+                "language": "zh", "interval": "1h"}
+
+    got = checked(feed("good", local_site.url + "/feed.xml"),
+                  feed("moved", local_site.url + "/moved.xml"))
+
+    assert (got["good"].state, got["good"].links) == ("ok", 2)
+    assert got["moved"].state == "structure-changed" and got["moved"].detail.startswith("feed:")
