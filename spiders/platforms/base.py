@@ -281,6 +281,15 @@ def links_to(page: ListPage, url: str) -> bool:
     return False
 
 
+def shown_page(page: ListPage, url: str, total: int | None = None) -> ListRequest | None:
+    """The request for the next list page, at ``url``, when it exists: the pager's page
+    count says so (``total``), or, with no count, the page links to it. None otherwise, so
+    a walk never guesses its way into 404s."""
+    current = page.request.page
+    exists = current < total if total is not None else links_to(page, url)
+    return ListRequest(url, page=current + 1) if exists else None
+
+
 def total_pages(text: str) -> int | None:
     """The page count a list page's pager script states, when it states one."""
     for rule in _TOTAL_RULES:

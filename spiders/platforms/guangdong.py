@@ -14,10 +14,9 @@ import re
 from spiders.platforms.base import (
     Adapter,
     ListPage,
-    ListRequest,
     ListResult,
-    links_to,
     page_number_url,
+    shown_page,
 )
 from spiders.platforms.jsonlist import JsonAdapter
 
@@ -48,9 +47,8 @@ class GuangdongAdapter(JsonAdapter):
         if not links:  # a column laid out otherwise: any post_ link on the page
             links = Adapter.html_links(self, source, page, selector="")
         result = ListResult(links=links)
-        nxt = page_number_url(page.url, page.request.page + 1, first_index=2)
-        if links_to(page, nxt):
-            result.next = ListRequest(nxt, page=page.request.page + 1)
+        result.next = shown_page(page, page_number_url(page.url, page.request.page + 1,
+                                                       first_index=2))
         if not links:
             result.problem = "no /content/post_N.html links found"
         return result

@@ -28,9 +28,9 @@ from spiders.platforms.base import (
     ListRequest,
     ListResult,
     clean_title,
-    links_to,
     page_number_url,
     record_date,
+    shown_page,
     total_pages,
 )
 
@@ -131,9 +131,8 @@ class GovCnAdapter(JsonAdapter):
         links = self.html_links(source, page, selector=expr)
         result = ListResult(links=links, total_pages=total_pages(page.text))
         n = page.request.page
-        nxt = page_number_url(page.url if n > 1 else _home(page.url), n + 1)
-        if (result.total_pages and n < result.total_pages) or links_to(page, nxt):
-            result.next = ListRequest(nxt, page=n + 1)
+        result.next = shown_page(page, page_number_url(page.url if n > 1 else _home(page.url),
+                                                       n + 1), result.total_pages)
         if not links:
             result.problem = f"no article links found (selector {expr!r})"
         return result

@@ -17,8 +17,8 @@ from spiders.platforms.base import (
     ListRequest,
     ListResult,
     anchors,
-    links_to,
     page_number_url,
+    shown_page,
 )
 
 
@@ -35,8 +35,8 @@ class PeopleAdapter(Adapter):
         pager = [href for href, el in anchors(page.selector, "//a[contains(., '下一页')]")]
         if pager:
             result.next = ListRequest(page.urljoin(pager[0]), page=number)
-        elif links_to(page, nxt):
-            result.next = ListRequest(nxt, page=number)
+        else:
+            result.next = shown_page(page, nxt)
         if not links:
             result.problem = "no /n2/YYYY/MMDD/c<col>-<id>.html links found"
         return result

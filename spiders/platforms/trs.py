@@ -21,10 +21,9 @@ import re
 from spiders.platforms.base import (
     Adapter,
     ListPage,
-    ListRequest,
     ListResult,
-    links_to,
     page_number_url,
+    shown_page,
     total_pages,
 )
 
@@ -43,10 +42,8 @@ class TrsAdapter(Adapter):
     def parse(self, source, page: ListPage) -> ListResult:
         links = self.html_links(source, page)
         result = ListResult(links=links, total_pages=total_pages(page.text))
-        nxt = self.page_url(page, page.request.page + 1)
-        total = result.total_pages
-        if (total and page.request.page < total) or (total is None and links_to(page, nxt)):
-            result.next = ListRequest(nxt, page=page.request.page + 1)
+        result.next = shown_page(page, self.page_url(page, page.request.page + 1),
+                                 result.total_pages)
         if not links:
             expr = source.selectors.get("links")
             result.problem = ("no article links found ("
