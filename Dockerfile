@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PROVWATCH_METRICS_ADDRESS=0.0.0.0
 
 WORKDIR /app
-COPY pyproject.toml README.md settings.py ./
+COPY pyproject.toml README.md __init__.py settings.py ./
 COPY crawler ./crawler
 COPY spiders ./spiders
 COPY pipelines ./pipelines

@@ -5,22 +5,22 @@ robots, timeouts) from provwatch's own configuration.
 """
 
 BOT_NAME = "provwatch"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["provwatch.spiders"]
+NEWSPIDER_MODULE = "provwatch.spiders"
 
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractStage": 100,
-    "pipelines.normalise.NormaliseStage": 200,
-    "pipelines.dedupe.DedupeStage": 300,
-    "pipelines.tag.TagStage": 400,
-    "pipelines.store.StoreStage": 500,
+    "provwatch.pipelines.extract.ExtractStage": 100,
+    "provwatch.pipelines.normalise.NormaliseStage": 200,
+    "provwatch.pipelines.dedupe.DedupeStage": 300,
+    "provwatch.pipelines.tag.TagStage": 400,
+    "provwatch.pipelines.store.StoreStage": 500,
 }
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt and the downloader: a stored article URL costs no request at all
-    "spiders.middlewares.SeenUrlMiddleware": 50,
+    "provwatch.spiders.middlewares.SeenUrlMiddleware": 50,
 }
 EXTENSIONS = {
-    "crawler.progress.ProgressReporter": 500,
+    "provwatch.spiders.progress.ProgressReporter": 500,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 
@@ -42,5 +42,5 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 LOG_LEVEL = "WARNING"
 LOG_INSTALL_ROOT_HANDLER = True
-LOG_FORMATTER = "crawler.logformat.ItemSafeLogFormatter"
+LOG_FORMATTER = "provwatch.spiders.logformat.ItemSafeLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -67,9 +67,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from alerts import render
-from alerts.message import AlertMessage, Digest
-from alerts.notice import Notice
+from provwatch.alerts import render
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import Notice
 
 MARKDOWN = "markdown"
 TEXT = "text"

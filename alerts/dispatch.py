@@ -43,14 +43,20 @@ from threading import Lock
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels import ChannelSettings, make_channel
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage, Digest
-from alerts.outbox import after_failure
-from alerts.schedule import Schedule, parse_quiet, parse_schedule, period_start, quiet_until
-from crawler.lock import pid_alive
-from crawler.storage import repository
-from crawler.storage.models import Article, Delivery, Send, Story, Watchlist
+from provwatch.alerts.channels import ChannelSettings, make_channel
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.outbox import after_failure
+from provwatch.alerts.schedule import (
+    Schedule,
+    parse_quiet,
+    parse_schedule,
+    period_start,
+    quiet_until,
+)
+from provwatch.crawler.processes import pid_alive
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.models import Article, Delivery, Send, Story, Watchlist
 
 log = logging.getLogger(__name__)
 SNIPPET = 300
@@ -117,7 +123,7 @@ def build_message(session: Session, delivery: Delivery) -> AlertMessage:
 
 
 def _local(value: datetime, tz: str) -> str:
-    from alerts.schedule import zone
+    from provwatch.alerts.schedule import zone
 
     return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
 

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from alerts.watchlist import WatchlistSpec
+from provwatch.alerts.watchlist import WatchlistSpec
+from provwatch.crawler.chinatime import SHANGHAI
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -103,9 +104,6 @@ def matches(spec: WatchlistSpec, view: MatchView) -> bool:
     return True
 
 
-_CHINA = timezone(timedelta(hours=8))
-
-
 def cutoff(spec: WatchlistSpec) -> datetime | None:
     """Stories and articles older than this owe the watchlist no alert."""
     if spec.created_at is None:
@@ -126,7 +124,7 @@ def predates(spec: WatchlistSpec, published_at: datetime | None, precision: str 
     if limit is None or published_at is None or date_source == "crawl":
         return False
     if precision == "day":
-        return published_at.astimezone(_CHINA).date() < limit.astimezone(_CHINA).date()
+        return published_at.astimezone(SHANGHAI).date() < limit.astimezone(SHANGHAI).date()
     return published_at < limit
 
 

@@ -32,8 +32,8 @@ class Notice:
 def send_notice(targets: list[str], notice: Notice, settings: Any) -> list[str]:
     """Send ``notice`` to every target spec; return one error message per failed target.
     A notice counts as told when at least one target took it."""
-    from alerts.channels import make_channel
-    from alerts.errors import DeliveryError
+    from provwatch.alerts.channels import make_channel
+    from provwatch.alerts.errors import DeliveryError
 
     errors = []
     for target in targets:

@@ -54,7 +54,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
-from alerts.message import AlertMessage, Digest
+from provwatch.alerts.message import AlertMessage, Digest
 
 SUBJECT_PREFIX = "[provwatch]"
 SUBJECT_MAX = 200

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_TZ = "Asia/Shanghai"
+from provwatch.crawler.chinatime import ZONE_NAME
+
+DEFAULT_TZ = ZONE_NAME
 FREQUENCIES = ("immediate", "hourly", "daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")

@@ -61,9 +61,9 @@ from typing import Any
 
 import yaml
 
-from alerts.errors import WatchlistError
-from alerts.schedule import QuietHours, Schedule
-from alerts.watchlist import WatchlistSpec, validate
+from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.schedule import QuietHours, Schedule
+from provwatch.alerts.watchlist import WatchlistSpec, validate
 
 KEYS = ("name", "provinces", "scope", "sectors", "events", "keywords", "sources",
         "min_copies", "schedule", "quiet_hours", "channels", "backfill_days")

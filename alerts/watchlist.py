@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from alerts.channels import parse_target
-from alerts.errors import WatchlistError
-from alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
-from crawler.taxonomy import EVENTS, PROVINCES, SECTORS
+from provwatch.alerts.channels import parse_target
+from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
+from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -114,7 +114,7 @@ def _implies(present: str, excluded: str) -> bool:
     True when ``excluded`` matches inside ``present`` itself and the rules agree: a
     whole-word (non-Chinese) ``present`` keeps its edges, and a Chinese ``excluded`` is a
     plain substring."""
-    from alerts.matcher import keyword_hit
+    from provwatch.alerts.matcher import keyword_hit
 
     if not keyword_hit(excluded, present):
         return False

@@ -154,7 +154,7 @@ def main() -> int:
                 "PROVWATCH_DOWNLOAD_DELAY": "0", "PROVWATCH_OBEY_ROBOTS": "false",
                 "PROVWATCH_WEBHOOK_SECRET": SECRET, "PROVWATCH_LOG_FORMAT": "json",
                 "PROVWATCH_HEARTBEAT": "2"})
-    cli = [sys.executable, "-m", "crawler.cli"]
+    cli = [sys.executable, "-m", "provwatch.crawler.cli"]
     subprocess.run([*cli, "watch", "add", "henan-nev", "--province", "henan",
                     "--webhook", receiver.url], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)

@@ -50,7 +50,7 @@ def _lang(pair: dict) -> str:
 
 
 def _reason(fa, fb) -> str:
-    from pipelines import fingerprint as fpm
+    from provwatch.pipelines import fingerprint as fpm
 
     sim = fpm.jaccard(fa.signature, fb.signature)
     titled = bool(fa.title_key) and fa.title_key == fb.title_key
@@ -64,7 +64,7 @@ def _reason(fa, fb) -> str:
 
 
 def evaluate(pairs: list[dict]) -> list[Outcome]:
-    from pipelines.fingerprint import fingerprint, jaccard, same_story_texts
+    from provwatch.pipelines.fingerprint import fingerprint, jaccard, same_story_texts
 
     out = []
     for p in pairs:
@@ -96,7 +96,7 @@ def scores(outcomes: list[Outcome]) -> tuple[float, float, float]:
 
 
 def main(argv: list[str]) -> int:
-    from pipelines import fingerprint as fpm
+    from provwatch.pipelines import fingerprint as fpm
 
     if not PAIRS.is_file():
         print(f"no labelled pairs at {PAIRS}", file=sys.stderr)

@@ -6,7 +6,7 @@
 What is timed, per article, at each checkpoint (K real operations, default 300): what
 DedupeStage and StoreStage do for a new article — ``fingerprint(title, text)`` on a freshly
 generated ~1,500-character article, then ``url_seen``, ``story_for_content`` and
-``near_duplicate_story`` in one session (the "lookup"), then ``add_article`` +
+``near_duplicates`` in one session (the "lookup"), then ``add_article`` +
 ``add_fingerprint`` in one transaction (the "store"; no tags, no watchlists, no raw HTML).
 About 10% of the samples are near-copies (a source line, an editor line and a few sentences
 changed) of an article stored just before, published within a day of it: those must be
@@ -53,11 +53,11 @@ sys.path.insert(0, str(REPO))
 import psycopg  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
-from crawler.storage import repository  # noqa: E402
-from crawler.storage.db import close_all, open_database, transaction  # noqa: E402
-from crawler.storage.models import Article, Fingerprint, FingerprintBand, Story  # noqa: E402
-from pipelines.fingerprint import fingerprint  # noqa: E402
-from pipelines.textnorm import content_hash  # noqa: E402
+from provwatch.crawler.storage import repository  # noqa: E402
+from provwatch.crawler.storage.db import close_all, open_database, transaction  # noqa: E402
+from provwatch.crawler.storage.models import Article, Fingerprint, FingerprintBand, Story  # noqa: E402
+from provwatch.pipelines.fingerprint import closest_story, fingerprint  # noqa: E402
+from provwatch.pipelines.textnorm import content_hash  # noqa: E402
 
 PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -491,7 +491,8 @@ def dedupe_and_store(sessions, sample: Sample, url: str, times: dict[str, list[f
         story = repository.story_for_content(session, chash)
         t2 = time.perf_counter()
         if story is None:
-            story = repository.near_duplicate_story(session, fp, sample.published_at)
+            story = closest_story(fp, repository.near_duplicate_candidates(
+                session, fp.bands, sample.published_at))
         t3 = time.perf_counter()
     t4 = time.perf_counter()
     with transaction(sessions) as session:
@@ -501,7 +502,7 @@ def dedupe_and_store(sessions, sample: Sample, url: str, times: dict[str, list[f
     t5 = time.perf_counter()
     for key, value in (("total", t5 - t0), ("dedupe", t4 - t0), ("fingerprint", t1 - t0),
                        ("lookup", t4 - t1),
-                       ("near_duplicate_story", t3 - t2), ("store", t5 - t4)):
+                       ("near_duplicates", t3 - t2), ("store", t5 - t4)):
         times[key].append(value * 1000)
     return story
 
@@ -511,10 +512,10 @@ def measure(sessions, tap: QueryTap, writer: Writer, recent: list, k: int,
     for i, sample in enumerate(make_samples(writer, [], WARMUP, frontier)):
         dedupe_and_store(sessions, sample, f"https://bench.example.cn/{tag}/warm{i}.html",
                          {key: [] for key in ("total", "dedupe", "fingerprint", "lookup",
-                                              "near_duplicate_story", "store")})
+                                              "near_duplicates", "store")})
     samples = make_samples(writer, recent, k, frontier)
     times: dict[str, list[float]] = {key: [] for key in ("total", "dedupe", "fingerprint", "lookup",
-                                                         "near_duplicate_story", "store")}
+                                                         "near_duplicates", "store")}
     copies = detected = false_matches = 0
     query = None
     for i, sample in enumerate(samples):
@@ -545,7 +546,7 @@ def report(result: dict) -> None:
     lmed, lp95 = median_p95(t["lookup"])
     print(f"  at {result['stored']:,} stored: {result['samples']} articles, per article: "
           f"whole {med:.2f} ms median, {p95:.2f} ms p95 | lookup {lmed:.2f} / {lp95:.2f} | "
-          f"near_duplicate_story {median_p95(t['near_duplicate_story'])[0]:.2f} | "
+          f"near_duplicates {median_p95(t['near_duplicates'])[0]:.2f} | "
           f"fingerprint {median_p95(t['fingerprint'])[0]:.2f} | "
           f"store {median_p95(t['store'])[0]:.2f} (medians, ms)")
     print(f"  near-copies found in their story: {result['detected']}/{result['copies']}; "
@@ -559,7 +560,7 @@ def explain(engine, captured: tuple) -> None:
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN "
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(prefix + statement, params).fetchall()
-    print("  plan of near_duplicate_story's query (for the last near-copy):")
+    print("  plan of near_duplicates's query (for the last near-copy):")
     for row in rows:
         print("    " + str(row[0] if pg else row[-1]))
 
@@ -692,7 +693,7 @@ def main(argv: list[str] | None = None) -> int:
           "random content hashes, fingerprints borrowed from 500 real ones with random band "
           "keys (copies share half their first article's keys); 1,000 real articles with real "
           "fingerprints stored just before each checkpoint. Timed: real fingerprint + "
-          "url_seen + story_for_content + near_duplicate_story + add_article/add_fingerprint "
+          "url_seen + story_for_content + near_duplicates + add_article/add_fingerprint "
           f"per new article; {args.sample} per checkpoint, 10% near-copies.")
     results = {}
     for backend in (("sqlite", "postgresql") if args.backend == "both" else (args.backend,)):

@@ -53,8 +53,8 @@ sys.path.insert(0, str(REPO))
 import lxml.html  # noqa: E402
 import trafilatura  # noqa: E402
 
-from pipelines.decoding import DecodeError, decode_html  # noqa: E402
-from pipelines.extraction import extract  # noqa: E402
+from provwatch.pipelines.decoding import DecodeError, decode_html  # noqa: E402
+from provwatch.pipelines.extraction import extract  # noqa: E402
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 ZH = FIXTURES / "zh_web_extraction"

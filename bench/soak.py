@@ -164,7 +164,7 @@ def main() -> int:
     print(f"soak: {args.sources} growing feeds + 1 hanging + 1 flaky, {args.workers} workers, "
           f"until {args.crawls} crawl runs; folder {folder}", flush=True)
     with open(log_path, "wb") as log:
-        daemon = subprocess.Popen([sys.executable, "-m", "crawler.cli", "run"], env=env,
+        daemon = subprocess.Popen([sys.executable, "-m", "provwatch.crawler.cli", "run"], env=env,
                                   stdout=log, stderr=log, cwd=ROOT)
     proc = psutil.Process(daemon.pid)
     engine = None

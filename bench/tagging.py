@@ -26,11 +26,11 @@ def main(argv: list[str]) -> int:
     if not (DEV / "gold.jsonl").is_file():
         print(f"no dev set at {DEV}: this benchmark needs ../shared beside the repo")
         return 2
-    from crawler.config import load_config
-    from crawler.tagging_api import tag_lines
-    from pipelines.decoding import decode_html
-    from pipelines.extraction import extract
-    from pipelines.tagging import default_tagger
+    from provwatch.crawler.config import load_config
+    from provwatch.crawler.services.tagging import tag_lines
+    from provwatch.pipelines.decoding import decode_html
+    from provwatch.pipelines.extraction import extract
+    from provwatch.pipelines.tagging import default_tagger
 
     gold = [json.loads(line) for line in (DEV / "gold.jsonl").open(encoding="utf-8")]
     lines = []

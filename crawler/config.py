@@ -16,7 +16,7 @@ from typing import Any
 
 import platformdirs
 
-from crawler.errors import ConfigError
+from provwatch.crawler.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

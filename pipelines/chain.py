@@ -6,13 +6,13 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 
-from pipelines.dedupe import DedupeStage
-from pipelines.errors import PipelineDrop
-from pipelines.extract import ExtractStage
-from pipelines.items import ArticleItem
-from pipelines.normalise import NormaliseStage
-from pipelines.store import StoreStage
-from pipelines.tag import TagStage
+from provwatch.pipelines.dedupe import DedupeStage
+from provwatch.pipelines.errors import PipelineDrop
+from provwatch.pipelines.extract import ExtractStage
+from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.normalise import NormaliseStage
+from provwatch.pipelines.store import StoreStage
+from provwatch.pipelines.tag import TagStage
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from pipelines.boilerplate import is_furniture
-from pipelines.datetext import SHANGHAI, build, iter_dates, normalise, parse_date_text
-from pipelines.datetext import parse_yearless as _parse_yearless
-from pipelines.page import parse_html, select_text, text_chunks
+from provwatch.pipelines.boilerplate import is_furniture
+from provwatch.pipelines.datetext import SHANGHAI, build, iter_dates, normalise, parse_date_text
+from provwatch.pipelines.datetext import parse_yearless as _parse_yearless
+from provwatch.pipelines.page import parse_html, select_text, text_chunks
 
 __all__ = ["SHANGHAI", "FoundDate", "find_date", "parse_date_text"]
 

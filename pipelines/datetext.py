@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from provwatch.crawler.chinatime import SHANGHAI
 
 _WIDE = str.maketrans("０１２３４５６７８９：／－．　", "0123456789:/-. ")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crawler.storage import repository
-from crawler.storage.db import open_database
-from pipelines.errors import DuplicateUrl
-from pipelines.fingerprint import fingerprint
-from pipelines.items import ArticleItem
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database
+from provwatch.pipelines.errors import DuplicateUrl
+from provwatch.pipelines.fingerprint import closest_story, fingerprint
+from provwatch.pipelines.items import ArticleItem
 
 
 class DedupeStage:
@@ -36,7 +36,8 @@ class DedupeStage:
             story = repository.story_for_content(session, item.content_hash)
             fp = fingerprint(item.title, item.text)
             if story is None:
-                story = repository.near_duplicate_story(session, fp, item.published_at)
+                story = closest_story(fp, repository.near_duplicate_candidates(
+                    session, fp.bands, item.published_at))
                 if story is not None and self.stats is not None:
                     self.stats.inc_value("provwatch/near_copies")
         if story is not None and self.stats is not None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.decoding import DecodeError
-from pipelines.errors import NoText, Undecodable
-from pipelines.extraction import extract, has_body
-from pipelines.items import ArticleItem
+from provwatch.pipelines.decoding import DecodeError
+from provwatch.pipelines.errors import NoText, Undecodable
+from provwatch.pipelines.extraction import extract, has_body
+from provwatch.pipelines.items import ArticleItem
 
 
 class ExtractStage:

@@ -19,21 +19,21 @@ from datetime import datetime
 
 import trafilatura
 
-from pipelines.boilerplate import clean_lines, is_furniture, is_info_line
-from pipelines.dates import FoundDate, find_date
-from pipelines.datetext import SHANGHAI, iter_dates, normalise
-from pipelines.decoding import decode_html
-from pipelines.govmeta import GovMeta, byline_source, read_gov_meta
-from pipelines.headline import find_headline, strip_site_suffix
-from pipelines.mainblock import main_block, prose_stats, prune_furniture
-from pipelines.page import parse_html, select, text_chunks
-from pipelines.policydoc import (
+from provwatch.pipelines.boilerplate import clean_lines, is_furniture, is_info_line
+from provwatch.pipelines.dates import FoundDate, find_date
+from provwatch.pipelines.datetext import SHANGHAI, iter_dates, normalise
+from provwatch.pipelines.decoding import decode_html
+from provwatch.pipelines.govmeta import GovMeta, byline_source, read_gov_meta
+from provwatch.pipelines.headline import find_headline, strip_site_suffix
+from provwatch.pipelines.mainblock import main_block, prose_stats, prune_furniture
+from provwatch.pipelines.page import parse_html, select, text_chunks
+from provwatch.pipelines.policydoc import (
     PolicyDocument,
     find_document,
     is_metadata_line,
     metadata_blocks,
 )
-from pipelines.textnorm import language_of
+from provwatch.pipelines.textnorm import language_of
 
 __all__ = ["Extracted", "extract", "has_body", "strip_site_suffix"]
 

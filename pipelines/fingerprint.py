@@ -25,14 +25,15 @@ import re
 import struct
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
 
-from pipelines.headline import strip_site_suffix
-from pipelines.tagging import gazetteer
-from pipelines.tagging.text import simplified, words
+from provwatch.pipelines.headline import strip_site_suffix
+from provwatch.pipelines.tagging import gazetteer
+from provwatch.pipelines.tagging.text import simplified, words
 
 NUM_PERM = 64
 BANDS = 16
@@ -136,6 +137,19 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     if sim < SAME and not (sim >= SAME_WITH_TITLE and a.title_key and a.title_key == b.title_key):
         return False
     return figures_agree(a.numbers, b.numbers) and places_agree(a.places, b.places)
+
+
+def closest_story(fp: Fingerprint, candidates: Iterable) -> int | None:
+    """The story of the most similar candidate (storage's near_duplicate_candidates) that
+    ``same_story`` accepts, else None."""
+    best: tuple[float, int] | None = None
+    for c in candidates:
+        stored = Fingerprint(c.signature, (), c.numbers, c.places, c.title_key)
+        if same_story(fp, stored):
+            sim = jaccard(fp.signature, c.signature)
+            if best is None or sim > best[0]:
+                best = (sim, c.story_id)
+    return best[1] if best else None
 
 
 def same_story_texts(title_a: str, text_a: str, title_b: str, text_b: str) -> bool:

@@ -20,8 +20,8 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
-from pipelines.boilerplate import tokens
-from pipelines.govmeta import read_gov_meta
+from provwatch.pipelines.boilerplate import tokens
+from provwatch.pipelines.govmeta import read_gov_meta
 
 _SITE = re.compile(r"(?:网|政府|门户|日报|晚报|新闻|频道|在线|报社|电视台|广播|网站|论坛|社区|"
                    r"Daily|News|Wire|Online|Times|Post|Xinhua|Agency|Portal|\.com|\.cn)", re.I)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipelines.fingerprint import Fingerprint
+    from provwatch.pipelines.fingerprint import Fingerprint
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from pipelines.boilerplate import is_furniture
+from provwatch.pipelines.boilerplate import is_furniture
 
 _PUNCT = re.compile(r"[，。；！？、：“”]|[,.;!?](?=\s)")
 _SKIP = frozenset({"script", "style", "noscript", "head", "title", "select", "option",

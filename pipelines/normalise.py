@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timezone
 
-from pipelines.dates import SHANGHAI
-from pipelines.items import ArticleItem
-from pipelines.textnorm import content_hash
-from pipelines.urls import canonical_url
+from provwatch.pipelines.dates import SHANGHAI
+from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.textnorm import content_hash
+from provwatch.pipelines.urls import canonical_url
 
 
 class NormaliseStage:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from pipelines.datetext import parse_date_text
+from provwatch.pipelines.datetext import parse_date_text
 
 _LABELS = {
     "index_no": r"索\s*引\s*号",

@@ -17,14 +17,14 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from alerts.matcher import MatchView, cutoff, held_back, matches, view_of
-from alerts.schedule import next_slot
-from alerts.watchlist import WatchlistSpec, from_row
-from crawler.storage import repository
-from crawler.storage.db import open_database, transaction
-from crawler.storage.models import Article, Story
-from pipelines.errors import DuplicateUrl
-from pipelines.items import ArticleItem
+from provwatch.alerts.matcher import MatchView, cutoff, held_back, matches, view_of
+from provwatch.alerts.schedule import next_slot
+from provwatch.alerts.watchlist import WatchlistSpec, from_row
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import Article, Story
+from provwatch.pipelines.errors import DuplicateUrl
+from provwatch.pipelines.items import ArticleItem
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.items import ArticleItem
-from pipelines.tagging import default_tagger
+from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.tagging import default_tagger
 
 
 class TagStage:

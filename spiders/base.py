@@ -17,8 +17,8 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
-from crawler.sources import Source
-from pipelines.items import ArticleItem
+from provwatch.crawler.catalog.sources import Source
+from provwatch.pipelines.items import ArticleItem
 
 log = logging.getLogger(__name__)
 # error statuses are handed to the callbacks, which name them; redirects stay automatic

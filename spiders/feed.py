@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 
 import feedparser
 
-from crawler.backfill import FEED_NOTE, china_day, in_window
-from spiders.base import SourceSpider
+from provwatch.crawler.chinatime import china_day, in_window
+from provwatch.spiders.base import SourceSpider
+from provwatch.spiders.window import FEED_NOTE
 
 
 def _entry_time(entry) -> datetime | None:

@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 
 from scrapy import signals
 
-from crawler.backfill import BACKFILL_MAX_PAGES, china_day, in_window
-from crawler.progress import write_line
-from spiders.base import SourceSpider
-from spiders.platforms import Link, ListPage, ListRequest, ListResult, adapter_for
+from provwatch.crawler.chinatime import china_day, in_window
+from provwatch.spiders.base import SourceSpider
+from provwatch.spiders.platforms import Link, ListPage, ListRequest, ListResult, adapter_for
+from provwatch.spiders.progress import write_line
+from provwatch.spiders.window import BACKFILL_MAX_PAGES
 
 log = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 1  # a backfill fetches a list page's articles before the next list page

@@ -7,9 +7,9 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.storage import repository
-from crawler.storage.db import open_database
-from pipelines.urls import canonical_url
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database
+from provwatch.pipelines.urls import canonical_url
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from spiders.feed import FeedSpider
-from spiders.listing import ListingSpider
-from spiders.sitemap import SitemapSpider
+from provwatch.spiders.feed import FeedSpider
+from provwatch.spiders.listing import ListingSpider
+from provwatch.spiders.sitemap import SitemapSpider
 
 SPIDERS = {"feed": FeedSpider, "listing": ListingSpider, "sitemap": SitemapSpider}

@@ -23,9 +23,9 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.backfill import china_day, in_window
-from pipelines.dates import parse_date_text
-from spiders.base import SourceSpider
+from provwatch.crawler.chinatime import china_day, in_window
+from provwatch.pipelines.dates import parse_date_text
+from provwatch.spiders.base import SourceSpider
 
 _MAX_DEPTH = 3
 _NEWS_NS = b"http://www.google.com/schemas/sitemap-news/0.9"

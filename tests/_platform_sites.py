@@ -36,7 +36,7 @@ from urllib.parse import urlencode, urlsplit
 
 from _site import LocalSite, SiteRequest
 
-from crawler.sources import Source, parse_catalog
+from provwatch.crawler.catalog.sources import Source, parse_catalog
 
 NEWEST = date(2026, 4, 15)  # story k of a list is dated NEWEST - k days (all in the past)
 HTML = "text/html; charset=utf-8"

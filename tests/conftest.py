@@ -12,8 +12,8 @@ import pytest
 from _servers import *  # noqa: F401,F403
 from _site import local_site  # noqa: F401
 
-from crawler.config import Config, load_config
-from crawler.storage.db import close_all
+from provwatch.crawler.config import Config, load_config
+from provwatch.crawler.storage.db import close_all
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from alerts import render
-from alerts.channels import ChannelSettings, make_channel, parse_target
-from alerts.channels.email import EmailChannel
-from alerts.channels.webhook import WebhookChannel, verify_signature
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
+from provwatch.alerts import render
+from provwatch.alerts.channels import ChannelSettings, make_channel, parse_target
+from provwatch.alerts.channels.email import EmailChannel
+from provwatch.alerts.channels.webhook import WebhookChannel, verify_signature
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage
 
 TITLE = "河南省委书记会见比亚迪董事长"
 MSG = AlertMessage(

@@ -39,12 +39,12 @@ from apprise.plugins.lark import NotifyLark
 from apprise.plugins.slack import NotifySlack
 from apprise.plugins.wecombot import NotifyWeComBot
 
-from alerts import chat_render, render
-from alerts.channels import ChannelSettings, make_channel, parse_target
-from alerts.channels.chat import ChatChannel, validate_chat_url
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage, Digest
-from alerts.notice import Notice
+from provwatch.alerts import chat_render, render
+from provwatch.alerts.channels import ChannelSettings, make_channel, parse_target
+from provwatch.alerts.channels.chat import ChatChannel, validate_chat_url
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import Notice
 
 LOOPBACK = "127.0.0.1"
 ARTICLE = "https://example.cn/a/1007.html"

@@ -18,12 +18,13 @@ import yaml
 from _pages import page, rss
 from conftest import make_config
 
-from alerts.watchlist import validate
-from crawler import api
-from crawler.runner import Window, run_crawl
-from crawler.sources import load_catalog
-from crawler.storage import repository
-from crawler.storage.db import close_all, open_database
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.daemon.runner import Window, run_crawl
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import close_all, open_database
 
 KEYWORD = "回填测试"
 NEWEST = date(2026, 10, 30)  # article k is dated NEWEST - 3k days: all before "now"
@@ -77,7 +78,7 @@ def _list_path(p: int) -> str:
 
 
 def _stored_ks(config) -> set[int]:
-    return {int(r["url"].rsplit("_", 1)[1].split(".")[0]) for r in api.list_articles(config)}
+    return {int(r["url"].rsplit("_", 1)[1].split(".")[0]) for r in articles_service.list_articles(config)}
 
 
 def _cursor(config, source_id: str):
@@ -169,7 +170,7 @@ def test_a_json_list_backfill_reads_the_published_field(local_site, tmp_path, sq
     result = run_crawl(config, source, window=Window(since=day_of(4), until=day_of(1)))
 
     assert result.outcome == "ok", result.error_messages
-    assert {r["url"].rsplit("/", 1)[1] for r in api.list_articles(config)} == {
+    assert {r["url"].rsplit("/", 1)[1] for r in articles_service.list_articles(config)} == {
         "1.htm", "2.htm", "3.htm", "4.htm"}
     assert result.dropped["outside_window"] == 2
     assert "/c/0.htm" not in local_site.hits and "/c/5.htm" not in local_site.hits
@@ -222,7 +223,7 @@ def test_a_sitemap_backfill_filters_by_date_and_skips_old_child_sitemaps(
     result = run_crawl(config, source, window=Window(since, until))
 
     assert result.outcome == "ok", result.error_messages
-    assert {r["url"].rsplit("/", 1)[1] for r in api.list_articles(config)} == {
+    assert {r["url"].rsplit("/", 1)[1] for r in articles_service.list_articles(config)} == {
         "1.html", "2.html", "4.html", "5.html"}
     assert result.dropped["outside_window"] == 2
     assert "/sm_old.xml" not in local_site.hits
@@ -331,7 +332,7 @@ def test_old_articles_send_no_alerts_unless_asked(local_site, tmp_path):
         folder = tmp_path / str(alert_old)
         folder.mkdir()
         config, source = _setup(folder, f"sqlite:///{folder / 'test.db'}", entry)
-        api.add_watchlist(config, validate("backfill", keywords=[KEYWORD],
+        watchlists_service.add_watchlist(config, validate("backfill", keywords=[KEYWORD],
                                            channels=["webhook:http://127.0.0.1:9/hook"]))
 
         result = run_crawl(config, source, window=Window(since=day_of(2)),
@@ -351,7 +352,7 @@ def test_old_articles_send_no_alerts_unless_asked(local_site, tmp_path):
 def _cli(args, env, **kw):
     full = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     full.update(env)
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], capture_output=True,
                           text=True, env=full, timeout=300, **kw)
 
 
@@ -410,7 +411,7 @@ def test_ctrl_c_stops_a_backfill_says_how_to_resume_and_exits_130(local_site, tm
     # SIGINT raises KeyboardInterrupt even when the tests run as a background job, whose
     # children inherit SIGINT ignored
     launch = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
-              " runpy.run_module('crawler.cli', run_name='__main__', alter_sys=True)")
+              " runpy.run_module('provwatch.crawler.cli', run_name='__main__', alter_sys=True)")
     proc = subprocess.Popen([sys.executable, "-c", launch, "crawl", "test_backfill",
                              "--since", since], env={**full, **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

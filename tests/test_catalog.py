@@ -13,10 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from crawler.errors import CatalogError
-from crawler.sources import KINDS, default_catalog_path, load_catalog, parse_duration
-from crawler.taxonomy import NATIONAL, PROVINCES
-from spiders.platforms import ADAPTERS
+from provwatch.crawler.catalog.sources import (
+    KINDS,
+    default_catalog_path,
+    load_catalog,
+    parse_duration,
+)
+from provwatch.crawler.errors import CatalogError
+from provwatch.crawler.taxonomy import NATIONAL, PROVINCES
+from provwatch.spiders.platforms import ADAPTERS
 
 # The 31 mainland provinces: each needs a portal news and policy entry and a
 # people.com.cn channel in the default catalog.
@@ -126,7 +131,7 @@ def test_the_adapter_keeps_the_example_url_as_an_article(catalog, source_id):
 
 @pytest.mark.parametrize("source_id", _ids("listing"))
 def test_a_listing_example_url_is_on_the_site_of_its_list_pages(catalog, source_id):
-    from pipelines.urls import site_of
+    from provwatch.pipelines.urls import site_of
 
     source = catalog.get(source_id)
     sites = {site_of(urlsplit(u).hostname or "") for u in source.urls}

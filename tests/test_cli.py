@@ -11,7 +11,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from crawler.cli import app
+from provwatch.crawler.cli.main import app
 
 runner = CliRunner()
 
@@ -36,7 +36,7 @@ def test_every_command_has_help_text(path, cmd):
 def _run(args, env_extra, stdin=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], capture_output=True,
                           text=True, env=env, input=stdin, timeout=300)
 
 

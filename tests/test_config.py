@@ -11,8 +11,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from crawler.config import REDACTED, SETTINGS, load_config
-from crawler.errors import ConfigError
+from provwatch.crawler.config import REDACTED, SETTINGS, load_config
+from provwatch.crawler.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str, name: str = "provwatch.toml") -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.coverage import MAINLAND, markdown, readme_block
-from crawler.sources import load_catalog, parse_catalog
+from provwatch.crawler.catalog.coverage import MAINLAND, markdown, readme_block
+from provwatch.crawler.catalog.sources import load_catalog, parse_catalog
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -6,9 +6,9 @@ import yaml
 from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page, rss
 from conftest import make_config
 
-from crawler import api
-from crawler.runner import run_crawl
-from crawler.sources import load_catalog
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.daemon.runner import run_crawl
+from provwatch.crawler.services import articles as articles_service
 
 DATE = "Wed, 18 Nov 2026 09:30:00 +0800"
 
@@ -59,7 +59,7 @@ def test_a_feed_crawl_stores_good_pages_and_names_every_failure(local_site, tmp_
     assert "/a/missing.html: http_404" in messages
     assert "/a/boom.html: http_500" in messages
     assert "/a/slow.html: timeout" in messages
-    rows = {r["url"]: r for r in api.list_articles(config)}
+    rows = {r["url"]: r for r in articles_service.list_articles(config)}
     gbk = rows[local_site.url + "/a/gbk.html"]
     assert gbk["title"] == GUANGXI_AI[0] and gbk["charset"] == "gb18030"
     assert "guangxi" in gbk["provinces_about"]
@@ -118,8 +118,8 @@ def test_a_sources_date_and_body_selectors_reach_the_extract_stage(local_site, t
 
     run_crawl(config, load_catalog(config.catalog).get("test_feed"))
 
-    (row,) = api.list_articles(config)
-    shown = api.show_article(config, row["id"])
+    (row,) = articles_service.list_articles(config)
+    shown = articles_service.show_article(config, row["id"])
     assert (row["date_source"], row["date_precision"]) == ("selector", "day")
     assert row["published_at"] == "2026-11-15T04:00:00Z"
     assert shown["text"] == "\n".join(HENAN_NEV[1])
@@ -140,7 +140,7 @@ def test_a_malformed_feed_fails_the_run_with_a_message_and_keeps_what_was_stored
 
     assert result.outcome == "failed"
     assert "not a usable feed" in result.error_messages[0]
-    assert len(api.list_articles(config)) == 1
+    assert len(articles_service.list_articles(config)) == 1
 
 
 def test_a_listing_follows_pagination_with_the_generic_rule_and_skips_non_articles(

@@ -25,11 +25,11 @@ from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page, rss
 from conftest import make_config
 from sqlalchemy import func, select
 
-from alerts.watchlist import validate
-from crawler import api
-from crawler.daemon import Daemon
-from crawler.storage.db import close_all, open_database
-from crawler.storage.models import Article, CrawlRun, DaemonLock, Delivery, SourceState
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.daemon.scheduler import Daemon
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.storage.db import close_all, open_database
+from provwatch.crawler.storage.models import Article, CrawlRun, DaemonLock, Delivery, SourceState
 
 DATE = "Wed, 18 Nov 2026 09:30:00 +0800"
 OTHER = [("江苏召开集成电路产业推进会", ["江苏省在南京召开集成电路产业推进会，部署晶圆制造和芯片设计项目。"] * 3),
@@ -89,7 +89,7 @@ def _env(tmp_path, database_url: str, catalog: str, **extra) -> dict[str, str]:
 def _start(env, log_path) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - the child writes to it until it exits
     try:
-        return subprocess.Popen([sys.executable, "-m", "crawler.cli", "run"], env=env,
+        return subprocess.Popen([sys.executable, "-m", "provwatch.crawler.cli", "run"], env=env,
                                 stdout=log, stderr=log)
     finally:
         log.close()
@@ -123,7 +123,7 @@ def _log_events(log_path) -> list[dict]:
 def _watch_everything(config, webhook_url: str) -> None:
     """A watchlist that matches every article, created before the test pages' date."""
     spec = validate("all", channels=[f"webhook:{webhook_url}"])
-    api.add_watchlist(config, dataclasses.replace(
+    watchlists_service.add_watchlist(config, dataclasses.replace(
         spec, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
 
 
@@ -210,11 +210,11 @@ def test_a_second_daemon_on_the_same_database_refuses_to_start(local_site, tmp_p
     try:
         wait_for(lambda: _count(sqlite_url, DaemonLock, DaemonLock.owner.is_not(None)), 30,
                  "the first daemon to take the lock", first)
-        check = subprocess.run([sys.executable, "-m", "crawler.cli", "status", "--check"],
+        check = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "status", "--check"],
                                env=env, capture_output=True, text=True, timeout=60)
         assert check.returncode == 0, check.stdout + check.stderr
 
-        second = subprocess.run([sys.executable, "-m", "crawler.cli", "run"], env=env,
+        second = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "run"], env=env,
                                 capture_output=True, text=True, timeout=60)
 
         assert second.returncode == 1
@@ -224,7 +224,7 @@ def test_a_second_daemon_on_the_same_database_refuses_to_start(local_site, tmp_p
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=10) == 0
-    check = subprocess.run([sys.executable, "-m", "crawler.cli", "status", "--check"],
+    check = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "status", "--check"],
                            env=env, capture_output=True, text=True, timeout=60)
     assert check.returncode == 1 and "no daemon is running" in check.stdout
 
@@ -298,7 +298,7 @@ def test_a_hung_crawl_is_killed_at_its_timeout_and_every_schedule_goes_on(
 
 def test_two_sources_on_one_host_are_never_crawled_at_the_same_time(
         local_site, tmp_path, sqlite_url, daemon_thread, monkeypatch):
-    monkeypatch.setattr("crawler.daemon.HOST_WAIT", 0.3)
+    monkeypatch.setattr("provwatch.crawler.daemon.scheduler.HOST_WAIT", 0.3)
     first = _serve(local_site, "first", [HENAN_NEV], slow=3)
     second = _serve(local_site, "second", [GUANGXI_AI])
     catalog = _catalog(tmp_path, _feed("first", first, interval="1h"),
@@ -341,8 +341,8 @@ def test_a_failing_source_is_announced_once_and_its_recovery_once(
 
 def test_a_challenge_page_instead_of_the_list_marks_the_source_blocked(
         local_site, tmp_path, sqlite_url):
-    from crawler.runner import run_crawl
-    from crawler.sources import load_catalog
+    from provwatch.crawler.catalog.sources import load_catalog
+    from provwatch.crawler.daemon.runner import run_crawl
 
     local_site.add("/list/", '<html><head><title>安全验证</title></head><body><script>'
                    'var $_ts=window["$_ts"];</script></body></html>')

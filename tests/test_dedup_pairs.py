@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.fingerprint import same_story_texts
+from provwatch.pipelines.fingerprint import same_story_texts
 
 PAIRS = Path(__file__).resolve().parent.parent / "bench" / "data" / "dedup_pairs.jsonl"
 KINDS = {  # kind -> (label, fewest pairs of that kind)

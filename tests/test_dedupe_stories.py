@@ -12,10 +12,12 @@ from _pages import GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
 from sqlalchemy import select
 
-from alerts.watchlist import validate
-from crawler import api
-from crawler.storage.db import open_database
-from crawler.storage.models import Delivery
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import ingest as ingest_service
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import Delivery
 
 
 def _before_the_articles(spec):
@@ -25,17 +27,17 @@ def _before_the_articles(spec):
 
 def _ingest(config, url, html, source="x"):
     line = json.dumps({"url": url, "html": html, "source_id": source}) + "\n"
-    return api.ingest(config, io.StringIO(line), "t")
+    return ingest_service.ingest(config, io.StringIO(line), "t")
 
 
 def _story_ids(config):
-    return {r["url"]: r["story_id"] for r in api.list_articles(config)}
+    return {r["url"]: r["story_id"] for r in articles_service.list_articles(config)}
 
 
 def test_an_edited_copy_under_another_title_joins_the_story_and_owes_no_alert(
         tmp_path, database_url):
     config = make_config(tmp_path, database_url)
-    api.add_watchlist(config, _before_the_articles(validate("nev", provinces=["henan"], channels=["email:a@x.test"])))
+    watchlists_service.add_watchlist(config, _before_the_articles(validate("nev", provinces=["henan"], channels=["email:a@x.test"])))
     title, paras = HENAN_NEV
     edited = ["（记者 王某）" + paras[0], paras[1]]  # a byline added, the last paragraph cut
     _ingest(config, "https://gov.example/a/1.html", page(title, paras), "gov")
@@ -47,7 +49,7 @@ def test_an_edited_copy_under_another_title_joins_the_story_and_owes_no_alert(
         deliveries = session.scalars(select(Delivery)).all()
     assert len(set(ids.values())) == 1
     assert len(deliveries) == 1
-    story = api.show_story(config, next(iter(ids.values())))
+    story = articles_service.show_story(config, next(iter(ids.values())))
     assert [c["source_id"] for c in story["copies"]] == ["gov", "paper"]
     assert story["copy_count"] == 2
 
@@ -98,7 +100,7 @@ def test_story_command_lists_every_copy(tmp_path, sqlite_url):
     story_id = next(iter(_story_ids(config).values()))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update(PROVWATCH_DATABASE_URL=sqlite_url, PROVWATCH_DATA_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "story", str(story_id),
+    result = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "story", str(story_id),
                              "--json"], capture_output=True, text=True, env=env, timeout=120)
     story = json.loads(result.stdout)
     assert result.returncode == 0

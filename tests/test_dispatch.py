@@ -19,11 +19,11 @@ import pytest
 from _servers import WebhookReceiver, silent_server, smtp_server, webhook_receiver  # noqa: F401
 from sqlalchemy import func, select
 
-from alerts.channels import ChannelSettings
-from alerts.channels.webhook import verify_signature
-from alerts.dispatch import dispatch
-from crawler.storage.db import open_database
-from crawler.storage.models import Article, Delivery, Send, Story, Tag, Watchlist
+from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.channels.webhook import verify_signature
+from provwatch.alerts.dispatch import dispatch
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import Article, Delivery, Send, Story, Tag, Watchlist
 
 UTC = timezone.utc
 SECRET = "s3cret"
@@ -319,7 +319,7 @@ def _cli_env(tmp_path, database_url: str) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -332,7 +332,7 @@ def test_a_dispatcher_killed_between_send_and_confirm_resends_that_message_once(
     wid = _watchlist(sessions, "nev", [hook])
     _stories(sessions, wid, [hook], 3, due=datetime.now(UTC) - timedelta(seconds=1))
     env = _cli_env(tmp_path, database_url)
-    cmd = [sys.executable, "-m", "crawler.cli", "alerts", "send"]
+    cmd = [sys.executable, "-m", "provwatch.crawler.cli", "alerts", "send"]
     victim = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     killed = threading.Event()
 

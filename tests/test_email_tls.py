@@ -22,10 +22,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from alerts.channels import ChannelSettings
-from alerts.channels.email import EmailChannel
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage
+from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.channels.email import EmailChannel
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage
 
 USER, PASSWORD = "alerts@example.com", "correct horse"
 # aiosmtpd only counts STARTTLS as TLS for AUTH; over implicit TLS (the "ssl" server) AUTH

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction import extract
-from pipelines.headline import strip_site_suffix
+from provwatch.pipelines.extraction import extract
+from provwatch.pipelines.headline import strip_site_suffix
 
 _BENCH = Path(__file__).resolve().parents[1] / "bench" / "extraction.py"
 _spec = importlib.util.spec_from_file_location("bench_extraction", _BENCH)

@@ -16,12 +16,14 @@ import pytest
 from conftest import make_config
 from sqlalchemy import select
 
-from crawler import api
-from crawler.storage.db import open_database
-from crawler.storage.models import Article
-from pipelines.extraction import extract
-from pipelines.govmeta import GovMeta, byline_source, read_gov_meta, source_from_byline
-from pipelines.page import parse_html
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import extraction as extraction_service
+from provwatch.crawler.services import ingest as ingest_service
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import Article
+from provwatch.pipelines.extraction import extract
+from provwatch.pipelines.govmeta import GovMeta, byline_source, read_gov_meta, source_from_byline
+from provwatch.pipelines.page import parse_html
 
 NOW = datetime(2026, 5, 1, tzinfo=timezone.utc)
 PROSE = ("示范市今年将新建公共充电桩三千个，实现乡镇充电设施全覆盖，进一步方便群众绿色出行。"
@@ -275,7 +277,7 @@ def test_byline_source_reads_the_short_lines_after_the_headline_only():
 
 def _ingest(config, html: str, url: str = "https://www.shifan.gov.cn/sxdt/1.html") -> None:
     line = json.dumps({"url": url, "html": html, "source_id": "shifan"}) + "\n"
-    report = api.ingest(config, io.StringIO(line), "test")
+    report = ingest_service.ingest(config, io.StringIO(line), "test")
     assert report.stored == 1, report
 
 
@@ -289,7 +291,7 @@ def test_the_store_stage_keeps_the_gov_meta_the_source_and_the_column(tmp_path, 
     _ingest(config, TRS_PAGE)
 
     meta = _stored_meta(config)
-    row = api.list_articles(config)[0]
+    row = articles_service.list_articles(config)[0]
 
     assert meta["gov"]["site_id_code"] == "4100000099"
     assert meta["gov"]["keywords"] == ["新能源汽车", "充电设施", "示范市"]
@@ -319,8 +321,8 @@ def test_reextract_writes_the_gov_meta_of_an_older_extraction_then_leaves_it(tmp
         article.meta = {"content_type": "text/html; charset=utf-8", "column": "旧栏目"}
         session.commit()
 
-    first = api.reextract(config)
-    second = api.reextract(config)
+    first = extraction_service.reextract(config)
+    second = extraction_service.reextract(config)
 
     assert (first.seen, first.changed, second.changed) == (1, 1, 0)
     assert _stored_meta(config) == {**stored, "content_type": "text/html; charset=utf-8"}
@@ -329,7 +331,7 @@ def test_reextract_writes_the_gov_meta_of_an_older_extraction_then_leaves_it(tmp
 def _run(args, env_extra, stdin=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], capture_output=True,
                           text=True, env=env, input=stdin, timeout=300)
 
 

@@ -1,4 +1,4 @@
-"""Source health, backoff and adaptive polling as tables (crawler.health), and the lock."""
+"""Source health, backoff and adaptive polling as tables (crawler.daemon.health), and the lock."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler import health, lock
-from crawler.runner import CrawlResult
-from crawler.sources import parse_catalog
-from crawler.storage.db import open_database
-from crawler.storage.models import DaemonLock
+from provwatch.crawler.catalog.sources import parse_catalog
+from provwatch.crawler.daemon import health, lock
+from provwatch.crawler.daemon.result import CrawlResult
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import DaemonLock
 
 T0 = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
 

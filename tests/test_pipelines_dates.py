@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipelines.dates import find_date
-from pipelines.datetext import SHANGHAI, parse_date_text, parse_yearless
+from provwatch.pipelines.dates import find_date
+from provwatch.pipelines.datetext import SHANGHAI, parse_date_text, parse_yearless
 
 NOW = datetime(2026, 2, 1, 8, tzinfo=timezone.utc)
 TITLE = "河南省印发制造业高质量发展行动方案"

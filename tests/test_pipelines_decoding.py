@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.decoding import DecodeError, decode_html
+from provwatch.pipelines.decoding import DecodeError, decode_html
 
 PARA = ("近日，河南省人民政府办公厅印发《河南省制造业高质量发展行动方案》，提出到2027年全省制造业"
         "增加值占生产总值比重保持稳定，重点产业链竞争力明显增强。") * 3

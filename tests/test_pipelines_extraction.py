@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from pipelines.boilerplate import clean_lines
-from pipelines.extraction import extract
-from pipelines.headline import find_headline, strip_site_suffix
-from pipelines.page import parse_html
-from pipelines.policydoc import normalise_number
+from provwatch.pipelines.boilerplate import clean_lines
+from provwatch.pipelines.extraction import extract
+from provwatch.pipelines.headline import find_headline, strip_site_suffix
+from provwatch.pipelines.page import parse_html
+from provwatch.pipelines.policydoc import normalise_number
 
 NOW = datetime(2026, 2, 1, 8, tzinfo=timezone.utc)
 P1 = ("为深入贯彻落实党中央、国务院决策部署，加快推进制造业高质量发展，结合我省实际，现提出如下意见。"

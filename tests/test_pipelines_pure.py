@@ -11,16 +11,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from alerts.errors import WatchlistError
-from alerts.matcher import MatchView, keyword_hit, matches
-from alerts.outbox import BASE_DELAY, MAX_DELAY, after_failure, backoff
-from alerts.watchlist import WatchlistSpec, validate
-from pipelines.dates import SHANGHAI, find_date, parse_date_text
-from pipelines.decoding import DecodeError, decode_html
-from pipelines.extraction import extract, has_body, strip_site_suffix
-from pipelines.tagging import default_tagger
-from pipelines.textnorm import content_hash, language_of
-from pipelines.urls import canonical_url
+from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.matcher import MatchView, keyword_hit, matches
+from provwatch.alerts.outbox import BASE_DELAY, MAX_DELAY, after_failure, backoff
+from provwatch.alerts.watchlist import WatchlistSpec, validate
+from provwatch.pipelines.dates import SHANGHAI, find_date, parse_date_text
+from provwatch.pipelines.decoding import DecodeError, decode_html
+from provwatch.pipelines.extraction import extract, has_body, strip_site_suffix
+from provwatch.pipelines.tagging import default_tagger
+from provwatch.pipelines.textnorm import content_hash, language_of
+from provwatch.pipelines.urls import canonical_url
 
 NOW = datetime(2026, 2, 1, tzinfo=timezone.utc)
 

@@ -42,13 +42,13 @@ from _platform_sites import (
 )
 from conftest import make_config
 
-from crawler import api
-from crawler.backfill import china_day
-from crawler.runner import Window, run_crawl
-from crawler.sources import load_catalog
-from crawler.storage import repository
-from crawler.storage.db import open_database
-from spiders.platforms import ListPage, ListRequest, ListResult, adapter_for
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.chinatime import china_day
+from provwatch.crawler.daemon.runner import Window, run_crawl
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database
+from provwatch.spiders.platforms import ListPage, ListRequest, ListResult, adapter_for
 
 BASE = "http://127.0.0.1:8000"
 # what jpage.js posts for 江苏要闻: the fixed fields, the column and unit, and the site's
@@ -383,7 +383,7 @@ def _setup(tmp_path, database_url, site: PlatformSite):
 
 def _assert_stored(config, site: PlatformSite, only=None) -> None:
     stories = [s for s in site.stories if only is None or only(s)]
-    rows = {r["url"]: r for r in api.list_articles(config)}
+    rows = {r["url"]: r for r in articles_service.list_articles(config)}
     assert set(rows) == {site.url(s.path) for s in stories}
     for s in stories:
         row = rows[site.url(s.path)]

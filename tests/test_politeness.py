@@ -9,10 +9,11 @@ import yaml
 from _pages import GUANGXI_AI, HENAN_NEV, page, rss
 from conftest import make_config
 
-from crawler import api, health
-from crawler.crawl_child import scrapy_settings
-from crawler.runner import run_crawl
-from crawler.sources import load_catalog, parse_catalog
+from provwatch.crawler.catalog.sources import load_catalog, parse_catalog
+from provwatch.crawler.daemon import health
+from provwatch.crawler.daemon.crawl_child import scrapy_settings
+from provwatch.crawler.daemon.runner import run_crawl
+from provwatch.crawler.services import articles as articles_service
 
 DATE = "Wed, 18 Nov 2026 09:30:00 +0800"
 COOKIE_521 = ("<html><script>document.cookie='acw_sc__v2=5f1e;max-age=3600;path=/';"
@@ -49,7 +50,7 @@ def test_robots_txt_is_obeyed_by_default(local_site, tmp_path, sqlite_url):
     assert result.new_articles == 1
     assert "/robots.txt" in local_site.hits
     assert "/private/2.html" not in local_site.hits
-    assert [r["url"] for r in api.list_articles(config)] == [local_site.url + "/news/1.html"]
+    assert [r["url"] for r in articles_service.list_articles(config)] == [local_site.url + "/news/1.html"]
 
 
 def test_a_source_may_waive_robots_txt_only_with_a_reason(local_site, tmp_path, sqlite_url):
@@ -96,7 +97,7 @@ def test_an_article_behind_a_javascript_cookie_challenge_is_blocked_not_stored(
 
     result = run_crawl(config, load_catalog(config.catalog).get("polite"))
 
-    assert result.new_articles == 0 and api.list_articles(config) == []
+    assert result.new_articles == 0 and articles_service.list_articles(config) == []
     assert result.error_kinds == {"blocked": 1, "http_521": 1}
     assert "a bot challenge page ('document.cookie')" in "\n".join(result.error_messages)
     state, why = health.classify(result)

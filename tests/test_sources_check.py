@@ -16,9 +16,9 @@ import pytest
 import yaml
 from conftest import make_config
 
-from crawler.checks import check_sources
-from crawler.sources import load_catalog
-from spiders.platforms.jpaas import JpaasAdapter
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.services.checks import check_sources
+from provwatch.spiders.platforms.jpaas import JpaasAdapter
 
 TRS_LIST = """<html><body><ul class="list">
 <li><a href="./202604/t20260415_101.html">河南省政府常务会议召开</a><span>2026-04-15</span></li>
@@ -135,7 +135,7 @@ def test_robots_txt_is_read_first_and_a_disallowed_page_is_not_fetched(local_sit
 def _cli(args, env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], capture_output=True,
                           text=True, env=env, timeout=300)
 
 

@@ -12,14 +12,14 @@ from conftest import make_config
 from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
-from alerts.dispatch import DispatchReport
-from crawler import status
-from crawler.cli import app, state
-from crawler.errors import ProvwatchError
-from crawler.metrics import Metrics, serve
-from crawler.runner import CrawlResult
-from crawler.storage.db import open_database, transaction
-from crawler.storage.models import (
+from provwatch.alerts.dispatch import DispatchReport
+from provwatch.crawler.cli.main import app, state
+from provwatch.crawler.daemon.metrics import Metrics, serve
+from provwatch.crawler.daemon.result import CrawlResult
+from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.services import status
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import (
     Article,
     CrawlRun,
     DaemonLock,

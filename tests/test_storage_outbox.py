@@ -11,13 +11,15 @@ from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
 from sqlalchemy import func, select
 
-from alerts.channels import ChannelSettings
-from alerts.dispatch import dispatch
-from alerts.watchlist import validate
-from crawler import api
-from crawler.storage import repository
-from crawler.storage.db import open_database, transaction
-from crawler.storage.models import Delivery, Story
+from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.dispatch import dispatch
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import ingest as ingest_service
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import Delivery, Story
 
 
 def _before_the_articles(spec):
@@ -31,19 +33,19 @@ def _lines(*pages):
 
 
 def _watch(config, name, **fields):
-    api.add_watchlist(config, _before_the_articles(validate(name, **fields)))
+    watchlists_service.add_watchlist(config, _before_the_articles(validate(name, **fields)))
 
 
 def test_ingest_stores_articles_with_tags_and_a_story_each(tmp_path, database_url):
     config = make_config(tmp_path, database_url)
 
-    report = api.ingest(config, _lines(
+    report = ingest_service.ingest(config, _lines(
         ("https://gov.example/a/1.html", page(*HENAN_NEV), "gov"),
         ("https://wire.example/2026/1.html", page(*ENGLISH_HAINAN), "wire"),
     ), "test")
 
     assert (report.read, report.stored) == (2, 2)
-    rows = {r["url"]: r for r in api.list_articles(config)}
+    rows = {r["url"]: r for r in articles_service.list_articles(config)}
     henan = rows["https://gov.example/a/1.html"]
     assert henan["provinces_about"] == ["henan"] and "nev" in henan["sectors"]
     assert henan["event"] == "leader_meeting"
@@ -56,7 +58,7 @@ def test_the_same_url_twice_is_stored_once_even_with_tracking_parameters(tmp_pat
     config = make_config(tmp_path, database_url)
     html = page(*HENAN_NEV)
 
-    report = api.ingest(config, _lines(
+    report = ingest_service.ingest(config, _lines(
         ("https://gov.example/a/1.html", html, "gov"),
         ("https://GOV.example:443/a/1.html?utm_source=x#top", html, "gov"),
     ), "test")
@@ -72,8 +74,8 @@ def test_a_syndicated_copy_joins_the_story_and_owes_no_second_alert(tmp_path, da
     copy = page(HENAN_NEV[0], HENAN_NEV[1], date="2026-11-18 11:00").replace(
         "示范省人民政府门户网站", "示范日报网")
 
-    api.ingest(config, _lines(("https://gov.example/a/1.html", original, "gov")), "a")
-    api.ingest(config, _lines(("https://paper.example/c/9.htm", copy, "paper")), "b")
+    ingest_service.ingest(config, _lines(("https://gov.example/a/1.html", original, "gov")), "a")
+    ingest_service.ingest(config, _lines(("https://paper.example/c/9.htm", copy, "paper")), "b")
 
     sessions = open_database(config.database_url)
     with sessions() as session:
@@ -91,7 +93,7 @@ def test_each_matching_watchlist_and_channel_owes_one_delivery(tmp_path, databas
     _watch(config, "ai", sectors=["ai"], channels=["email:a@x.test"])
     _watch(config, "asean", keywords=["东盟", "ASEAN"], channels=["email:b@x.test"])
 
-    api.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov"),
+    ingest_service.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov"),
                               ("https://gov.example/a/2.html", page(*GUANGXI_AI), "gov")), "t")
 
     with open_database(config.database_url)() as session:
@@ -109,7 +111,7 @@ def test_a_page_with_no_text_and_bad_lines_are_reported_not_stored(tmp_path, dat
         json.dumps({"url": "https://gov.example/empty.html", "html": empty}) + "\n"
         "{not json\n" + json.dumps({"html": "<p>no url</p>"}) + "\n")
 
-    report = api.ingest(config, stream, "pages.jsonl")
+    report = ingest_service.ingest(config, stream, "pages.jsonl")
 
     assert report.stored == 0 and report.dropped == {"no_text": 1}
     assert report.errors == ["pages.jsonl:2: not JSON: Expecting property name enclosed in "
@@ -119,7 +121,7 @@ def test_a_page_with_no_text_and_bad_lines_are_reported_not_stored(tmp_path, dat
 def test_the_outbox_row_is_unique_per_watchlist_story_and_channel(tmp_path, database_url):
     config = make_config(tmp_path, database_url)
     _watch(config, "henan", provinces=["henan"], channels=["email:a@x.test"])
-    api.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
+    ingest_service.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
     sessions = open_database(config.database_url)
     with transaction(sessions) as session:
         d = session.scalars(select(Delivery)).one()
@@ -134,7 +136,7 @@ def test_dispatch_sends_each_delivery_once_and_retries_a_failing_channel(
     config = make_config(tmp_path, database_url)
     _watch(config, "henan", provinces=["henan"],
            channels=["email:analyst@x.test", f"webhook:{webhook_receiver.url}"])
-    api.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
+    ingest_service.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
     settings = ChannelSettings(smtp_host=smtp_server.host, smtp_port=smtp_server.port,
                                webhook_secret="s3cret")
     sessions = open_database(config.database_url)
@@ -161,7 +163,7 @@ def test_a_channel_that_keeps_failing_ends_failed_with_its_error_and_others_stil
     config = make_config(tmp_path, database_url)
     _watch(config, "henan", provinces=["henan"],
            channels=["email:analyst@x.test", "webhook:http://127.0.0.1:9/closed"])
-    api.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
+    ingest_service.ingest(config, _lines(("https://gov.example/a/1.html", page(*HENAN_NEV), "gov")), "t")
     settings = ChannelSettings(smtp_host=smtp_server.host, smtp_port=smtp_server.port,
                                webhook_timeout=2)
     sessions = open_database(config.database_url)

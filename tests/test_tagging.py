@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from pipelines.tagging import default_tagger
-from pipelines.tagging.sources import province_of_url
+from provwatch.pipelines.tagging import default_tagger
+from provwatch.pipelines.tagging.sources import province_of_url
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_tag_command_reads_and_writes_json_lines(tmp_path):
     lines = [json.dumps({"id": "x1", "title": "河南省委书记会见比亚迪董事长",
                          "text": "河南省委书记在郑州会见比亚迪董事长王传福一行。"}, ensure_ascii=False),
              "{broken"]
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "tag"], input="\n".join(lines),
+    result = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "tag"], input="\n".join(lines),
                             capture_output=True, text=True, env=env, timeout=120)
     row = json.loads(result.stdout.splitlines()[0])
     assert result.returncode == 0
@@ -165,23 +165,24 @@ def test_retag_rewrites_stale_tags_and_reports_what_changed(tmp_path):
     from _pages import HENAN_NEV, page
     from sqlalchemy import delete
 
-    from crawler import api
-    from crawler.config import load_config
-    from crawler.storage.db import close_all, open_database, transaction
-    from crawler.storage.models import Tag
-    from crawler.tagging_api import retag
+    from provwatch.crawler.config import load_config
+    from provwatch.crawler.services import articles as articles_service
+    from provwatch.crawler.services import ingest as ingest_service
+    from provwatch.crawler.services.tagging import retag
+    from provwatch.crawler.storage.db import close_all, open_database, transaction
+    from provwatch.crawler.storage.models import Tag
 
     config = load_config(env={}, overrides={"database_url": f"sqlite:///{tmp_path / 'r.db'}",
                                             "data_dir": str(tmp_path)})
     import io
 
-    api.ingest(config, io.StringIO(json.dumps({"url": "https://gov.example/a/1.html",
+    ingest_service.ingest(config, io.StringIO(json.dumps({"url": "https://gov.example/a/1.html",
                                                "html": page(*HENAN_NEV)}) + "\n"), "t")
     unchanged = retag(config)
     with transaction(open_database(config.database_url)) as session:
         session.execute(delete(Tag).where(Tag.kind == "province"))
     repaired = retag(config)
-    rows = api.list_articles(config)
+    rows = articles_service.list_articles(config)
     close_all()
 
     assert (unchanged.articles, unchanged.changed) == (1, 0)

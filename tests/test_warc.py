@@ -18,12 +18,14 @@ from sqlalchemy import func, select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from alerts.watchlist import validate
-from crawler import api
-from crawler.sources import parse_catalog
-from crawler.storage.db import open_database
-from crawler.storage.models import Delivery
-from crawler.warc import SourceIndex, WarcError
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.catalog.sources import parse_catalog
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import ingest as ingest_service
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.services.warc import SourceIndex, WarcError
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import Delivery
 
 ZHEJIANG = (
     "浙江出台海洋经济高质量发展若干措施",
@@ -150,11 +152,11 @@ def test_a_warc_stores_its_html_pages_and_counts_what_it_skips(tmp_path, databas
                          max_page_bytes=20_000)
     path = _write_archive(tmp_path / name, gz=name.endswith(".gz"))
 
-    report = api.ingest_warc(config, path)
+    report = ingest_service.ingest_warc(config, path)
 
     assert (report.read, report.stored, report.errors) == (8, 4, [])
     assert report.dropped == SKIPPED
-    rows = {r["url"]: r for r in api.list_articles(config)}
+    rows = {r["url"]: r for r in articles_service.list_articles(config)}
     assert set(rows) == {HENAN_URL, GX_URL, ZJ_URL, HAINAN_URL}
     henan, gx, zj, hainan = (rows[u] for u in (HENAN_URL, GX_URL, ZJ_URL, HAINAN_URL))
     assert (henan["title"], henan["source_id"], henan["charset"]) == (HENAN_NEV[0], "hn_gov",
@@ -165,7 +167,7 @@ def test_a_warc_stores_its_html_pages_and_counts_what_it_skips(tmp_path, databas
     assert gx["provinces_about"] == ["guangxi"]
     assert (zj["title"], zj["source_id"], zj["charset"]) == (ZHEJIANG[0], "warc", "gb18030")
     assert hainan["title"] == ENGLISH_HAINAN[0] and hainan["source_id"] == "warc"
-    texts = {u: api.show_article(config, r["id"])["text"] for u, r in rows.items()}
+    texts = {u: articles_service.show_article(config, r["id"])["text"] for u, r in rows.items()}
     assert "中国—东盟人工智能合作中心" in texts[GX_URL]
     assert "宁波舟山港将扩大集装箱航线网络" in texts[ZJ_URL]
     assert "charging stations in Haikou and Sanya" in texts[HAINAN_URL]
@@ -175,12 +177,12 @@ def test_ingesting_the_same_archive_again_stores_nothing_new(tmp_path, sqlite_ur
     config = make_config(tmp_path, sqlite_url, max_page_bytes=20_000)
     path = _write_archive(tmp_path / "pages.warc.gz", gz=True)
 
-    first = api.ingest_warc(config, path)
-    again = api.ingest_warc(config, path)
+    first = ingest_service.ingest_warc(config, path)
+    again = ingest_service.ingest_warc(config, path)
 
     assert (first.stored, again.read, again.stored) == (4, 8, 0)
     assert again.dropped == {**SKIPPED, "duplicate_url": 4}
-    assert len(api.list_articles(config)) == 4
+    assert len(articles_service.list_articles(config)) == 4
 
 
 def _three_pages(path: Path, *, gz: bool) -> list[int]:
@@ -201,12 +203,12 @@ def test_a_truncated_warc_gz_names_file_and_record_and_keeps_what_came_before(
     path.write_bytes(data[:(offsets[2] + len(data)) // 2])  # half of the third record
 
     with pytest.raises(WarcError) as caught:
-        api.ingest_warc(config, path)
+        ingest_service.ingest_warc(config, path)
 
     message = str(caught.value)
     assert message.startswith(f"{path}: record 3 at offset {offsets[2]}: truncated")
     assert "the 2 articles stored before it are kept" in message
-    assert {r["title"] for r in api.list_articles(config)} == {HENAN_NEV[0], GUANGXI_AI[0]}
+    assert {r["title"] for r in articles_service.list_articles(config)} == {HENAN_NEV[0], GUANGXI_AI[0]}
 
 
 def test_a_warc_cut_inside_a_record_header_or_not_a_warc_at_all_is_refused(tmp_path,
@@ -220,10 +222,10 @@ def test_a_warc_cut_inside_a_record_header_or_not_a_warc_at_all_is_refused(tmp_p
                         encoding="utf-8")
 
     with pytest.raises(WarcError, match=rf"^{path}: record 2 at offset {offsets[1]}: "):
-        api.ingest_warc(config, path)
+        ingest_service.ingest_warc(config, path)
     with pytest.raises(WarcError, match=rf"^{not_warc}: record 1 at offset 0: not a valid WARC"):
-        api.ingest_warc(config, not_warc)
-    assert [r["title"] for r in api.list_articles(config)] == [HENAN_NEV[0]]
+        ingest_service.ingest_warc(config, not_warc)
+    assert [r["title"] for r in articles_service.list_articles(config)] == [HENAN_NEV[0]]
 
 
 def test_a_source_is_found_by_host_before_site_and_by_the_longest_path():
@@ -260,13 +262,13 @@ def _backfill(path: Path) -> Path:
 @pytest.mark.parametrize("alert_old, owed", [(False, 0), (True, 1)])
 def test_backfilled_articles_alert_only_when_asked(tmp_path, database_url, alert_old, owed):
     config = make_config(tmp_path, database_url)
-    api.add_watchlist(config, validate("henan", provinces=["henan"],
+    watchlists_service.add_watchlist(config, validate("henan", provinces=["henan"],
                                        channels=["email:a@example.test"]))  # created now
 
-    report = api.ingest_warc(config, _backfill(tmp_path / "old.warc.gz"), alert_old=alert_old)
+    report = ingest_service.ingest_warc(config, _backfill(tmp_path / "old.warc.gz"), alert_old=alert_old)
 
     assert report.stored == 1
-    assert api.list_articles(config)[0]["published_at"] == "2026-01-05T04:00:00Z"
+    assert articles_service.list_articles(config)[0]["published_at"] == "2026-01-05T04:00:00Z"
     with open_database(config.database_url)() as session:
         assert session.scalar(select(func.count(Delivery.id))) == owed
 
@@ -278,7 +280,7 @@ def _run(args: list[str], database_url: str, tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update(PROVWATCH_DATABASE_URL=database_url, PROVWATCH_DATA_DIR=str(tmp_path),
                PROVWATCH_MAX_PAGE_BYTES="20000", PROVWATCH_LOG_LEVEL="warning")
-    return subprocess.run([sys.executable, "-m", "crawler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], capture_output=True,
                           text=True, env=env, timeout=300)
 
 
@@ -289,7 +291,7 @@ def _deliveries(database_url: str) -> int:
 
 def test_cli_ingest_warc_reads_several_archives_and_alerts_old_pages_with_alerts(
         tmp_path, sqlite_url):
-    api.add_watchlist(make_config(tmp_path, sqlite_url),
+    watchlists_service.add_watchlist(make_config(tmp_path, sqlite_url),
                       validate("henan", provinces=["henan"], channels=["email:a@example.test"]))
     pages = _write_archive(tmp_path / "pages.warc.gz", gz=True)
     plain = _write_archive(tmp_path / "again.warc", gz=False)

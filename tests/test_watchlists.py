@@ -16,20 +16,23 @@ from conftest import make_config
 from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
-import alerts.watchfile as watchfile
-from alerts.errors import WatchlistError
-from alerts.matcher import MatchView, held_back, matches
-from alerts.schedule import QuietHours, Schedule, next_slot
-from alerts.watchfile import WatchfileError
-from alerts.watchlist import WatchlistSpec, check_sources, from_row, validate
-from crawler import api, cli
-from crawler.storage import repository
-from crawler.storage.db import open_database, transaction
-from crawler.storage.models import Delivery, Story, Watchlist
+import provwatch.alerts.watchfile as watchfile
+from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.matcher import MatchView, held_back, matches
+from provwatch.alerts.schedule import QuietHours, Schedule, next_slot
+from provwatch.alerts.watchfile import WatchfileError
+from provwatch.alerts.watchlist import WatchlistSpec, check_sources, from_row, validate
+from provwatch.crawler.cli import main as cli
+from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services import ingest as ingest_service
+from provwatch.crawler.services import watchlists as watchlists_service
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import Delivery, Story, Watchlist
 
 CHINA = timezone(timedelta(hours=8))
 EMAIL = "email:a@example.test"
-HAS_CHAT = importlib.util.find_spec("alerts.channels.chat") is not None
+HAS_CHAT = importlib.util.find_spec("provwatch.alerts.channels.chat") is not None
 
 
 def _now() -> datetime:
@@ -270,7 +273,7 @@ def _edited(days_ago: float = 0.8) -> str:
 
 def _ingest(config, *pages, alert_old=False):
     lines = "".join(json.dumps({"url": u, "html": h, "source_id": s}) + "\n" for u, h, s in pages)
-    return api.ingest(config, io.StringIO(lines), "t", alert_old=alert_old)
+    return ingest_service.ingest(config, io.StringIO(lines), "t", alert_old=alert_old)
 
 
 GOV = ("https://gov.example/a/1.html", _original(), "gov")
@@ -299,7 +302,7 @@ def _watch(config, name, created_days_ago=30, **fields):
     """A watchlist created ``created_days_ago`` days ago (before the test's stories)."""
     spec = validate(name, channels=fields.pop("channels", [EMAIL]), **fields)
     created = _now() - timedelta(days=created_days_ago) if created_days_ago is not None else None
-    return api.add_watchlist(config, dataclasses.replace(spec, created_at=created))
+    return watchlists_service.add_watchlist(config, dataclasses.replace(spec, created_at=created))
 
 
 def _deliveries(config):
@@ -310,7 +313,7 @@ def _deliveries(config):
 
 
 def _article_ids(config):
-    return {r["source_id"]: r["id"] for r in api.list_articles(config)}
+    return {r["source_id"]: r["id"] for r in articles_service.list_articles(config)}
 
 
 def test_min_copies_fires_once_when_a_later_copy_reaches_it(config):
@@ -360,7 +363,7 @@ def test_a_watchlist_naming_an_unknown_source_is_refused_but_stored_ones_are_kno
         _watch(config, "typo", sources=["gvo"])
     _ingest(config, ("https://x.example/1.html", page(*GUANGXI_AI), "ingest"))
     _watch(config, "ingested", sources=["ingest"])  # known from a stored article
-    assert [w.name for w in api.list_watchlists(config)] == ["ingested"]
+    assert [w.name for w in watchlists_service.list_watchlists(config)] == ["ingested"]
 
 
 def test_scope_events_and_keywords_through_the_store(config):
@@ -378,7 +381,7 @@ def test_scope_events_and_keywords_through_the_store(config):
     _ingest(config, ("https://gov.example/c.html", conference, "gov"),
             ("https://wire.example/h.html", page(*ENGLISH_HAINAN, date=_when(1)), "wire"))
 
-    urls = {r["id"]: r["url"] for r in api.list_articles(config)}
+    urls = {r["id"]: r["url"] for r in articles_service.list_articles(config)}
     got = sorted((n, urls[a]) for n, _, a, _, _ in _deliveries(config))
     assert got == [
         ("conferences", "https://gov.example/c.html"),
@@ -452,12 +455,12 @@ def test_a_new_watchlist_with_backfill_days_is_owed_recent_stories_at_once(confi
         old = session.scalars(select(Story).where(Story.title.like("%氢能%"))).one()
         old.first_seen_at = _now() - timedelta(days=12)  # seen long ago: outside the backfill
 
-    none = api.add_watchlist(config, validate("no-backfill", provinces=["henan"],
+    none = watchlists_service.add_watchlist(config, validate("no-backfill", provinces=["henan"],
                                               channels=[EMAIL]))
-    owed = api.add_watchlist(config, validate("week", provinces=["henan"], backfill_days=7,
+    owed = watchlists_service.add_watchlist(config, validate("week", provinces=["henan"], backfill_days=7,
                                               schedule="daily 08:00",
                                               channels=[EMAIL, "webhook:http://127.0.0.1:9/h"]))
-    wide = api.add_watchlist(config, validate("month", provinces=["henan"], backfill_days=30,
+    wide = watchlists_service.add_watchlist(config, validate("month", provinces=["henan"], backfill_days=30,
                                               channels=[EMAIL]))
 
     got = _deliveries(config)
@@ -592,50 +595,50 @@ watchlists:
 
 
 def test_import_then_export_round_trips_through_the_database(config, tmp_path):
-    report = api.import_watchlists(config, GOOD, "good.yaml")
+    report = watchlists_service.import_watchlists(config, GOOD, "good.yaml")
     assert (report.added, report.updated, report.unchanged) == (["henan-nev", "digest"], [], [])
-    exported = api.export_watchlists(config)
+    exported = watchlists_service.export_watchlists(config)
     assert watchfile.loads(exported) == [dataclasses.replace(s, id=None, created_at=None)
-                                         for s in api.list_watchlists(config)]
+                                         for s in watchlists_service.list_watchlists(config)]
     other = make_config(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}", catalog=config.catalog)
-    api.import_watchlists(other, exported, "exported.yaml")
-    assert api.export_watchlists(other) == exported
-    assert api.export_watchlists(config, ["digest"]).count("- name:") == 1
+    watchlists_service.import_watchlists(other, exported, "exported.yaml")
+    assert watchlists_service.export_watchlists(other) == exported
+    assert watchlists_service.export_watchlists(config, ["digest"]).count("- name:") == 1
 
 
 def test_import_dry_run_stores_nothing(config):
-    report = api.import_watchlists(config, GOOD, "good.yaml", dry_run=True)
+    report = watchlists_service.import_watchlists(config, GOOD, "good.yaml", dry_run=True)
     assert report.added == ["henan-nev", "digest"] and report.dry_run
-    assert api.list_watchlists(config) == []
+    assert watchlists_service.list_watchlists(config) == []
 
 
 def test_import_is_all_or_nothing(config):
     bad = GOOD + "  - {name: broken, provinces: [henna], channels: ['email:c@example.test']}\n"
     with pytest.raises(WatchfileError, match="henna"):
-        api.import_watchlists(config, bad, "bad.yaml")
+        watchlists_service.import_watchlists(config, bad, "bad.yaml")
     unknown_source = GOOD.replace("sources: [gov]", "sources: [gvo]")
     with pytest.raises(WatchfileError, match=r"bad.yaml: watchlist 'henan-nev': field 'sources'"):
-        api.import_watchlists(config, unknown_source, "bad.yaml")
-    assert api.list_watchlists(config) == []
+        watchlists_service.import_watchlists(config, unknown_source, "bad.yaml")
+    assert watchlists_service.list_watchlists(config) == []
 
-    api.import_watchlists(config, GOOD.split("  - name: digest")[0], "one.yaml")
+    watchlists_service.import_watchlists(config, GOOD.split("  - name: digest")[0], "one.yaml")
     again = GOOD.replace("name: digest", "name: fresh")
     with pytest.raises(WatchfileError) as err:  # 'fresh' is new but 'henan-nev' exists
-        api.import_watchlists(config, again, "x.yaml")
+        watchlists_service.import_watchlists(config, again, "x.yaml")
     assert "watchlist 'henan-nev' exists (use --replace to update it)" in str(err.value)
-    assert [w.name for w in api.list_watchlists(config)] == ["henan-nev"]
+    assert [w.name for w in watchlists_service.list_watchlists(config)] == ["henan-nev"]
 
 
 def test_import_replace_updates_in_place_keeping_created_at_and_deliveries(config):
-    api.import_watchlists(config, GOOD, "good.yaml")
+    watchlists_service.import_watchlists(config, GOOD, "good.yaml")
     _ingest(config, GOV, alert_old=True)  # published before the watchlist: asked for
-    before = {w.name: w for w in api.list_watchlists(config)}
+    before = {w.name: w for w in watchlists_service.list_watchlists(config)}
     assert len(_deliveries(config)) == 1
 
     edited = GOOD.replace("sectors: [nev]", "sectors: [nev, batteries_storage]")
-    report = api.import_watchlists(config, edited, "edited.yaml", replace=True)
+    report = watchlists_service.import_watchlists(config, edited, "edited.yaml", replace=True)
 
-    after = {w.name: w for w in api.list_watchlists(config)}
+    after = {w.name: w for w in watchlists_service.list_watchlists(config)}
     assert (report.updated, report.unchanged) == (["henan-nev"], ["digest"])
     assert after["henan-nev"].sectors == ("nev", "batteries_storage")
     assert after["henan-nev"].id == before["henan-nev"].id
@@ -645,7 +648,7 @@ def test_import_replace_updates_in_place_keeping_created_at_and_deliveries(confi
 
 def test_import_of_a_new_watchlist_runs_its_backfill(config):
     _ingest(config, GOV)
-    report = api.import_watchlists(config, GOOD.replace("    sources: [gov]\n",
+    report = watchlists_service.import_watchlists(config, GOOD.replace("    sources: [gov]\n",
                                                         "    backfill_days: 3\n"), "b.yaml")
     assert report.backfilled == 1 and len(_deliveries(config)) == 1
 
@@ -674,7 +677,7 @@ def test_watch_add_takes_every_new_option(run, config):
                  "--webhook", "https://hooks.example.test/x")
     assert result.exit_code == 0, result.output
     assert "watchlist 'full' added; 0 alerts owed" in result.output
-    (spec,) = api.list_watchlists(config)
+    (spec,) = watchlists_service.list_watchlists(config)
     assert spec == dataclasses.replace(validate(
         "full", provinces=["henan"], province_scope="mentioned", sectors=["nev"],
         events=["policy_document", "work_conference"], keywords=["EV"], keywords_all=["补贴"],
@@ -688,7 +691,7 @@ def test_watch_add_takes_every_new_option(run, config):
 def test_watch_add_takes_a_chat_url(run, config):
     result = run("watch", "add", "chat", "--chat", "slack://TokenA/TokenB/TokenC/#policy")
     assert result.exit_code == 0, result.output
-    assert api.list_watchlists(config)[0].channels == ("slack://TokenA/TokenB/TokenC/#policy",)
+    assert watchlists_service.list_watchlists(config)[0].channels == ("slack://TokenA/TokenB/TokenC/#policy",)
 
 
 def test_watch_add_refuses_with_the_field(run):
@@ -707,7 +710,7 @@ def test_watch_list_and_show(run):
         assert text in listed, listed
     shown = run("watch", "show", "w")
     assert shown.exit_code == 0
-    assert shown.output == api.export_watchlists(cli.state.config, ["w"])
+    assert shown.output == watchlists_service.export_watchlists(cli.state.config, ["w"])
     assert "scope: mentioned" in shown.output and "min_copies: 3" in shown.output
     assert run("watch", "show", "nope").exit_code == 1
 
@@ -716,7 +719,7 @@ def test_watch_import_and_export_commands(run, config, tmp_path):
     path = _file(tmp_path, GOOD)
     dry = run("watch", "import", str(path), "--dry-run")
     assert dry.exit_code == 0 and "henan-nev: would be added" in dry.output
-    assert "dry run: nothing stored" in dry.output and api.list_watchlists(config) == []
+    assert "dry run: nothing stored" in dry.output and watchlists_service.list_watchlists(config) == []
 
     assert run("watch", "import", str(path)).exit_code == 0
     again = run("watch", "import", str(path))
@@ -743,7 +746,7 @@ def test_watch_import_reports_a_syntax_error_with_file_and_line(run, config, tmp
 def test_watch_import_reads_stdin(run, config):
     result = run("watch", "import", "-", input=GOOD)
     assert result.exit_code == 0, result.output
-    assert len(api.list_watchlists(config)) == 2
+    assert len(watchlists_service.list_watchlists(config)) == 2
 
 
 def test_the_console_script_prints_one_line_errors(tmp_path):
@@ -756,7 +759,7 @@ def test_the_console_script_prints_one_line_errors(tmp_path):
                PROVWATCH_DATA_DIR=str(tmp_path))
     bad = _file(tmp_path, "watchlists:\n  - {name: a, provinces: [henna], channels: [x]}\n"
                           "  - {name: b, colour: red}\n")
-    result = subprocess.run([sys.executable, "-m", "crawler.cli", "watch", "import", str(bad)],
+    result = subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", "watch", "import", str(bad)],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
@@ -770,11 +773,11 @@ def test_the_console_script_prints_one_line_errors(tmp_path):
 
 def test_counts_stay_consistent(config):
     """Removing a watchlist removes its deliveries (the name can be imported again)."""
-    api.import_watchlists(config, GOOD, "good.yaml")
+    watchlists_service.import_watchlists(config, GOOD, "good.yaml")
     _ingest(config, GOV, alert_old=True)
     assert len(_deliveries(config)) == 1
-    api.remove_watchlist(config, "henan-nev")
+    watchlists_service.remove_watchlist(config, "henan-nev")
     with open_database(config.database_url)() as session:
         assert session.scalar(select(func.count(Delivery.id))) == 0
-    api.import_watchlists(config, GOOD, "good.yaml", replace=True)
-    assert [w.name for w in api.list_watchlists(config)] == ["digest", "henan-nev"]
+    watchlists_service.import_watchlists(config, GOOD, "good.yaml", replace=True)
+    assert [w.name for w in watchlists_service.list_watchlists(config)] == ["digest", "henan-nev"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from alerts.message import AlertMessage, Digest
-from alerts.notice import Notice
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import Notice
 
 KINDS = ("email", "webhook")
 # apprise schemes of the chat tools provwatch supports (alerts.channels.chat)
@@ -79,7 +79,7 @@ def parse_target(spec: str) -> tuple[str, str]:
     A chat URL gives ``("chat", url)``."""
     scheme, sep, _ = spec.strip().partition("://")
     if sep and scheme.lower() in CHAT_SCHEMES:
-        from alerts.channels.chat import validate_chat_url
+        from provwatch.alerts.channels.chat import validate_chat_url
 
         return "chat", validate_chat_url(spec.strip())
     kind, sep, target = spec.strip().partition(":")
@@ -111,13 +111,13 @@ def make_channel(spec: str, settings: ChannelSettings) -> Channel:
     """The channel a target spec names, configured with ``settings``."""
     kind, target = parse_target(spec)
     if kind == "chat":
-        from alerts.channels.chat import ChatChannel
+        from provwatch.alerts.channels.chat import ChatChannel
 
         return ChatChannel(target, settings)
     if kind == "email":
-        from alerts.channels.email import EmailChannel
+        from provwatch.alerts.channels.email import EmailChannel
 
         return EmailChannel(target, settings)
-    from alerts.channels.webhook import WebhookChannel
+    from provwatch.alerts.channels.webhook import WebhookChannel
 
     return WebhookChannel(target, settings)

@@ -95,11 +95,11 @@ import apprise
 import requests
 from apprise.manager_plugins import NotificationManager
 
-from alerts import chat_render
-from alerts.channels import CHAT_SCHEMES, ChannelSettings
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage, Digest
-from alerts.notice import Notice
+from provwatch.alerts import chat_render
+from provwatch.alerts.channels import CHAT_SCHEMES, ChannelSettings
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import Notice
 
 with warnings.catch_warnings():
     # apprise.utils.pgp imports imghdr (deprecated in Python 3.11, gone in 3.13) when the

@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from alerts import render
-from alerts.channels import ChannelSettings
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage, Digest
-from alerts.notice import NOTICE_EVENT, Notice
+from provwatch.alerts import render
+from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import NOTICE_EVENT, Notice
 
 # CRLF line ends, and non-ASCII bodies get base64/quoted-printable so no 8BITMIME is needed.
 POLICY = email.policy.SMTP.clone(cte_type="7bit")

@@ -15,12 +15,12 @@ import json
 import urllib.error
 import urllib.request
 
-from alerts import render
-from alerts.channels import ChannelSettings
-from alerts.errors import DeliveryError
-from alerts.message import AlertMessage, Digest
-from alerts.notice import NOTICE_EVENT, Notice
-from crawler import __version__
+from provwatch.alerts import render
+from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.notice import NOTICE_EVENT, Notice
+from provwatch.crawler import __version__
 
 SIGNATURE_PREFIX = "sha256="
 RETRYABLE_4XX = (408, 429)

@@ -11,14 +11,15 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from alerts.watchlist import validate
-from crawler import api
-from crawler.config import load_config
-from crawler.crawl_view import crawl_with_progress, summary_line
-from crawler.demo.server import site_server, webhook_receiver
-from crawler.sources import load_catalog
-from crawler.storage import repository
-from crawler.storage.db import open_database, transaction
+from provwatch.alerts.watchlist import validate
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.config import load_config
+from provwatch.crawler.daemon.crawl_view import crawl_with_progress, summary_line
+from provwatch.crawler.demo.server import site_server, webhook_receiver
+from provwatch.crawler.services import alerts as alerts_service
+from provwatch.crawler.services import articles
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database, transaction
 
 HERE = Path(__file__).parent
 DEMO_EMAIL = "analyst@demo.provwatch.test"
@@ -65,8 +66,8 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
             out.print(summary_line(result), markup=False)
             for message in result.error_messages:
                 err.print(f"  {message}", markup=False)
-        report = api.send_alerts(config)
-    rows = api.list_articles(config, limit=1000)
+        report = alerts_service.send_alerts(config)
+    rows = articles.list_articles(config, limit=1000)
     new = len(rows) - before
     _print_tables(out, rows)
     with sessions() as session:

@@ -1,1 +1,2 @@
-"""Storage: SQLAlchemy models, engine and sessions, the repository, Alembic migrations."""
+"""Storage floor: SQLAlchemy models, engine and sessions, the repository (every query
+provwatch makes), Alembic migrations. Imports only the ground modules."""

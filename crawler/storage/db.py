@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.errors import ProvwatchError
+from provwatch.crawler.errors import ProvwatchError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

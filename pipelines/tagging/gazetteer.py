@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.tagging.text import PhraseTable
+from provwatch.pipelines.tagging.text import PhraseTable
 
 DATA = Path(__file__).parent / "data"
 # shorts too common as words to pair freely (新 青 宁 吉 黑 甘 云 贵 秦 蒙 苏 台 港 澳)

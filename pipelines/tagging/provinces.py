@@ -25,8 +25,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pipelines.tagging.gazetteer import Gazetteer, Place
-from pipelines.tagging.text import words
+from provwatch.pipelines.tagging.gazetteer import Gazetteer, Place
+from provwatch.pipelines.tagging.text import words
 
 _ZH_ORG = re.compile(
     r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"

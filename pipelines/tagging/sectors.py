@@ -16,7 +16,7 @@ from pathlib import Path
 import ahocorasick
 import yaml
 
-from pipelines.tagging.text import PhraseTable, words
+from provwatch.pipelines.tagging.text import PhraseTable, words
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 4.0

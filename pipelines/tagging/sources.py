@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pipelines.tagging import gazetteer
+from provwatch.pipelines.tagging import gazetteer
 
 PEOPLE_CODES = {
     "bj": "beijing", "tj": "tianjin", "he": "hebei", "sx": "shanxi", "nm": "inner_mongolia",

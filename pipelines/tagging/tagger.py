@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pipelines.items import Tags
-from pipelines.tagging import entities, gazetteer
-from pipelines.tagging.events import tag_event
-from pipelines.tagging.provinces import tag_provinces
-from pipelines.tagging.sectors import tag_sectors
-from pipelines.tagging.sources import province_of_url
-from pipelines.tagging.text import simplified
+from provwatch.pipelines.items import Tags
+from provwatch.pipelines.tagging import entities, gazetteer
+from provwatch.pipelines.tagging.events import tag_event
+from provwatch.pipelines.tagging.provinces import tag_provinces
+from provwatch.pipelines.tagging.sectors import tag_sectors
+from provwatch.pipelines.tagging.sources import province_of_url
+from provwatch.pipelines.tagging.text import simplified
 
 
 def lead_end(text: str) -> int:

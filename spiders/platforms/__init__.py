@@ -19,14 +19,14 @@ people      people.com.cn channels: /GB/<col>/ lists in GBK, indexN.html pages
 
 from __future__ import annotations
 
-from spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
-from spiders.platforms.generic import GenericAdapter
-from spiders.platforms.guangdong import GuangdongAdapter
-from spiders.platforms.hanweb import HanwebAdapter
-from spiders.platforms.jpaas import JpaasAdapter
-from spiders.platforms.jsonlist import GovCnAdapter, JsonAdapter
-from spiders.platforms.people import PeopleAdapter
-from spiders.platforms.trs import TrsAdapter
+from provwatch.spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
+from provwatch.spiders.platforms.generic import GenericAdapter
+from provwatch.spiders.platforms.guangdong import GuangdongAdapter
+from provwatch.spiders.platforms.hanweb import HanwebAdapter
+from provwatch.spiders.platforms.jpaas import JpaasAdapter
+from provwatch.spiders.platforms.jsonlist import GovCnAdapter, JsonAdapter
+from provwatch.spiders.platforms.people import PeopleAdapter
+from provwatch.spiders.platforms.trs import TrsAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     cls.name: cls for cls in (GenericAdapter, JsonAdapter, GovCnAdapter, TrsAdapter,

@@ -19,10 +19,10 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from pipelines.dates import url_date
-from pipelines.datetext import parse_date_text
-from pipelines.decoding import DecodeError, decode_html
-from pipelines.urls import site_of
+from provwatch.pipelines.dates import url_date
+from provwatch.pipelines.datetext import parse_date_text
+from provwatch.pipelines.decoding import DecodeError, decode_html
+from provwatch.pipelines.urls import site_of
 
 _ARTICLE_PATH = re.compile(r"\d{4,}|/t\d{8}_|/20\d{2}[-/]\d{1,2}")
 _NOT_ARTICLE = re.compile(
@@ -120,11 +120,6 @@ class Adapter:
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     article_rule: ClassVar[re.Pattern[str] | None] = None  # links kept when no pattern given
-
-    @classmethod
-    def config_problem(cls, raw: dict[str, Any]) -> tuple[str, str] | None:
-        """(field, why) when a catalog entry lacks what this adapter needs, else None."""
-        return None
 
     def start(self, source, url: str) -> ListRequest:
         return ListRequest(url)

@@ -7,7 +7,7 @@ The next page is the link ``selectors.next_page`` selects, when the source gives
 
 from __future__ import annotations
 
-from spiders.platforms.base import Adapter, ListPage, ListRequest, ListResult, anchors
+from provwatch.spiders.platforms.base import Adapter, ListPage, ListRequest, ListResult, anchors
 
 
 class GenericAdapter(Adapter):

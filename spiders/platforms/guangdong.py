@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 
-from spiders.platforms.base import (
+from provwatch.spiders.platforms.base import (
     Adapter,
     ListPage,
     ListResult,
     page_number_url,
     shown_page,
 )
-from spiders.platforms.jsonlist import JsonAdapter
+from provwatch.spiders.platforms.jsonlist import JsonAdapter
 
 _DEFAULT_LINKS = "li > span.til > a"
 
@@ -27,10 +27,6 @@ class GuangdongAdapter(JsonAdapter):
     name = "gd"
     summary = "Guangdong: /postmeta/i/<col>.json or li > span.til > a lists; post_N.html"
     article_rule = re.compile(r"/content/m?post_\d+\.html$")
-
-    @classmethod
-    def config_problem(cls, raw):
-        return None
 
     def parse(self, source, page: ListPage) -> ListResult:
         if page.text.lstrip()[:1] == "{":

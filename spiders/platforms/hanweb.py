@@ -25,7 +25,7 @@ import html as htmllib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
+from provwatch.spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
 
 PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 _XML_BLOCK = re.compile(r"<script[^>]*type\s*=\s*['\"]text/xml['\"][^>]*>(.*?)</script>",

@@ -18,7 +18,7 @@ import json
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from spiders.platforms.base import Adapter, ListPage, ListRequest, ListResult
+from provwatch.spiders.platforms.base import Adapter, ListPage, ListRequest, ListResult
 
 UNIT_PATH = "jpaas-publish-server/front/page/build/unit"
 PAGE_SIZE = 24

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from spiders.platforms.base import (
+from provwatch.spiders.platforms.base import (
     Adapter,
     Link,
     ListPage,
@@ -49,13 +49,6 @@ def _json_problem(page: ListPage, e: Exception) -> ListResult:
 class JsonAdapter(Adapter):
     name = "json"
     summary = "a JSON list; json_fields name the records' path and URL, title, date fields"
-
-    @classmethod
-    def config_problem(cls, raw):
-        fields = raw.get("json_fields") or {}
-        if not isinstance(fields, dict) or "url" not in fields:
-            return "json_fields", "the json adapter needs at least the 'url' field name"
-        return None
 
     def parse(self, source, page: ListPage) -> ListResult:
         fields = source.json_fields
@@ -85,10 +78,6 @@ class JsonAdapter(Adapter):
 class GovCnAdapter(JsonAdapter):
     name = "gov_cn"
     summary = "gov.cn: capitalised JSON lists, the policy library search API, home_N.htm lists"
-
-    @classmethod
-    def config_problem(cls, raw):
-        return None
 
     def parse(self, source, page: ListPage) -> ListResult:
         head = page.text.lstrip()[:1]

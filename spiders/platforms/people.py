@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from spiders.platforms.base import (
+from provwatch.spiders.platforms.base import (
     Adapter,
     ListPage,
     ListRequest,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from spiders.platforms.base import (
+from provwatch.spiders.platforms.base import (
     Adapter,
     ListPage,
     ListResult,

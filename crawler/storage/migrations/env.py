@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from crawler.storage.models import Base
+from provwatch.crawler.storage.models import Base
 
 engine = context.config.attributes["engine"]
 

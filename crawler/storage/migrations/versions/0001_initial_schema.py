@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import crawler.storage.models
+import provwatch.crawler.storage.models
 
 revision = '0001'
 down_revision = None
@@ -22,8 +22,8 @@ def upgrade() -> None:
     op.create_table('crawl_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.String(length=100), nullable=False),
-    sa.Column('started_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('new_articles', sa.Integer(), nullable=False),
@@ -39,17 +39,17 @@ def upgrade() -> None:
     op.create_table('sources',
     sa.Column('id', sa.String(length=100), nullable=False),
     sa.Column('validators', sa.JSON(), nullable=False),
-    sa.Column('last_run_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_success_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_run_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_success_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('consecutive_failures', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('next_due_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_due_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('stories',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('first_article_id', sa.Integer(), nullable=True),
-    sa.Column('first_seen_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_seen_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('copy_count', sa.Integer(), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.Column('sectors', sa.JSON(), nullable=False),
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('channels', sa.JSON(), nullable=False),
-    sa.Column('created_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
@@ -75,9 +75,9 @@ def upgrade() -> None:
     sa.Column('lang', sa.String(length=10), nullable=True),
     sa.Column('author', sa.Text(), nullable=True),
     sa.Column('charset', sa.String(length=40), nullable=True),
-    sa.Column('published_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('published_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('date_source', sa.String(length=40), nullable=True),
-    sa.Column('fetched_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('fetched_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=True),
     sa.Column('story_id', sa.Integer(), nullable=False),
@@ -102,9 +102,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('next_attempt_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], ),
     sa.ForeignKeyConstraint(['watchlist_id'], ['watchlists.id'], ondelete='CASCADE'),

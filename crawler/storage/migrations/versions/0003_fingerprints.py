@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import crawler.storage.models
+import provwatch.crawler.storage.models
 
 revision = '0003'
 down_revision = '0002'
@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column('numbers', sa.Text(), nullable=False),
         sa.Column('places', sa.Text(), nullable=False),
         sa.Column('title_key', sa.Text(), nullable=False),
-        sa.Column('published_at', crawler.storage.models.UTCDateTime(timezone=True),
+        sa.Column('published_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True),
                   nullable=True),
         sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('article_id'),
@@ -38,7 +38,7 @@ def upgrade() -> None:
         'fingerprint_bands',
         sa.Column('band_key', sa.BigInteger(), nullable=False),
         sa.Column('article_id', sa.Integer(), nullable=False),
-        sa.Column('published_at', crawler.storage.models.UTCDateTime(timezone=True),
+        sa.Column('published_at', provwatch.crawler.storage.models.UTCDateTime(timezone=True),
                   nullable=True),
         sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('band_key', 'article_id'),

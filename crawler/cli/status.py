@@ -1,0 +1,109 @@
+"""`provwatch status`: is the daemon alive, how is each source, is the outbox draining."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from provwatch.crawler.cli.app import app, out, state
+from provwatch.crawler.services import status as status_mod
+from provwatch.crawler.storage.models import BAD_STATES
+
+STATE_STYLES = {"ok": "green", "new": "dim", "stale": "yellow"}  # other bad states: red
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 when unhealthy (no daemon, stale heartbeat, alerts not "
+                        "dispatched, every source failing); print why.")] = False,
+) -> None:
+    """Show the daemon, every source's health and the alert outbox."""
+    config = state.config
+    now = datetime.now(timezone.utc)
+    report = status_mod.gather(config, now)
+    reasons = status_mod.check(report, config) if check else []
+    if as_json:
+        if check:
+            report = {**report, "healthy": not reasons, "reasons": reasons}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif check:
+        for line in reasons or ["healthy"]:
+            out.print(line, markup=False)
+    else:
+        _print_report(report, now)
+    if reasons:
+        raise typer.Exit(1)
+
+
+def _print_report(report: dict[str, Any], now: datetime) -> None:
+    sources = report["sources"]
+    table = Table(title=f"{len(sources)} sources")
+    table.add_column("id", no_wrap=True)  # ids are what operators copy; never split them
+    table.add_column("state", no_wrap=True)
+    for name in ("last run", "last success", "new", "failures", "next due"):
+        table.add_column(name)
+    for s in sources:
+        label = s["id"] if s["in_catalog"] else f"{s['id']} (not in catalog)"
+        if not s["enabled"] and s["in_catalog"]:
+            label += " (disabled)"
+        table.add_row(label, _state(s["health"]), _relative(s["last_run"], now),
+                      _relative(s["last_success"], now),
+                      "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
+                      str(s["failures"]), _relative(s["next_due"], now))
+    out.print(table)
+    box = report["outbox"]
+    sending = f"{box['sending']} being sent, " if box.get("sending") else ""
+    out.print(f"outbox: {box['pending']} pending, {sending}{box['failed']} failed, "
+              f"{box['sent_24h']} sent in the last 24h", markup=False)
+    out.print(_daemon_line(report["daemon"], now), markup=False)
+
+
+def _state(health: str) -> Text:
+    style = STATE_STYLES.get(health, "red" if health in BAD_STATES else "")
+    return Text(health, style=style)
+
+
+def _daemon_line(d: dict[str, Any], now: datetime) -> str:
+    where = f"pid {d['pid']}@{d['host']}"
+    if d["running"]:
+        line = (f"daemon: running, {where}, up {_span(d['uptime_seconds'])}, "
+                f"version {d['version']}")
+        if d["running_crawls"]:
+            line += f", crawling {', '.join(d['running_crawls'])}"
+    elif d["heartbeat_at"] is None:
+        line = "daemon: not running (never ran on this database)"
+    elif d["holder"]:
+        line = (f"daemon: not responding, {where}, last heartbeat "
+                f"{_relative(d['heartbeat_at'], now)}")
+    else:
+        stopped = _relative(d["stopped_at"] or d["heartbeat_at"], now)
+        line = f"daemon: not running (last: {where}, stopped {stopped})"
+    return f"{line}; database {d['database']}"
+
+
+def _relative(iso: str | None, now: datetime) -> str:
+    """'in 4m' or '3m ago': what an operator reads faster than a timestamp."""
+    when = status_mod.parse_time(iso)
+    if when is None:
+        return "-"
+    seconds = (when - now).total_seconds()
+    if abs(seconds) < 1:
+        return "now"
+    return f"in {_span(seconds)}" if seconds > 0 else f"{_span(-seconds)} ago"
+
+
+def _span(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    s = int(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if s >= size:
+            return f"{s // size}{unit}"
+    return f"{s}s"

@@ -1,0 +1,170 @@
+"""`provwatch watch ...`: add, list, show, import, export and remove watchlists."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from provwatch.crawler.cli.app import err, out, state, watch_app
+from provwatch.crawler.errors import ProvwatchError
+
+
+@watch_app.command("add")
+def watch_add(
+    name: Annotated[str, typer.Argument(help="A name for the watchlist.")],
+    province: Annotated[list[str] | None, typer.Option(
+        help="Province id (repeatable; any of them).")] = None,
+    scope: Annotated[str, typer.Option(
+        help="about: the article is about a listed province; mentioned: it also names "
+             "one.")] = "about",
+    sector: Annotated[list[str] | None, typer.Option(
+        help="Sector id (repeatable; any of them).")] = None,
+    event: Annotated[list[str] | None, typer.Option(
+        help="Event kind, e.g. policy_document (repeatable; any of them).")] = None,
+    keyword: Annotated[list[str] | None, typer.Option(
+        help="Keyword, any of them must occur (repeatable).")] = None,
+    all_of: Annotated[list[str] | None, typer.Option(
+        "--all-of", help="Keyword that must occur (repeatable; each of them).")] = None,
+    none_of: Annotated[list[str] | None, typer.Option(
+        "--none-of", help="Keyword that must not occur (repeatable).")] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        help="Catalog source id (repeatable; any of them).")] = None,
+    min_copies: Annotated[int, typer.Option(
+        "--min-copies", help="Alert once the story has this many copies (outlets).")] = 1,
+    digest: Annotated[str | None, typer.Option(
+        help="Send as a digest: 'hourly :15', 'daily 08:00', 'weekly mon 08:00', "
+             "optionally with a time zone (default Asia/Shanghai).")] = None,
+    quiet: Annotated[str | None, typer.Option(
+        help="Quiet hours, e.g. '22:00-07:00' (optionally with a time zone).")] = None,
+    backfill_days: Annotated[int, typer.Option(
+        "--backfill-days", help="Also alert now on matching stories first seen in the "
+                                "last N days (default: only stories seen from now).")] = 0,
+    email: Annotated[list[str] | None, typer.Option(help="Email address (repeatable).")] = None,
+    webhook: Annotated[list[str] | None, typer.Option(help="Webhook URL (repeatable).")] = None,
+    chat: Annotated[list[str] | None, typer.Option(
+        help="Chat URL: slack://, discord://, feishu://, lark://, dingtalk://, wecombot://, "
+             "workflows:// (repeatable).")] = None,
+) -> None:
+    """Add a watchlist: every criterion given must hold (provinces any-of AND sectors any-of
+    AND events any-of AND keywords ...); see also `watch import` for YAML files."""
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.alerts.watchlist import validate
+    from provwatch.crawler.services import watchlists
+
+    channels = ([f"email:{e}" for e in email or []] + [f"webhook:{w}" for w in webhook or []]
+                + list(chat or []))
+    spec = validate(name, province or [], sector or [], keyword or [], channels,
+                    province_scope=scope, events=event or [], keywords_all=all_of or [],
+                    keywords_none=none_of or [], sources=source or [], min_copies=min_copies,
+                    schedule=digest, quiet_hours=quiet, backfill_days=backfill_days)
+    owed = watchlists.add_watchlist(state.config, spec)
+    backfill = (f"; {owed} alerts owed for stories of the last {backfill_days} days"
+                if backfill_days else "")
+    out.print(f"watchlist {name!r} added{backfill}", markup=False)
+
+
+@watch_app.command("list")
+def watch_list() -> None:
+    """List watchlists: what each matches, when and where it sends."""
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.alerts.watchlist import describe
+    from provwatch.crawler.services import watchlists
+
+    table = Table("name", "matches", "when")
+    table.add_column("channels", overflow="fold")  # a URL cut short is no use
+    for w in watchlists.list_watchlists(state.config):
+        d = describe(w)
+        table.add_row(w.name, d["matches"], d["when"], d["channels"])
+    out.print(table, markup=False)
+
+
+@watch_app.command("show")
+def watch_show(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
+    """Print one watchlist as YAML (the `watch import` format)."""
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.crawler.services import watchlists
+
+    print(watchlists.export_watchlists(state.config, [name]), end="")
+
+
+@watch_app.command("import")
+def watch_import(
+    file: Annotated[Path, typer.Argument(
+        help="A YAML file with a top-level 'watchlists:' list (- for stdin).")],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Update watchlists whose name exists (keeping their creation time "
+                          "and deliveries); without it an existing name is an error.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check everything and say what would change; store nothing.")
+    ] = False,
+) -> None:
+    """Add (or with --replace update) the watchlists of a YAML file: all or none.
+
+    The file holds a top-level `watchlists:` list; each entry has a name and channels, and
+    any of provinces, scope, sectors, events, keywords (any, all, none), sources,
+    min_copies, schedule, quiet_hours, backfill_days. `watch export` writes this format.
+    """
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.alerts.watchfile import WatchfileError
+    from provwatch.crawler.services import watchlists
+
+    if str(file) == "-":
+        text, where = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            text, where = file.read_text(encoding="utf-8"), str(file)
+        except (OSError, UnicodeDecodeError) as e:
+            raise ProvwatchError(f"{file}: cannot read: {getattr(e, 'strerror', None) or e}"
+                                 ) from None
+    try:
+        report = watchlists.import_watchlists(state.config, text, where, replace=replace,
+                                       dry_run=dry_run)
+    except WatchfileError as e:
+        for problem in e.problems:
+            err.print(f"provwatch: error: {problem}", markup=False)
+        err.print(f"provwatch: nothing imported ({len(e.problems)} problem"
+                  f"{'s' if len(e.problems) != 1 else ''})", markup=False)
+        raise typer.Exit(1) from None
+    verb = "would be " if dry_run else ""
+    for label, names in (("added", report.added), ("updated", report.updated),
+                         ("unchanged", report.unchanged)):
+        for n in names:
+            out.print(f"{n}: {verb}{label}", markup=False)
+    if report.backfilled:
+        out.print(f"backfill: {report.backfilled} alerts {verb or ''}owed", markup=False)
+    if dry_run:
+        out.print("dry run: nothing stored", markup=False)
+
+
+@watch_app.command("export")
+def watch_export(
+    file: Annotated[Path | None, typer.Argument(
+        help="Write here (default: stdout).", show_default=False)] = None,
+) -> None:
+    """Write every watchlist as YAML, in the format `watch import` reads."""
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.crawler.services import watchlists
+
+    text = watchlists.export_watchlists(state.config)
+    if file is None or str(file) == "-":
+        print(text, end="")
+        return
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise ProvwatchError(f"{file}: cannot write: {e.strerror or e}") from None
+    err.print(f"wrote {text.count(chr(10) + '  - name: ')} watchlists to {file}", markup=False)
+
+
+@watch_app.command("remove")
+def watch_remove(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
+    """Remove a watchlist and its deliveries."""
+    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
+    from provwatch.crawler.services import watchlists
+
+    watchlists.remove_watchlist(state.config, name)
+    out.print(f"watchlist {name!r} removed")

@@ -1,0 +1,469 @@
+"""`provwatch run`: the long-lived daemon.
+
+One process holds the database's daemon lock (crawler.daemon.lock) and an APScheduler 3
+``BackgroundScheduler``: one job per enabled source, one for the alert dispatcher, one
+heartbeat. Every crawl runs in a child process (crawler.daemon.runner), so the daemon itself
+never imports Scrapy or starts a Twisted reactor: its memory stays flat over thousands of
+crawls, and a hung crawl is killed at ``crawl_timeout`` by the thread waiting for it, so
+the job always ends and ``max_instances=1`` can never wedge a source ("maximum number of
+running instances reached" forever).
+
+Per source: its interval (catalog, then adaptive, see crawler.daemon.health) with jitter,
+``coalesce`` (runs missed while the machine slept collapse into one), ``max_instances=1``,
+a misfire grace of half the interval. After each run the job is rescheduled to the due
+time health.apply computed (interval, or backoff after failures). Politeness across
+sources: a source whose host already has ``crawls_per_host`` crawls running (a province's
+news, leaders and policy columns share one portal) waits 15-30 s and tries again, so a
+host sees one crawl's request rate, not three.
+
+Stopping (SIGTERM, SIGINT): no new runs start; running crawls get SIGTERM (Scrapy closes
+the spider; every stored article is already committed), are killed after ``stop_grace``;
+their runs are recorded as ``interrupted`` and due again at the next start; the lock is
+released; exit 0, within ``stop_grace`` + a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import signal
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
+
+from provwatch.alerts.channels import settings_from_config
+from provwatch.crawler import __version__
+from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
+from provwatch.crawler.config import Config
+from provwatch.crawler.daemon import health, lock
+from provwatch.crawler.daemon.result import CrawlResult
+from provwatch.crawler.daemon.runner import run_crawl
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import SourceState
+
+log = logging.getLogger("provwatch.daemon")
+STARTUP_SPREAD = 30.0  # seconds over which overdue sources are started after a (re)start
+MAX_JITTER = 300.0
+HOST_WAIT = 15.0  # seconds a crawl waits (plus up to as much again) for a busy host
+
+
+def hosts_of(source: Source) -> frozenset[str]:
+    """The hosts a source's list pages live on (its articles nearly always do too)."""
+    return frozenset(urlsplit(u).netloc.lower() for u in source.urls)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def jitter_for(interval: float) -> float:
+    """Up to a tenth of the interval (at most 5 minutes): sources that share an interval
+    drift apart instead of hitting the network together."""
+    return min(interval * 0.1, MAX_JITTER)
+
+
+class Daemon:
+    def __init__(self, config: Config, catalog: Catalog | None = None) -> None:
+        self.config = config
+        self.catalog = catalog or load_catalog(config.catalog)
+        self.sources: dict[str, Source] = {s.id: s for s in self.catalog.enabled()}
+        self.sessions = open_database(config.database_url)
+        self.stopping = threading.Event()
+        self.me = lock.Holder.me(__version__)
+        self.started_at = utcnow()
+        self.running: dict[str, float] = {}  # source id -> monotonic start
+        self.dispatching = False
+        self._dispatch_lock = threading.Lock()
+        self._dispatch_again = threading.Event()
+        self.crawls_done = 0
+        self.last_dispatch_at: datetime | None = None
+        self.unfinished = False  # threads still busy when run() returned
+        self.channel_settings = settings_from_config(config)  # read once, used each round
+        self.operator_targets = [t.strip() for t in (config.operator_channels or "").split(",")
+                                 if t.strip()]
+        self._state_lock = threading.Lock()
+        self._notice_lock = threading.Lock()
+        self.scheduler: BackgroundScheduler | None = None
+        self.metrics = None
+        self._server = None
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    def run(self, install_signals: bool = True) -> int:
+        from provwatch.crawler.daemon.metrics import Metrics
+
+        lock.acquire(self.sessions, self.me, stale=self._stale_after())
+        self.metrics = Metrics()
+        if install_signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, self._on_signal)
+        try:
+            self._start()
+            while not self.stopping.wait(0.5):
+                pass
+        finally:
+            self._shutdown()
+        return 0
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        name = signal.Signals(signum).name
+        if self.stopping.is_set():
+            log.warning("%s again while stopping: still waiting for running crawls", name)
+            return
+        log.info("%s received: stopping (running crawls get %gs to finish)", name,
+                 self.config.stop_grace)
+        self.stopping.set()
+
+    def _stale_after(self) -> timedelta:
+        return timedelta(seconds=max(30.0, 3 * self.config.heartbeat))
+
+    def _start(self) -> None:
+        from provwatch.crawler.daemon.metrics import serve
+
+        workers = self.config.workers
+        self.scheduler = BackgroundScheduler(
+            timezone=timezone.utc,
+            executors={"crawls": ThreadPoolExecutor(workers), "default": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1},
+        )
+        states = self._states()
+        now = utcnow()
+        # overdue or never-run sources start soon, spread so that they do not all start at
+        # once: about two seconds per source and worker, at most STARTUP_SPREAD
+        spread = min(STARTUP_SPREAD, 2.0 * len(self.sources) / workers)
+        for source in self.sources.values():
+            state = states.get(source.id)
+            poll = (state.poll_interval if state and state.poll_interval else source.interval)
+            due = state.next_due_at if state and state.next_due_at else now
+            if due <= now:
+                due = now + timedelta(seconds=random.uniform(0, min(spread, poll / 2)))
+            self.scheduler.add_job(
+                self._crawl_job, self._trigger(poll, due), args=[source.id],
+                id=f"crawl:{source.id}", name=f"crawl {source.id}", executor="crawls",
+                misfire_grace_time=max(30, poll // 2), next_run_time=due)
+        self.scheduler.add_job(self._dispatch_job, IntervalTrigger(
+            seconds=self.config.alert_interval, timezone=timezone.utc), id="alerts",
+            name="alert dispatcher", next_run_time=now, misfire_grace_time=None)
+        self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(
+            seconds=self.config.heartbeat, timezone=timezone.utc), id="heartbeat",
+            name="heartbeat", next_run_time=now, misfire_grace_time=None)
+        self.scheduler.start()
+        if self.config.metrics_port:
+            self._server = serve(self.metrics, self.config.metrics_address,
+                                 self.config.metrics_port, self.health_reasons)
+        event(log, "started", pid=os.getpid(), version=__version__, sources=len(self.sources),
+              workers=workers, database=self.config.redacted()["database_url"],
+              metrics_port=getattr(self._server, "port", None))
+
+    def _shutdown(self) -> None:
+        self.stopping.set()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + self.config.stop_grace + 3.0
+        while time.monotonic() < deadline:
+            with self._state_lock:
+                busy = bool(self.running) or self.dispatching
+            if not busy:
+                break
+            time.sleep(0.1)
+        with self._state_lock:
+            self.unfinished = bool(self.running) or self.dispatching
+            left = sorted(self.running)
+        try:
+            lock.release(self.sessions, self.me, self._info(stopped=True))
+        except Exception:  # the database may be the reason we stop; the lock goes stale then
+            log.exception("could not release the daemon lock")
+        if self._server is not None:
+            self._server.shutdown()
+        self._write_textfile()
+        event(log, "stopped", crawls=self.crawls_done,
+              uptime_seconds=round((utcnow() - self.started_at).total_seconds(), 1),
+              still_running=left)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def _trigger(self, poll: float, start: datetime) -> IntervalTrigger:
+        return IntervalTrigger(seconds=max(1, int(poll)), start_date=start,
+                               jitter=jitter_for(poll), timezone=timezone.utc)
+
+    def _crawl_job(self, source_id: str) -> None:
+        if self.stopping.is_set():
+            return
+        source = self.sources[source_id]
+        with self._state_lock:
+            busy = self._busy_host(source)
+            if busy is None:
+                self.running[source_id] = time.monotonic()
+        if busy is not None:
+            self._postpone(source, busy)
+            return
+        self._hold(source)
+        result: CrawlResult | None = None
+        try:
+            result = run_crawl(self.config, source, stop=self.stopping)
+        except Exception as e:  # e.g. the database went away: log, keep the schedule
+            log.exception("crawl %s could not run: %s", source_id, e)
+        finally:
+            with self._state_lock:
+                self.running.pop(source_id, None)
+                self.crawls_done += 1
+        if result is not None:
+            self._log_crawl(result)
+            if self.metrics is not None:
+                self.metrics.crawl_finished(result)
+            if result.health_changed:
+                self._report_health()
+            if result.new_articles:
+                self._dispatch_soon()
+        self._reschedule(source, result)
+
+    def _busy_host(self, source: Source) -> str | None:
+        """A host of ``source`` that already has ``crawls_per_host`` crawls running, else
+        None. A province's news, leaders and policy columns share one portal: crawled at
+        once they would multiply the request rate its host sees. Under _state_lock."""
+        counts: dict[str, int] = {}
+        for other in self.running:
+            for host in hosts_of(self.sources[other]):
+                counts[host] = counts.get(host, 0) + 1
+        return next((h for h in sorted(hosts_of(source))
+                     if counts.get(h, 0) >= self.config.crawls_per_host), None)
+
+    def _postpone(self, source: Source, host: str) -> None:
+        """Try again shortly: another crawl holds the host."""
+        wait = HOST_WAIT + random.uniform(0, HOST_WAIT)
+        event(log, "crawl_postponed", level=logging.DEBUG, source=source.id, host=host,
+              seconds=round(wait, 1))
+        try:
+            self.scheduler.modify_job(f"crawl:{source.id}",
+                                      next_run_time=utcnow() + timedelta(seconds=wait))
+        except Exception:
+            pass  # shutting down
+
+    def _hold(self, source: Source) -> None:
+        """Push the job's next fire time past the longest this run can take, so the
+        interval does not fire into a running crawl (APScheduler would skip it with a
+        warning); _reschedule sets the real due time when the run ends."""
+        try:
+            self.scheduler.modify_job(f"crawl:{source.id}", next_run_time=utcnow() + timedelta(
+                seconds=self.config.crawl_timeout + self.config.stop_grace + source.interval))
+        except Exception:
+            pass  # shutting down
+
+    def _reschedule(self, source: Source, result: CrawlResult | None) -> None:
+        if self.stopping.is_set() or self.scheduler is None:
+            return
+        with self.sessions() as session:
+            poll = session.scalar(select(SourceState.poll_interval).where(
+                SourceState.id == source.id)) or source.interval
+        due = result.next_due_at if result and result.next_due_at else (
+            utcnow() + timedelta(seconds=poll))
+        due += timedelta(seconds=random.uniform(0, jitter_for(poll)))
+        try:
+            self.scheduler.modify_job(f"crawl:{source.id}", trigger=self._trigger(poll, due),
+                                      next_run_time=due)
+        except Exception:  # the scheduler shut down between the check and here
+            if not self.stopping.is_set():
+                log.exception("could not reschedule %s", source.id)
+
+    def _dispatch_soon(self) -> None:
+        """Deliver what a crawl just stored now, not at the next ``alert_interval`` tick."""
+        if self.stopping.is_set() or self.scheduler is None:
+            return
+        try:
+            self.scheduler.add_job(self._dispatch_job, id="alerts-now", name="alert dispatch",
+                                   replace_existing=True, misfire_grace_time=None)
+        except Exception:  # shutting down
+            pass
+
+    def _dispatch_job(self) -> None:
+        """One dispatch pass; a pass asked for while another runs makes that one go again,
+        so there is never more than one dispatcher in this process."""
+        if self.stopping.is_set():
+            return
+        self._dispatch_again.set()
+        if not self._dispatch_lock.acquire(blocking=False):
+            return  # the running pass sees the flag and goes round once more
+        try:
+            while self._dispatch_again.is_set() and not self.stopping.is_set():
+                self._dispatch_again.clear()
+                self._dispatch_once()
+        finally:
+            self._dispatch_lock.release()
+
+    def _dispatch_once(self) -> None:
+        from provwatch.alerts.dispatch import dispatch
+
+        with self._state_lock:
+            self.dispatching = True
+        try:
+            report = dispatch(self.sessions, self.channel_settings,
+                              max_attempts=self.config.alert_max_attempts,
+                              rate_limit=self.config.alert_rate_limit,
+                              should_stop=self.stopping.is_set)
+            self.last_dispatch_at = utcnow()
+            if self.metrics is not None:
+                self.metrics.dispatched(report)
+            if report.sent or report.retrying or report.failed or report.resent:
+                event(log, "dispatch", sent=report.sent, messages=report.messages_sent,
+                      folded=report.folded, deferred=report.deferred, resent=report.resent,
+                      retrying=report.retrying, failed=report.failed,
+                      errors=report.messages[:5])
+        except Exception:
+            log.exception("alert dispatch failed; next try in %gs", self.config.alert_interval)
+        finally:
+            with self._state_lock:
+                self.dispatching = False
+
+    def _heartbeat_job(self) -> None:
+        try:
+            if not lock.heartbeat(self.sessions, self.me, self._info()):
+                log.error("the daemon lock was taken over by another daemon (our heartbeat "
+                          "was presumed dead); stopping so that two never run at once")
+                self.stopping.set()
+                return
+            self._report_health()
+            if self.metrics is not None:
+                from provwatch.crawler.services.status import gather
+
+                self.metrics.refresh(gather(self.config))
+                self._write_textfile()
+        except Exception:
+            log.exception("heartbeat failed; next in %gs", self.config.heartbeat)
+
+    def _write_textfile(self) -> None:
+        if self.metrics is not None and self.config.metrics_textfile:
+            try:
+                self.metrics.write_textfile(self.config.metrics_textfile)
+            except OSError as e:
+                log.error("metrics_textfile %s: cannot write: %s",
+                          self.config.metrics_textfile, e)
+
+    # -- health and status ------------------------------------------------------------------
+
+    def health_reasons(self) -> list[str]:
+        from provwatch.crawler.services.status import check, gather
+
+        return check(gather(self.config), self.config)
+
+    def _info(self, stopped: bool = False) -> dict[str, Any]:
+        with self._state_lock:
+            running = sorted(self.running)
+        now = utcnow()
+        return {"last_dispatch_at": self.last_dispatch_at.isoformat()
+                if self.last_dispatch_at else None,
+                "last_tick_at": now.isoformat(), "running": [] if stopped else running,
+                "crawls": self.crawls_done, "workers": self.config.workers,
+                **({"stopped_at": now.isoformat()} if stopped else {})}
+
+    def _states(self) -> dict[str, SourceState]:
+        with self.sessions() as session:
+            rows = session.query(SourceState).all()
+            for row in rows:
+                session.expunge(row)
+        return {r.id: r for r in rows}
+
+    def _report_health(self) -> None:
+        """Tell operators of every state change not yet told; retried each heartbeat."""
+        from provwatch.alerts.notice import Notice, send_notice
+
+        with self._notice_lock:
+            for state in self._states().values():
+                if not health.needs_report(state.health, state.reported_health):
+                    continue
+                subject, body = health.describe(state.id, state.health, state)
+                since = state.health_since or utcnow()
+                notice = Notice(key=f"{state.id}:{state.health}:{since:%Y%m%dT%H%M%S}",
+                                subject=subject, body=body,
+                                data={"source": state.id, "state": state.health,
+                                      "previous": state.reported_health,
+                                      "failures": state.consecutive_failures,
+                                      "last_error": state.last_error})
+                level = logging.WARNING if state.health in health.BAD_STATES else logging.INFO
+                event(log, "source_health", level=level, source=state.id, state=state.health,
+                      previous=state.reported_health, last_error=state.last_error)
+                if self.operator_targets:
+                    errors = send_notice(self.operator_targets, notice,
+                                         self.channel_settings)
+                    for message in errors:
+                        log.warning("%s", message)
+                    if len(errors) == len(self.operator_targets):
+                        continue  # nobody heard it: try again at the next heartbeat
+                with transaction(self.sessions) as session:
+                    row = session.get(SourceState, state.id)
+                    if row is not None and row.health == state.health:
+                        row.reported_health = state.health
+
+    def _log_crawl(self, r: CrawlResult) -> None:
+        level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO
+        event(log, "crawl", level=level, source=r.source_id, outcome=r.outcome,
+              seconds=round(r.seconds, 2), pages=r.pages, new=r.new_articles,
+              duplicates=r.duplicates, already_seen=r.already_seen, dropped=r.dropped,
+              errors=r.errors, error_kinds=r.error_kinds, alerts_held=r.alerts_held,
+              health=r.health, next_due=r.next_due_at.isoformat() if r.next_due_at else None,
+              error=r.error_messages[0] if r.error_messages else None)
+
+
+# -- structured logging -----------------------------------------------------------------------
+
+
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
+    """One structured log record: ``name`` plus fields, rendered by the formatters below."""
+    logger.log(level, name, extra={"fields": fields})
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: what log shippers (journald, Loki, ELK) parse as is."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"),
+            "level": record.levelname.lower(), "logger": record.name,
+            "event": record.getMessage()}
+        out.update(getattr(record, "fields", {}) or {})
+        if record.exc_info:
+            out["exception"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """``time LEVEL event key=value ...`` (logfmt): greppable, and still one line a run."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        ts = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        parts = [ts, record.levelname, record.getMessage()]
+        for key, value in (getattr(record, "fields", {}) or {}).items():
+            if value in (None, {}, [], ""):
+                continue
+            if isinstance(value, (dict, list)):
+                value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            value = str(value)
+            if not value or any(c in value for c in ' "='):
+                value = json.dumps(value, ensure_ascii=False)
+            parts.append(f"{key}={value}")
+        line = " ".join(parts)
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def configure_logging(config: Config) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if config.log_format == "json" else TextFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(getattr(logging, config.log_level.upper()))
+    logging.getLogger("apscheduler").setLevel(
+        logging.INFO if config.log_level == "debug" else logging.WARNING)

@@ -1,0 +1,1 @@
+"""Alembic migrations (a package only so that the wheel carries env.py and versions/)."""

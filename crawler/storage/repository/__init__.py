@@ -1,0 +1,4 @@
+"""Every query provwatch makes, one module per subject; callers pass a Session and plain
+values and get rows or plain values back. Imported as one namespace (``repository.fn``)."""
+
+from provwatch.crawler.storage.repository.articles import *  # noqa: F403

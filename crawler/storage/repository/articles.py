@@ -1,0 +1,304 @@
+"""Articles, stories, fingerprints, sources and crawl runs, watchlists and the outbox."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from provwatch.crawler.storage.models import (
+    Article,
+    CrawlRun,
+    Delivery,
+    Fingerprint,
+    FingerprintBand,
+    SourceState,
+    Story,
+    Tag,
+    Watchlist,
+    utcnow,
+)
+
+SYNDICATION_WINDOW = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article_id: int
+    story_id: int
+    new_story: bool
+
+
+# --- articles and stories -------------------------------------------------------------
+
+
+def url_seen(session: Session, canonical_url: str) -> bool:
+    return session.scalar(
+        select(Article.id).where(Article.canonical_url == canonical_url).limit(1)
+    ) is not None
+
+
+def story_for_content(session: Session, content_hash: str) -> int | None:
+    return session.scalar(
+        select(Article.story_id).where(Article.content_hash == content_hash)
+        .order_by(Article.id).limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article's fingerprint that may be a copy of a new one."""
+
+    story_id: int
+    signature: bytes
+    numbers: frozenset[str]
+    places: frozenset[str]
+    title_key: str
+
+
+def near_duplicate_candidates(session: Session, bands: Iterable[int],
+                              published_at: datetime | None,
+                              window: timedelta = SYNDICATION_WINDOW,
+                              max_candidates: int = 50) -> list[Candidate]:
+    """Stored fingerprints sharing at least one LSH band key with ``bands``, most band
+    matches first; those published more than ``window`` away are not copies (syndication
+    happens within days). Which of them is the same story is pipelines.fingerprint's call.
+    """
+    matches = func.count(FingerprintBand.band_key).label("matches")
+    # plain columns, not ORM objects: this runs once per article on the hot path
+    q = (select(Fingerprint.story_id, Fingerprint.signature, Fingerprint.numbers,
+                Fingerprint.places, Fingerprint.title_key, matches)
+         .join(FingerprintBand, FingerprintBand.article_id == Fingerprint.article_id)
+         .where(FingerprintBand.band_key.in_(list(bands)))
+         .group_by(Fingerprint.article_id)
+         .order_by(matches.desc(), Fingerprint.article_id)
+         .limit(max_candidates))
+    if published_at is not None:
+        q = q.where((FingerprintBand.published_at.is_(None))
+                    | FingerprintBand.published_at.between(published_at - window,
+                                                           published_at + window))
+    return [Candidate(row.story_id, row.signature, frozenset(row.numbers.split()),
+                      frozenset(row.places.split()), row.title_key)
+            for row in session.execute(q)]
+
+
+class FingerprintValue(Protocol):
+    """What add_fingerprint stores of a pipelines.fingerprint.Fingerprint."""
+
+    signature: bytes
+    bands: Sequence[int]
+    numbers: frozenset[str]
+    places: frozenset[str]
+    title_key: str
+
+
+def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
+                    published_at: datetime | None) -> None:
+    session.add(Fingerprint(article_id=article_id, story_id=story_id, signature=fp.signature,
+                            numbers=" ".join(sorted(fp.numbers)),
+                            places=" ".join(sorted(fp.places)), title_key=fp.title_key[:500],
+                            published_at=published_at))
+    session.add_all(FingerprintBand(band_key=key, article_id=article_id,
+                                    published_at=published_at)
+                    for key in dict.fromkeys(fp.bands))
+
+
+def story_copies(session: Session, story_id: int) -> Sequence[Article]:
+    return session.scalars(select(Article).where(Article.story_id == story_id)
+                           .order_by(Article.fetched_at, Article.id)).all()
+
+
+def add_article(session: Session, values: dict[str, Any],
+                tags: Iterable[tuple[str, str, str, float]],
+                copy_of_story: int | None) -> StoredArticle:
+    """Insert an article (and its story when it is the first copy) with its tags."""
+    raw = values.pop("raw_html", None)
+    article = Article(**values, raw_html=zlib.compress(raw, 6) if raw else None)
+    story = session.get(Story, copy_of_story) if copy_of_story else None
+    new_story = story is None
+    if story is None:
+        story = Story(title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
+        session.add(story)
+        session.flush()
+    article.story_id = story.id
+    article.tags = [Tag(kind=k, value=v, role=r, score=s) for k, v, r, s in tags]
+    session.add(article)
+    session.flush()
+    story.copy_count += 1
+    if story.first_article_id is None:
+        story.first_article_id = article.id
+    return StoredArticle(article.id, story.id, new_story)
+
+
+def raw_html(article: Article) -> bytes | None:
+    return zlib.decompress(article.raw_html) if article.raw_html else None
+
+
+def reextractable_ids(session: Session, *, source_id: str | None = None,
+                      since: datetime | None = None) -> list[int]:
+    """Ids of the articles whose page bytes were kept, oldest first."""
+    q = select(Article.id).where(Article.raw_html.is_not(None)).order_by(Article.id)
+    if source_id:
+        q = q.where(Article.source_id == source_id)
+    if since:
+        q = q.where(Article.fetched_at >= since)
+    return list(session.scalars(q))
+
+
+def articles_by_id(session: Session, ids: Sequence[int]) -> Sequence[Article]:
+    return session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)).all()
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id)
+
+
+def list_articles(session: Session, *, province: str | None = None, sector: str | None = None,
+                  since: datetime | None = None, limit: int = 50) -> Sequence[Article]:
+    q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    if province:
+        q = q.where(Article.id.in_(select(Tag.article_id).where(
+            Tag.kind == "province", Tag.value == province)))
+    if sector:
+        q = q.where(Article.id.in_(select(Tag.article_id).where(
+            Tag.kind == "sector", Tag.value == sector)))
+    if since:
+        q = q.where(Article.published_at >= since)
+    return session.scalars(q.limit(limit)).all()
+
+
+def story_outlets(session: Session, story_id: int) -> list[str]:
+    return list(session.scalars(
+        select(Article.source_id).where(Article.story_id == story_id).order_by(Article.id)
+    ).unique())
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count(Article.id))) or 0
+
+
+# --- sources and crawl runs -----------------------------------------------------------
+
+
+def source_state(session: Session, source_id: str) -> SourceState:
+    state = session.get(SourceState, source_id)
+    if state is None:
+        state = SourceState(id=source_id, consecutive_failures=0, validators={})
+        session.add(state)
+        session.flush()
+    return state
+
+
+def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any]
+                 ) -> tuple[CrawlRun, SourceState]:
+    """Add the crawl run; keep the validators and backfill cursor a finished run left.
+    Health, failures and the next due time are the caller's (crawler.health)."""
+    row = CrawlRun(**run)
+    session.add(row)
+    state = source_state(session, run["source_id"])
+    if run["outcome"] in ("ok", "not_modified"):
+        if new_state.get("validators"):
+            state.validators = {**(state.validators or {}), **new_state["validators"]}
+        if "backfill" in new_state:
+            state.backfill = new_state["backfill"]
+    return row, state
+
+
+# --- watchlists and the outbox --------------------------------------------------------
+
+
+def watchlists(session: Session) -> Sequence[Watchlist]:
+    return session.scalars(select(Watchlist).order_by(Watchlist.name)).all()
+
+
+def get_watchlist(session: Session, name: str) -> Watchlist | None:
+    return session.scalar(select(Watchlist).where(Watchlist.name == name))
+
+
+def add_watchlist(session: Session, **values: Any) -> Watchlist:
+    row = Watchlist(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist:
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def story_copies_since(session: Session, since: datetime
+                       ) -> list[tuple[Story, list[Article]]]:
+    """Stories first seen at or after ``since``, each with its copies (and their tags)."""
+    rows = session.execute(
+        select(Story, Article).join(Article, Article.story_id == Story.id)
+        .where(Story.first_seen_at >= since).order_by(Story.id, Article.fetched_at, Article.id))
+    out: dict[int, tuple[Story, list[Article]]] = {}
+    for story, article in rows:
+        out.setdefault(story.id, (story, []))[1].append(article)
+    return list(out.values())
+
+
+def source_ids(session: Session) -> set[str]:
+    """The source ids stored articles carry (catalog ids, and ingest's own)."""
+    return set(session.scalars(select(Article.source_id).distinct()))
+
+
+def remove_watchlist(session: Session, name: str) -> bool:
+    row = get_watchlist(session, name)
+    if row is None:
+        return False
+    session.execute(delete(Delivery).where(Delivery.watchlist_id == row.id))
+    session.delete(row)
+    return True
+
+
+def enqueue(session: Session, watchlist_id: int, story_id: int, article_id: int,
+            channel: str, due_at: datetime | None = None) -> bool:
+    """Add a pending delivery unless this (watchlist, story, channel) already has one.
+    ``due_at``: when it may go out (a digest watchlist's next slot); default now."""
+    exists = session.scalar(select(Delivery.id).where(
+        Delivery.watchlist_id == watchlist_id, Delivery.story_id == story_id,
+        Delivery.channel == channel))
+    if exists:
+        return False
+    session.add(Delivery(watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
+                         channel=channel, status="pending", attempts=0,
+                         next_attempt_at=due_at or utcnow()))
+    return True
+
+
+def due_deliveries(session: Session, now: datetime, limit: int = 100) -> Sequence[Delivery]:
+    return session.scalars(
+        select(Delivery).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+        .order_by(Delivery.id).limit(limit)
+    ).all()
+
+
+def deliveries(session: Session, status: str | None = None, limit: int = 100) -> Sequence[Delivery]:
+    q = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if status:
+        q = q.where(Delivery.status == status)
+    return session.scalars(q).all()
+
+
+def sent_since(session: Session, since: datetime) -> list[tuple[str, str, str]]:
+    """(watchlist name, channel, article title) of deliveries sent at or after ``since``."""
+    rows = session.execute(
+        select(Watchlist.name, Delivery.channel, Article.title)
+        .join(Watchlist, Watchlist.id == Delivery.watchlist_id)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(Delivery.status == "sent", Delivery.sent_at >= since).order_by(Delivery.id))
+    return [tuple(r) for r in rows]
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {status: n for status, n in rows}
