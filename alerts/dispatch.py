@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from threading import Lock
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.alerts.channels import ChannelSettings, make_channel
@@ -53,10 +52,11 @@ from provwatch.alerts.schedule import (
     parse_schedule,
     period_start,
     quiet_until,
+    zone,
 )
 from provwatch.crawler.processes import pid_alive
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.models import Article, Delivery, Send, Story, Watchlist
+from provwatch.crawler.storage.models import Delivery, Send
 
 log = logging.getLogger(__name__)
 SNIPPET = 300
@@ -104,9 +104,9 @@ def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -
 
 
 def build_message(session: Session, delivery: Delivery) -> AlertMessage:
-    article = session.get(Article, delivery.article_id)
-    story = session.get(Story, delivery.story_id)
-    watchlist = session.get(Watchlist, delivery.watchlist_id)
+    article = repository.get_article(session, delivery.article_id)
+    story = repository.get_story(session, delivery.story_id)
+    watchlist = repository.get_watchlist_by_id(session, delivery.watchlist_id)
     tags = article.tags
     return AlertMessage(
         delivery_id=delivery.id, watchlist=watchlist.name if watchlist else "?",
@@ -123,8 +123,6 @@ def build_message(session: Session, delivery: Delivery) -> AlertMessage:
 
 
 def _local(value: datetime, tz: str) -> str:
-    from provwatch.alerts.schedule import zone
-
     return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M")
 
 
@@ -143,7 +141,8 @@ def _content(session: Session, send: Send, deliveries: list[Delivery]) -> AlertM
     items = tuple(build_message(session, d) for d in deliveries)
     if send.kind == "alert":
         return items[0]
-    watchlist = session.get(Watchlist, send.watchlist_id) if send.watchlist_id else None
+    watchlist = (repository.get_watchlist_by_id(session, send.watchlist_id)
+                 if send.watchlist_id else None)
     heading = send.heading or f"{len(items)} alerts in one message"
     return Digest(send.kind, send.id, heading, items,
                   watchlist.name if watchlist is not None else None)
@@ -165,16 +164,11 @@ def _claim(sessions: sessionmaker[Session], channel: str, unit: _Unit, me: str,
     """Create the send row and move its deliveries pending -> sending, atomically; None if
     another dispatcher claimed one of them first."""
     with sessions() as session, session.begin():
-        send = Send(channel=channel, kind=unit.kind, watchlist_id=unit.watchlist_id,
-                    status="sending", items=len(unit.delivery_ids), claimed_by=me,
-                    created_at=now, heading=unit.heading)
-        session.add(send)
-        session.flush()
-        claimed = session.execute(
-            update(Delivery).where(Delivery.id.in_(unit.delivery_ids),
-                                   Delivery.status == "pending")
-            .values(status="sending", send_id=send.id)
-            .execution_options(synchronize_session=False)).rowcount
+        send = repository.add_send(
+            session, channel=channel, kind=unit.kind, watchlist_id=unit.watchlist_id,
+            status="sending", items=len(unit.delivery_ids), claimed_by=me, created_at=now,
+            heading=unit.heading)
+        claimed = repository.claim_deliveries(session, send.id, unit.delivery_ids)
         if claimed != len(unit.delivery_ids):
             session.rollback()
             return None
@@ -186,9 +180,8 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
     """Send one claimed message and record the outcome; False if the channel failed in a
     way worth retrying (the caller stops using the channel this pass)."""
     with sessions() as session:
-        send = session.get(Send, send_id)
-        deliveries = list(session.scalars(
-            select(Delivery).where(Delivery.send_id == send_id).order_by(Delivery.id)))
+        send = repository.get_send(session, send_id)
+        deliveries = repository.send_deliveries(session, send_id)
         if send is None or not deliveries:
             return True
         channel = send.channel
@@ -212,9 +205,8 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
             error = DeliveryError(f"{e.__class__.__name__}: {e}")
     sent_at = datetime.now(timezone.utc)
     with sessions() as session, session.begin():
-        send = session.get(Send, send_id)
-        rows = list(session.scalars(select(Delivery).where(Delivery.send_id == send_id,
-                                                           Delivery.status == "sending")))
+        send = repository.get_send(session, send_id)
+        rows = repository.claimed_deliveries(session, send_id)
         if content is None:
             send.status, send.error = "failed", "the alert's rows are gone"
             for d in rows:
@@ -246,7 +238,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
 def _recover(sessions: sessionmaker[Session], now: datetime) -> list[tuple[str, int]]:
     """(channel, send id) of unconfirmed messages whose dispatcher died."""
     with sessions() as session, session.begin():
-        stale = [s for s in session.scalars(select(Send).where(Send.status == "sending"))
+        stale = [s for s in repository.unconfirmed_sends(session)
                  if _claimer_dead(s.claimed_by, s.created_at, now)]
         for s in stale:
             s.claimed_by = claimer()
@@ -258,8 +250,7 @@ def _plan(sessions: sessionmaker[Session], now: datetime, limit: int, rate_limit
     """Due deliveries -> messages per channel, after quiet hours and the rate limit."""
     with sessions() as session, session.begin():
         due = list(repository.due_deliveries(session, now, limit))
-        watchlists = {w.id: w for w in session.scalars(select(Watchlist).where(
-            Watchlist.id.in_({d.watchlist_id for d in due})))}
+        watchlists = repository.watchlists_by_id(session, {d.watchlist_id for d in due})
         quiet = {wid: quiet_until(parse_quiet(w.quiet_hours), now)
                  for wid, w in watchlists.items()}  # once per watchlist, not per delivery
         by_channel: dict[str, list[Delivery]] = defaultdict(list)
@@ -283,9 +274,7 @@ def _plan(sessions: sessionmaker[Session], now: datetime, limit: int, rate_limit
             units = [_Unit("digest", tuple(d.id for d in ds), wid, digest_heading(
                 parse_schedule(watchlists[wid].schedule), max(d.next_attempt_at for d in ds)))
                 for wid, ds in digests.items()] + units
-            recent, oldest = session.execute(
-                select(func.count(Send.id), func.min(Send.created_at))
-                .where(Send.channel == channel, Send.created_at > now - RATE_WINDOW)).one()
+            recent, oldest = repository.sends_in_window(session, channel, now - RATE_WINDOW)
             room = rate_limit - recent
             if len(units) <= room:
                 plans[channel] = units

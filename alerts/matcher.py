@@ -28,16 +28,13 @@ The cutoff is the watchlist's creation time minus its ``backfill_days``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
+from provwatch.alerts.keywords import keyword_hit
 from provwatch.alerts.watchlist import WatchlistSpec
 from provwatch.crawler.chinatime import SHANGHAI
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -64,18 +61,6 @@ def view_of(article: Any, copies: int) -> MatchView:
         provinces_mentioned=provinces,
         event=next((t.value for t in tags if t.kind == "event"), None),
         source_id=article.source_id, copies=copies)
-
-
-@lru_cache(maxsize=4096)
-def _keyword_re(keyword: str) -> re.Pattern[str]:
-    if _CJK.search(keyword):
-        return re.compile(re.escape(keyword))
-    # boundaries are Latin letters and digits only: "AI" matches in 推动AI产业
-    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(keyword) + r"(?![A-Za-z0-9])", re.I)
-
-
-def keyword_hit(keyword: str, text: str) -> bool:
-    return _keyword_re(keyword).search(text) is not None
 
 
 def matches(spec: WatchlistSpec, view: MatchView) -> bool:

@@ -1,5 +1,6 @@
 """Operator notices: messages about provwatch itself (a source went bad, or recovered),
-sent through the same channels as alerts but outside the watchlist outbox.
+sent through the same channels as alerts (alerts.channels.send_notice) but outside the
+watchlist outbox.
 
 A notice is sent when its state change is first seen and retried on later heartbeats
 until a channel accepts it (the caller records what was told), so operators hear of each
@@ -27,18 +28,3 @@ class Notice:
         """The webhook body: versioned like alert payloads, typed by ``event``."""
         return {"version": 1, "type": NOTICE_EVENT, "id": self.key, "subject": self.subject,
                 "text": self.body, "at": self.at.isoformat(), **self.data}
-
-
-def send_notice(targets: list[str], notice: Notice, settings: Any) -> list[str]:
-    """Send ``notice`` to every target spec; return one error message per failed target.
-    A notice counts as told when at least one target took it."""
-    from provwatch.alerts.channels import make_channel
-    from provwatch.alerts.errors import DeliveryError
-
-    errors = []
-    for target in targets:
-        try:
-            make_channel(target, settings).send_notice(notice)
-        except (DeliveryError, ValueError) as e:
-            errors.append(f"operator notice to {target}: {e}")
-    return errors

@@ -25,11 +25,11 @@ from typing import Any
 
 from provwatch.alerts.channels import parse_target
 from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.keywords import CJK, keyword_hit
 from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
 from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SCOPES = ("about", "mentioned")
 
 
@@ -114,11 +114,9 @@ def _implies(present: str, excluded: str) -> bool:
     True when ``excluded`` matches inside ``present`` itself and the rules agree: a
     whole-word (non-Chinese) ``present`` keeps its edges, and a Chinese ``excluded`` is a
     plain substring."""
-    from provwatch.alerts.matcher import keyword_hit
-
     if not keyword_hit(excluded, present):
         return False
-    return not _CJK.search(present) or bool(_CJK.search(excluded))
+    return not CJK.search(present) or bool(CJK.search(excluded))
 
 
 def check_sources(spec: WatchlistSpec, known: Collection[str]) -> None:

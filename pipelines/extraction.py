@@ -26,7 +26,7 @@ from provwatch.pipelines.decoding import decode_html
 from provwatch.pipelines.govmeta import GovMeta, byline_source, read_gov_meta
 from provwatch.pipelines.headline import find_headline, strip_site_suffix
 from provwatch.pipelines.mainblock import main_block, prose_stats, prune_furniture
-from provwatch.pipelines.page import parse_html, select, text_chunks
+from provwatch.pipelines.page import css_select, parse_html, text_chunks
 from provwatch.pipelines.policydoc import (
     PolicyDocument,
     find_document,
@@ -80,7 +80,7 @@ def extract(
     work, keep = _copy_marking(root, headline.element)
     stats = prune_furniture(work, keep)
     content_source = gov.content_source or byline_source(work, keep)
-    chosen = select(work, body_selector) if body_selector else []
+    chosen = css_select(work, body_selector) if body_selector else []
     main = chosen[0] if chosen and hasattr(chosen[0], "tag") else main_block(work, stats)
     chunks, where = text_chunks(work, marks=(keep, main))
     for block in metadata_blocks(work):

@@ -26,7 +26,7 @@ def _empty():
     return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def select(root, selector: str) -> list:
+def css_select(root, selector: str) -> list:
     """Elements (or strings) matched by a catalog selector: CSS, or XPath when it starts
     with / or ( or ./."""
     try:
@@ -40,7 +40,7 @@ def select(root, selector: str) -> list:
 
 def select_text(root, selector: str) -> str:
     parts = [x.text_content() if hasattr(x, "text_content") else str(x)
-             for x in select(root, selector)]
+             for x in css_select(root, selector)]
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 

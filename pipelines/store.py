@@ -120,7 +120,7 @@ class StoreStage:
         """Enqueue what the stored article's story owes each watchlist: (owed, held)."""
         if not self.watchlists:
             return 0, 0
-        story = session.get(Story, stored.story_id)  # in the session since add_article
+        story = repository.get_story(session, stored.story_id)  # in the session already
         tags = item.tags
         view = MatchView(item.title or "", item.text or "",
                          tags.provinces_about if tags else (), tags.sectors if tags else (),

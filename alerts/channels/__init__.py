@@ -1,123 +1,54 @@
-"""Delivery channels: the Channel protocol, their settings, and target specs → channels.
+"""Delivery channels: target specs -> channels, and operator notices through them.
 
 A target spec is ``<kind>:<target>``: ``email:ops@example.com`` or
 ``webhook:https://hooks.example.com/provwatch``; a chat tool is named by its apprise URL
 (``slack://…``, ``discord://…``, ``feishu://…``, ``lark://…``, ``dingtalk://…``,
 ``wecombot://…``, ``workflows://…`` for Microsoft Teams), see ``alerts.channels.chat``.
+What every channel shares (protocol, settings, spec parsing) is ``alerts.channels.base``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from typing import Protocol
-from urllib.parse import urlsplit
+from typing import Any
 
-from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.channels.base import (
+    CHAT_SCHEMES,
+    KINDS,
+    SMTP_SECURITY,
+    Channel,
+    ChannelSettings,
+    parse_target,
+    settings_from_config,
+)
+from provwatch.alerts.channels.email import EmailChannel
+from provwatch.alerts.channels.webhook import WebhookChannel
+from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.notice import Notice
 
-KINDS = ("email", "webhook")
-# apprise schemes of the chat tools provwatch supports (alerts.channels.chat)
-CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
-                "workflow")
-SMTP_SECURITY = ("none", "starttls", "ssl")
-
-_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
-
-
-class Channel(Protocol):
-    """Delivers one alert; raises ``DeliveryError`` (``permanent`` if retrying can't help)."""
-
-    key: str
-
-    def send(self, msg: AlertMessage) -> None: ...
-
-    def send_digest(self, digest: Digest) -> None: ...
-
-    def send_notice(self, notice: Notice) -> None: ...
-
-
-@dataclass(frozen=True)
-class ChannelSettings:
-    """Transport settings shared by every channel of a run; read once from config."""
-
-    smtp_host: str = "localhost"
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    smtp_security: str = "none"  # none | starttls | ssl
-    smtp_from: str = "provwatch@localhost"
-    smtp_timeout: float = 30.0
-    smtp_ca_file: str | None = None  # PEM CA bundle for a private relay's certificate
-    smtp_pickup_dir: str | None = None  # write .eml files here instead of sending
-    webhook_secret: str | None = None
-    webhook_timeout: float = 10.0
-    chat_timeout: float = 10.0
-
-    def __post_init__(self) -> None:
-        if self.smtp_security not in SMTP_SECURITY:
-            raise ValueError(
-                f"smtp_security must be one of {', '.join(SMTP_SECURITY)}, "
-                f"not {self.smtp_security!r}"
-            )
-
-
-def settings_from_config(config) -> ChannelSettings:
-    """The channel settings in a crawler.config.Config."""
-    return ChannelSettings(
-        smtp_host=config.smtp_host, smtp_port=config.smtp_port,
-        smtp_username=config.smtp_username, smtp_password=config.smtp_password,
-        smtp_security=config.smtp_security, smtp_from=config.smtp_from,
-        smtp_pickup_dir=config.smtp_pickup_dir, smtp_ca_file=config.smtp_ca_file,
-        webhook_secret=config.webhook_secret,
-        webhook_timeout=config.webhook_timeout, chat_timeout=config.webhook_timeout,
-    )
-
-
-def parse_target(spec: str) -> tuple[str, str]:
-    """Split and validate ``kind:target``; raise ValueError naming the spec if it is bad.
-    A chat URL gives ``("chat", url)``."""
-    scheme, sep, _ = spec.strip().partition("://")
-    if sep and scheme.lower() in CHAT_SCHEMES:
-        from provwatch.alerts.channels.chat import validate_chat_url
-
-        return "chat", validate_chat_url(spec.strip())
-    kind, sep, target = spec.strip().partition(":")
-    kind, target = kind.strip().lower(), target.strip()
-    if not sep or not kind:
-        raise ValueError(f"channel spec {spec!r} must look like email:ADDRESS or webhook:URL")
-    if kind not in KINDS:
-        raise ValueError(
-            f"channel spec {spec!r}: unknown kind {kind!r} (expected email:ADDRESS, "
-            f"webhook:URL, or a chat URL: {', '.join(s + '://' for s in CHAT_SCHEMES[:-1])})"
-        )
-    if kind == "email":
-        if not _ADDRESS.fullmatch(target) or not target.isprintable():
-            raise ValueError(f"channel spec {spec!r}: {target!r} is not an email address")
-        return kind, target
-    try:
-        parts = urlsplit(target)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise ValueError(f"channel spec {spec!r}: bad URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"channel spec {spec!r}: a webhook needs an http(s) URL with a host")
-    if any(ch.isspace() for ch in target):
-        raise ValueError(f"channel spec {spec!r}: the webhook URL contains whitespace")
-    return kind, target
+__all__ = ["CHAT_SCHEMES", "KINDS", "SMTP_SECURITY", "Channel", "ChannelSettings",
+           "make_channel", "parse_target", "send_notice", "settings_from_config"]
 
 
 def make_channel(spec: str, settings: ChannelSettings) -> Channel:
     """The channel a target spec names, configured with ``settings``."""
     kind, target = parse_target(spec)
     if kind == "chat":
+        # lazy: apprise takes a tenth of a second to import; only chat channels need it
         from provwatch.alerts.channels.chat import ChatChannel
 
         return ChatChannel(target, settings)
     if kind == "email":
-        from provwatch.alerts.channels.email import EmailChannel
-
         return EmailChannel(target, settings)
-    from provwatch.alerts.channels.webhook import WebhookChannel
-
     return WebhookChannel(target, settings)
+
+
+def send_notice(targets: list[str], notice: Notice, settings: Any) -> list[str]:
+    """Send ``notice`` to every target spec; return one error message per failed target.
+    A notice counts as told when at least one target took it."""
+    errors = []
+    for target in targets:
+        try:
+            make_channel(target, settings).send_notice(notice)
+        except (DeliveryError, ValueError) as e:
+            errors.append(f"operator notice to {target}: {e}")
+    return errors

@@ -96,7 +96,7 @@ import requests
 from apprise.manager_plugins import NotificationManager
 
 from provwatch.alerts import chat_render
-from provwatch.alerts.channels import CHAT_SCHEMES, ChannelSettings
+from provwatch.alerts.channels.base import CHAT_SCHEMES, ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice

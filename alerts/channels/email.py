@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from provwatch.alerts import render
-from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import NOTICE_EVENT, Notice

@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 
 from provwatch.alerts import render
-from provwatch.alerts.channels import ChannelSettings
+from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import NOTICE_EVENT, Notice

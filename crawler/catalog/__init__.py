@@ -1,2 +1,1 @@
-"""Catalog floor: the source catalog (schema, loading, validation, the catalog file) and
-its coverage tables. Imports the ground modules only (errors, taxonomy)."""
+"""Catalog floor: the source catalog and its coverage tables; imports only the ground."""

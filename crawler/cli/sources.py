@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from provwatch.crawler.catalog.coverage import markdown
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import err, out, sources_app, state
 from provwatch.crawler.errors import UnknownSource
@@ -69,8 +70,6 @@ def sources_check(
 def sources_coverage() -> None:
     """Print what the catalog covers, per province and per adapter, as Markdown (the
     README's coverage tables are this output)."""
-    from provwatch.crawler.catalog.coverage import markdown
-
     print(markdown(load_catalog(state.config.catalog)))
 
 

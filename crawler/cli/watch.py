@@ -9,8 +9,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from provwatch.alerts.watchfile import WatchfileError
+from provwatch.alerts.watchlist import describe, validate
 from provwatch.crawler.cli.app import err, out, state, watch_app
 from provwatch.crawler.errors import ProvwatchError
+
+
+def _watchlists():
+    """The watchlists service, imported on first use."""
+    # lazy: it reaches the store stage (numpy, datasketch), which `provwatch run` and
+    # `status` never need: the daemon's memory stays small
+    from provwatch.crawler.services import watchlists
+
+    return watchlists
 
 
 @watch_app.command("add")
@@ -51,17 +62,13 @@ def watch_add(
 ) -> None:
     """Add a watchlist: every criterion given must hold (provinces any-of AND sectors any-of
     AND events any-of AND keywords ...); see also `watch import` for YAML files."""
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.alerts.watchlist import validate
-    from provwatch.crawler.services import watchlists
-
     channels = ([f"email:{e}" for e in email or []] + [f"webhook:{w}" for w in webhook or []]
                 + list(chat or []))
     spec = validate(name, province or [], sector or [], keyword or [], channels,
                     province_scope=scope, events=event or [], keywords_all=all_of or [],
                     keywords_none=none_of or [], sources=source or [], min_copies=min_copies,
                     schedule=digest, quiet_hours=quiet, backfill_days=backfill_days)
-    owed = watchlists.add_watchlist(state.config, spec)
+    owed = _watchlists().add_watchlist(state.config, spec)
     backfill = (f"; {owed} alerts owed for stories of the last {backfill_days} days"
                 if backfill_days else "")
     out.print(f"watchlist {name!r} added{backfill}", markup=False)
@@ -70,13 +77,9 @@ def watch_add(
 @watch_app.command("list")
 def watch_list() -> None:
     """List watchlists: what each matches, when and where it sends."""
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.alerts.watchlist import describe
-    from provwatch.crawler.services import watchlists
-
     table = Table("name", "matches", "when")
     table.add_column("channels", overflow="fold")  # a URL cut short is no use
-    for w in watchlists.list_watchlists(state.config):
+    for w in _watchlists().list_watchlists(state.config):
         d = describe(w)
         table.add_row(w.name, d["matches"], d["when"], d["channels"])
     out.print(table, markup=False)
@@ -85,10 +88,8 @@ def watch_list() -> None:
 @watch_app.command("show")
 def watch_show(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
     """Print one watchlist as YAML (the `watch import` format)."""
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.crawler.services import watchlists
 
-    print(watchlists.export_watchlists(state.config, [name]), end="")
+    print(_watchlists().export_watchlists(state.config, [name]), end="")
 
 
 @watch_app.command("import")
@@ -108,10 +109,6 @@ def watch_import(
     any of provinces, scope, sectors, events, keywords (any, all, none), sources,
     min_copies, schedule, quiet_hours, backfill_days. `watch export` writes this format.
     """
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.alerts.watchfile import WatchfileError
-    from provwatch.crawler.services import watchlists
-
     if str(file) == "-":
         text, where = sys.stdin.read(), "<stdin>"
     else:
@@ -121,8 +118,8 @@ def watch_import(
             raise ProvwatchError(f"{file}: cannot read: {getattr(e, 'strerror', None) or e}"
                                  ) from None
     try:
-        report = watchlists.import_watchlists(state.config, text, where, replace=replace,
-                                       dry_run=dry_run)
+        report = _watchlists().import_watchlists(state.config, text, where, replace=replace,
+                                                 dry_run=dry_run)
     except WatchfileError as e:
         for problem in e.problems:
             err.print(f"provwatch: error: {problem}", markup=False)
@@ -146,10 +143,8 @@ def watch_export(
         help="Write here (default: stdout).", show_default=False)] = None,
 ) -> None:
     """Write every watchlist as YAML, in the format `watch import` reads."""
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.crawler.services import watchlists
 
-    text = watchlists.export_watchlists(state.config)
+    text = _watchlists().export_watchlists(state.config)
     if file is None or str(file) == "-":
         print(text, end="")
         return
@@ -163,8 +158,6 @@ def watch_export(
 @watch_app.command("remove")
 def watch_remove(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
     """Remove a watchlist and its deliveries."""
-    # lazy: watchlists reach the store stage (numpy, datasketch), which `run` never needs
-    from provwatch.crawler.services import watchlists
 
-    watchlists.remove_watchlist(state.config, name)
+    _watchlists().remove_watchlist(state.config, name)
     out.print(f"watchlist {name!r} removed")

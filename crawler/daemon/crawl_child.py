@@ -19,8 +19,11 @@ import traceback
 from datetime import date
 from typing import Any
 
+import provwatch.settings as project_settings
 from provwatch.crawler.catalog.sources import Source, load_catalog
 from provwatch.crawler.config import Config
+from provwatch.pipelines.errors import PipelineDrop
+from provwatch.spiders.registry import SPIDERS
 
 
 def scrapy_settings(config: Config, source: Source | None = None) -> dict[str, Any]:
@@ -47,9 +50,6 @@ def scrapy_settings(config: Config, source: Source | None = None) -> dict[str, A
 def run(job: dict[str, Any]) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
-
-    import provwatch.settings as project_settings
-    from provwatch.spiders.registry import SPIDERS
 
     config = Config(**job["config"])
     source = load_catalog(config.catalog).get(job["source_id"])
@@ -101,8 +101,6 @@ def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:
     """Items dropped by the pipeline (counted by exception class) and by the spiders
     (counted by reason), as one {reason: n}. Worked out here, where the pipeline classes
     are loaded anyway, so the daemon never has to import Scrapy."""
-    from provwatch.pipelines.errors import PipelineDrop
-
     names = {cls.__name__: cls.reason for cls in _subclasses(PipelineDrop)}
     dropped: dict[str, int] = {}
     for key, n in stats.items():

@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.processes import pid_alive
+from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import transaction
+from provwatch.crawler.storage.models import DAEMON_LOCK as LOCK_NAME
 from provwatch.crawler.storage.models import DaemonLock
-
-LOCK_NAME = "daemon"
 
 
 class LockHeld(ProvwatchError):
@@ -60,12 +59,11 @@ def acquire(sessions: sessionmaker[Session], me: Holder, stale: timedelta,
     now = now or datetime.now(timezone.utc)
     try:
         with transaction(sessions) as session:
-            if session.get(DaemonLock, LOCK_NAME) is None:
-                session.add(DaemonLock(name=LOCK_NAME))
+            repository.create_lock_row(session, LOCK_NAME)
     except IntegrityError:
         pass  # another daemon created the row just now; the UPDATE below decides
     with transaction(sessions) as session:
-        row = session.get(DaemonLock, LOCK_NAME)
+        row = repository.lock_row(session, LOCK_NAME)
         seen = row.owner
         if seen is not None and seen != me.owner and not _presumed_dead(row, me, now, stale):
             age = (now - row.heartbeat_at).total_seconds() if row.heartbeat_at else 0
@@ -74,15 +72,11 @@ def acquire(sessions: sessionmaker[Session], me: Holder, stale: timedelta,
                 f"{row.host} (since {row.started_at:%Y-%m-%d %H:%M:%S} UTC, heartbeat "
                 f"{age:.0f}s ago); stop it first, or wait {stale.total_seconds():.0f}s "
                 "after it died")
-        taken = session.execute(
-            update(DaemonLock)
-            .where(DaemonLock.name == LOCK_NAME,
-                   DaemonLock.owner.is_(None) if seen is None else or_(
-                       DaemonLock.owner == seen, DaemonLock.owner.is_(None)))
-            .values(owner=me.owner, host=me.host, pid=me.pid, version=me.version,
-                    started_at=now, heartbeat_at=now, info={})
-        ).rowcount
-    if taken != 1:
+        taken = repository.take_lock(
+            session, LOCK_NAME, seen,
+            {"owner": me.owner, "host": me.host, "pid": me.pid, "version": me.version,
+             "started_at": now, "heartbeat_at": now, "info": {}})
+    if not taken:
         raise LockHeld("another provwatch daemon took the lock at the same moment; "
                        "not starting a second one")
 
@@ -93,23 +87,15 @@ def heartbeat(sessions: sessionmaker[Session], me: Holder, info: dict[str, Any],
     dead and replaced): the caller must stop at once."""
     now = now or datetime.now(timezone.utc)
     with transaction(sessions) as session:
-        return session.execute(
-            update(DaemonLock).where(DaemonLock.name == LOCK_NAME, DaemonLock.owner == me.owner)
-            .values(heartbeat_at=now, info=info)
-        ).rowcount == 1
+        return repository.lock_heartbeat(session, LOCK_NAME, me.owner, now, info)
 
 
 def release(sessions: sessionmaker[Session], me: Holder, info: dict[str, Any]) -> None:
     """Give the lock up; the row keeps who ran last and its final info for `status`."""
     with transaction(sessions) as session:
-        session.execute(
-            update(DaemonLock).where(DaemonLock.name == LOCK_NAME, DaemonLock.owner == me.owner)
-            .values(owner=None, info=info))
+        repository.release_lock(session, LOCK_NAME, me.owner, info)
 
 
 def current(sessions: sessionmaker[Session]) -> DaemonLock | None:
     with sessions() as session:
-        row = session.scalar(select(DaemonLock).where(DaemonLock.name == LOCK_NAME))
-        if row is not None:
-            session.expunge(row)
-        return row
+        return repository.current_lock(session, LOCK_NAME)

@@ -38,15 +38,19 @@ from urllib.parse import urlsplit
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 
-from provwatch.alerts.channels import settings_from_config
+from provwatch.alerts.channels import send_notice, settings_from_config
+from provwatch.alerts.dispatch import dispatch
+from provwatch.alerts.notice import Notice
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import health, lock
+from provwatch.crawler.daemon.metrics import Metrics, serve
 from provwatch.crawler.daemon.result import CrawlResult
 from provwatch.crawler.daemon.runner import run_crawl
+from provwatch.crawler.services.status import check, gather
+from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import SourceState
 
@@ -99,8 +103,6 @@ class Daemon:
     # -- life cycle -----------------------------------------------------------------------
 
     def run(self, install_signals: bool = True) -> int:
-        from provwatch.crawler.daemon.metrics import Metrics
-
         lock.acquire(self.sessions, self.me, stale=self._stale_after())
         self.metrics = Metrics()
         if install_signals:
@@ -130,8 +132,6 @@ class Daemon:
         return timedelta(seconds=max(30.0, 3 * self.config.heartbeat))
 
     def _start(self) -> None:
-        from provwatch.crawler.daemon.metrics import serve
-
         workers = self.config.workers
         self.scheduler = BackgroundScheduler(
             timezone=timezone.utc,
@@ -265,8 +265,7 @@ class Daemon:
         if self.stopping.is_set() or self.scheduler is None:
             return
         with self.sessions() as session:
-            poll = session.scalar(select(SourceState.poll_interval).where(
-                SourceState.id == source.id)) or source.interval
+            poll = repository.poll_interval(session, source.id) or source.interval
         due = result.next_due_at if result and result.next_due_at else (
             utcnow() + timedelta(seconds=poll))
         due += timedelta(seconds=random.uniform(0, jitter_for(poll)))
@@ -303,8 +302,6 @@ class Daemon:
             self._dispatch_lock.release()
 
     def _dispatch_once(self) -> None:
-        from provwatch.alerts.dispatch import dispatch
-
         with self._state_lock:
             self.dispatching = True
         try:
@@ -335,8 +332,6 @@ class Daemon:
                 return
             self._report_health()
             if self.metrics is not None:
-                from provwatch.crawler.services.status import gather
-
                 self.metrics.refresh(gather(self.config))
                 self._write_textfile()
         except Exception:
@@ -353,8 +348,6 @@ class Daemon:
     # -- health and status ------------------------------------------------------------------
 
     def health_reasons(self) -> list[str]:
-        from provwatch.crawler.services.status import check, gather
-
         return check(gather(self.config), self.config)
 
     def _info(self, stopped: bool = False) -> dict[str, Any]:
@@ -369,15 +362,10 @@ class Daemon:
 
     def _states(self) -> dict[str, SourceState]:
         with self.sessions() as session:
-            rows = session.query(SourceState).all()
-            for row in rows:
-                session.expunge(row)
-        return {r.id: r for r in rows}
+            return {r.id: r for r in repository.source_states(session)}
 
     def _report_health(self) -> None:
         """Tell operators of every state change not yet told; retried each heartbeat."""
-        from provwatch.alerts.notice import Notice, send_notice
-
         with self._notice_lock:
             for state in self._states().values():
                 if not health.needs_report(state.health, state.reported_health):
@@ -401,9 +389,7 @@ class Daemon:
                     if len(errors) == len(self.operator_targets):
                         continue  # nobody heard it: try again at the next heartbeat
                 with transaction(self.sessions) as session:
-                    row = session.get(SourceState, state.id)
-                    if row is not None and row.health == state.health:
-                        row.reported_health = state.health
+                    repository.mark_reported(session, state.id, state.health)
 
     def _log_crawl(self, r: CrawlResult) -> None:
         level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO

@@ -1,2 +1,1 @@
-"""Demo floor: the bundled offline demo (a fictional news site, its catalog and watchlists)
-and the run that crawls it. Imports the daemon floor and below; the CLI calls it."""
+"""Demo floor: the offline demo site, catalog, watchlists and run; imports the daemon and below."""

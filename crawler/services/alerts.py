@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
-
 from provwatch.alerts.channels import make_channel, settings_from_config
 from provwatch.alerts.dispatch import DispatchReport, dispatch
 from provwatch.alerts.errors import DeliveryError
@@ -17,7 +15,6 @@ from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
-from provwatch.crawler.storage.models import Article, Delivery, Watchlist
 
 
 def send_alerts(config: Config) -> DispatchReport:
@@ -30,11 +27,7 @@ def failed(config: Config, limit: int = 200) -> list[dict[str, Any]]:
     """Failed deliveries, newest first: what, where, how often tried, the last error."""
     sessions = open_database(config.database_url)
     with sessions() as session:
-        rows = session.execute(
-            select(Delivery, Watchlist.name, Article.title)
-            .join(Watchlist, Watchlist.id == Delivery.watchlist_id)
-            .join(Article, Article.id == Delivery.article_id)
-            .where(Delivery.status == "failed").order_by(Delivery.id.desc()).limit(limit))
+        rows = repository.failed_deliveries(session, limit)
         return [{"id": d.id, "watchlist": name, "channel": d.channel, "story_id": d.story_id,
                  "title": title, "attempts": d.attempts, "last_error": d.last_error,
                  "created_at": d.created_at.isoformat()} for d, name, title in rows]
@@ -45,19 +38,14 @@ def retry(config: Config, ids: list[int] | None) -> tuple[int, DispatchReport]:
     attempt count, then run one dispatch pass. Unknown or not-failed ids are an error."""
     sessions = open_database(config.database_url)
     with sessions() as session, session.begin():
-        query = update(Delivery).where(Delivery.status == "failed")
         if ids is not None:
-            found = set(session.scalars(select(Delivery.id).where(
-                Delivery.id.in_(ids), Delivery.status == "failed")))
+            found = repository.failed_delivery_ids(session, ids)
             missing = sorted(set(ids) - found)
             if missing:
                 raise ProvwatchError(
                     f"no failed delivery with id {', '.join(map(str, missing))} "
                     f"(see `provwatch alerts failed`)")
-            query = query.where(Delivery.id.in_(ids))
-        count = session.execute(query.values(
-            status="pending", attempts=0, next_attempt_at=datetime.now(timezone.utc))
-            .execution_options(synchronize_session=False)).rowcount
+        count = repository.requeue_failed(session, ids, datetime.now(timezone.utc))
     report = dispatch(sessions, settings_from_config(config),
                       max_attempts=config.alert_max_attempts, rate_limit=config.alert_rate_limit)
     return count, report

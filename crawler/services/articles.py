@@ -57,10 +57,8 @@ def show_article(config: Config, article_id: int) -> dict[str, Any]:
 
 
 def show_story(config: Config, story_id: int) -> dict[str, Any]:
-    from provwatch.crawler.storage.models import Story
-
     with open_database(config.database_url)() as session:
-        story = session.get(Story, story_id)
+        story = repository.get_story(session, story_id)
         if story is None:
             raise ProvwatchError(f"no story with id {story_id}")
         copies = repository.story_copies(session, story_id)

@@ -87,7 +87,7 @@ class _HostPacer:
 class Checker:
     def __init__(self, config: Config, *, session: requests.Session | None = None) -> None:
         self.config = config
-        self.session = session or requests.Session()
+        self.http = session or requests.Session()
         self.pacer = _HostPacer()
         self._robots: dict[tuple[str, str], RobotFileParser | None] = {}
         self._robots_lock = threading.Lock()
@@ -157,7 +157,7 @@ class Checker:
         delay = source.delay if source.delay is not None else self.config.download_delay
         lock = self.pacer.wait(host, delay)
         try:
-            response = self.session.request(
+            response = self.http.request(
                 request.method, request.url, headers=headers,
                 data=urlencode(request.form) if request.form else None,
                 timeout=self.config.download_timeout, allow_redirects=True, stream=True)
@@ -196,7 +196,7 @@ class Checker:
         """The site's robots.txt rules; None (everything allowed) when it has none or it
         cannot be read, as Scrapy's middleware does."""
         try:
-            response = self.session.get(origin + "/robots.txt", headers={"User-Agent": user_agent},
+            response = self.http.get(origin + "/robots.txt", headers={"User-Agent": user_agent},
                                         timeout=self.config.download_timeout)
         except requests.RequestException:
             return None

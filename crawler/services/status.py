@@ -13,16 +13,13 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Source, load_catalog
 from provwatch.crawler.config import Config
+from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
-from provwatch.crawler.storage.models import BAD_STATES, CrawlRun, DaemonLock, Delivery, SourceState
+from provwatch.crawler.storage.models import BAD_STATES, DAEMON_LOCK, DaemonLock, SourceState
 
-LOCK_NAME = "daemon"
 HEARTBEATS_TO_STALE = 3  # a daemon missing this many heartbeats is presumed gone
 DISPATCHES_TO_LATE = 3  # the dispatcher may miss this many turns before it is news
 SENT_WINDOW = timedelta(hours=24)
@@ -37,10 +34,10 @@ def gather(config: Config, now: datetime | None = None) -> dict[str, Any]:
     catalog = load_catalog(config.catalog)
     sessions = open_database(config.database_url)
     with sessions() as session:
-        lock = session.get(DaemonLock, LOCK_NAME)
-        rows = {row.id: row for row in session.scalars(select(SourceState))}
-        outcomes = _last_outcomes(session)
-        outbox = _outbox(session, now)
+        lock = repository.lock_row(session, DAEMON_LOCK)
+        rows = {row.id: row for row in repository.source_states(session)}
+        outcomes = repository.last_outcomes(session)
+        outbox = _outbox(repository.outbox_status(session, now - SENT_WINDOW))
         daemon = _daemon(lock, config, now)
     sources = [_source_entry(s.id, s, rows.get(s.id), outcomes.get(s.id)) for s in catalog]
     known = {s.id for s in catalog}
@@ -150,26 +147,10 @@ def _source_entry(source_id: str, source: Source | None, row: SourceState | None
     }
 
 
-def _last_outcomes(session: Session) -> dict[str, str]:
-    """Each source's latest crawl outcome in one query (the newest start, then the newest
-    row), however many sources and runs there are."""
-    rank = func.row_number().over(partition_by=CrawlRun.source_id,
-                                  order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc()))
-    ranked = select(CrawlRun.source_id, CrawlRun.outcome, rank.label("rank")).subquery()
-    query = select(ranked.c.source_id, ranked.c.outcome).where(ranked.c.rank == 1)
-    return {source_id: outcome for source_id, outcome in session.execute(query)}
-
-
-def _outbox(session: Session, now: datetime) -> dict[str, int]:
-    counts = dict(session.execute(
-        select(Delivery.status, func.count())
-        .where(Delivery.status.in_(("pending", "sending", "failed")))
-        .group_by(Delivery.status)).all())
-    sent = session.scalar(select(func.count()).select_from(Delivery).where(
-        Delivery.status == "sent", Delivery.sent_at >= now - SENT_WINDOW))
+def _outbox(counts: dict[str, int]) -> dict[str, int]:
     # sending: handed to a channel, not yet confirmed (or its dispatcher died: re-sent)
-    return {"pending": counts.get("pending", 0), "sending": counts.get("sending", 0),
-            "failed": counts.get("failed", 0), "sent_24h": sent or 0}
+    return {"pending": counts["pending"], "sending": counts["sending"],
+            "failed": counts["failed"], "sent_24h": counts["sent"]}
 
 
 def _installed_version() -> str:

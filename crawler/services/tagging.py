@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
-
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import CatalogError
+from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
-from provwatch.crawler.storage.models import Article, Tag
+from provwatch.crawler.storage.models import Tag
 from provwatch.pipelines.decoding import DecodeError
 from provwatch.pipelines.extraction import extract
 from provwatch.pipelines.items import Tags
@@ -96,14 +95,10 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
     sessions = open_database(config.database_url)
     report = RetagReport()
     with sessions() as session:
-        q = select(Article.id).order_by(Article.id)
-        if since:
-            q = q.where(Article.published_at >= since)
-        ids = list(session.scalars(q))
+        ids = repository.article_ids(session, since=since)
     for start in range(0, len(ids), 200):
         with transaction(sessions) as session:
-            for article in session.scalars(select(Article).where(
-                    Article.id.in_(ids[start:start + 200]))):
+            for article in repository.articles_by_id(session, ids[start:start + 200]):
                 report.articles += 1
                 tags = tagger.tag(article.title, article.text, url=article.url,
                                   source_province=provinces.get(article.source_id))

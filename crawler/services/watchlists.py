@@ -10,12 +10,14 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from provwatch.alerts.errors import WatchlistError
-from provwatch.alerts.watchlist import WatchlistSpec
+from provwatch.alerts.watchfile import WatchfileError, dumps, loads
+from provwatch.alerts.watchlist import WatchlistSpec, check_sources, from_row
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.pipelines.store import owe_recent
 
 
 def known_sources(config: Config, session: Session) -> set[str]:
@@ -27,8 +29,6 @@ def known_sources(config: Config, session: Session) -> set[str]:
 def _source_problems(config: Config, session: Session,
                      specs: Iterable[WatchlistSpec]) -> list[WatchlistError]:
     """A WatchlistError per watchlist naming a source id neither catalog nor store knows."""
-    from provwatch.alerts.watchlist import check_sources
-
     specs = [s for s in specs if s.sources]
     if not specs:
         return []
@@ -55,16 +55,11 @@ def add_watchlist(config: Config, spec: WatchlistSpec) -> int:
 
 
 def _create(session: Session, spec: WatchlistSpec) -> int:
-    from provwatch.alerts.watchlist import from_row
-    from provwatch.pipelines.store import owe_recent
-
     row = repository.add_watchlist(session, **spec.to_row())
     return owe_recent(session, from_row(row), datetime.now(timezone.utc))
 
 
 def list_watchlists(config: Config) -> list[WatchlistSpec]:
-    from provwatch.alerts.watchlist import from_row
-
     with open_database(config.database_url)() as session:
         return [from_row(w) for w in repository.watchlists(session)]
 
@@ -94,9 +89,6 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
     run again). ``dry_run`` does the same work and rolls it back. Raises WatchfileError
     listing every problem.
     """
-    from provwatch.alerts.watchfile import WatchfileError, loads
-    from provwatch.alerts.watchlist import from_row
-
     specs = loads(text, where)
     report = ImportReport([], [], [], 0, dry_run)
     with open_database(config.database_url)() as session:  # closing uncommitted: rollback
@@ -129,8 +121,6 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
 
 def export_watchlists(config: Config, names: Iterable[str] = ()) -> str:
     """The watchlists (all, or those named) as a YAML document (alerts.watchfile)."""
-    from provwatch.alerts.watchfile import dumps
-
     specs = list_watchlists(config)
     wanted = list(names)
     if wanted:

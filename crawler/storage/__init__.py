@@ -1,2 +1,1 @@
-"""Storage floor: SQLAlchemy models, engine and sessions, the repository (every query
-provwatch makes), Alembic migrations. Imports only the ground modules."""
+"""Storage floor: models, engine, repository (every query), migrations; imports only the ground."""

@@ -224,6 +224,10 @@ class CrawlRun(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
 
 
+# the name of the daemon lock's one row (crawler/daemon/lock.py takes it, status reads it)
+DAEMON_LOCK = "daemon"
+
+
 class DaemonLock(Base):
     """One row per daemon role: who holds it (host:pid:token), since when, last heartbeat.
 

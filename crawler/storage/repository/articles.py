@@ -1,4 +1,4 @@
-"""Articles, stories, fingerprints, sources and crawl runs, watchlists and the outbox."""
+"""Articles, stories and their fingerprints: what is stored, found again, listed."""
 
 from __future__ import annotations
 
@@ -8,23 +8,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from provwatch.crawler.storage.models import (
     Article,
-    CrawlRun,
-    Delivery,
     Fingerprint,
     FingerprintBand,
-    SourceState,
     Story,
     Tag,
-    Watchlist,
     utcnow,
 )
 
 SYNDICATION_WINDOW = timedelta(days=3)
+
+__all__ = [
+    "Candidate", "FingerprintValue", "SYNDICATION_WINDOW", "StoredArticle",
+    "add_article", "add_fingerprint", "article_ids", "articles_by_id", "count_articles",
+    "get_article", "get_story", "list_articles", "near_duplicate_candidates",
+    "raw_html", "reextractable_ids", "source_ids", "story_copies", "story_copies_since",
+    "story_for_content", "story_outlets", "url_seen",
+]
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,18 @@ def get_article(session: Session, article_id: int) -> Article | None:
     return session.get(Article, article_id)
 
 
+def get_story(session: Session, story_id: int) -> Story | None:
+    return session.get(Story, story_id)
+
+
+def article_ids(session: Session, *, since: datetime | None = None) -> list[int]:
+    """Ids of the stored articles (published at or after ``since``), oldest first."""
+    q = select(Article.id).order_by(Article.id)
+    if since:
+        q = q.where(Article.published_at >= since)
+    return list(session.scalars(q))
+
+
 def list_articles(session: Session, *, province: str | None = None, sector: str | None = None,
                   since: datetime | None = None, limit: int = 50) -> Sequence[Article]:
     q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
@@ -182,56 +198,6 @@ def count_articles(session: Session) -> int:
     return session.scalar(select(func.count(Article.id))) or 0
 
 
-# --- sources and crawl runs -----------------------------------------------------------
-
-
-def source_state(session: Session, source_id: str) -> SourceState:
-    state = session.get(SourceState, source_id)
-    if state is None:
-        state = SourceState(id=source_id, consecutive_failures=0, validators={})
-        session.add(state)
-        session.flush()
-    return state
-
-
-def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any]
-                 ) -> tuple[CrawlRun, SourceState]:
-    """Add the crawl run; keep the validators and backfill cursor a finished run left.
-    Health, failures and the next due time are the caller's (crawler.health)."""
-    row = CrawlRun(**run)
-    session.add(row)
-    state = source_state(session, run["source_id"])
-    if run["outcome"] in ("ok", "not_modified"):
-        if new_state.get("validators"):
-            state.validators = {**(state.validators or {}), **new_state["validators"]}
-        if "backfill" in new_state:
-            state.backfill = new_state["backfill"]
-    return row, state
-
-
-# --- watchlists and the outbox --------------------------------------------------------
-
-
-def watchlists(session: Session) -> Sequence[Watchlist]:
-    return session.scalars(select(Watchlist).order_by(Watchlist.name)).all()
-
-
-def get_watchlist(session: Session, name: str) -> Watchlist | None:
-    return session.scalar(select(Watchlist).where(Watchlist.name == name))
-
-
-def add_watchlist(session: Session, **values: Any) -> Watchlist:
-    row = Watchlist(**values)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist:
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.flush()
-    return row
 
 
 def story_copies_since(session: Session, since: datetime
@@ -251,54 +217,3 @@ def source_ids(session: Session) -> set[str]:
     return set(session.scalars(select(Article.source_id).distinct()))
 
 
-def remove_watchlist(session: Session, name: str) -> bool:
-    row = get_watchlist(session, name)
-    if row is None:
-        return False
-    session.execute(delete(Delivery).where(Delivery.watchlist_id == row.id))
-    session.delete(row)
-    return True
-
-
-def enqueue(session: Session, watchlist_id: int, story_id: int, article_id: int,
-            channel: str, due_at: datetime | None = None) -> bool:
-    """Add a pending delivery unless this (watchlist, story, channel) already has one.
-    ``due_at``: when it may go out (a digest watchlist's next slot); default now."""
-    exists = session.scalar(select(Delivery.id).where(
-        Delivery.watchlist_id == watchlist_id, Delivery.story_id == story_id,
-        Delivery.channel == channel))
-    if exists:
-        return False
-    session.add(Delivery(watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
-                         channel=channel, status="pending", attempts=0,
-                         next_attempt_at=due_at or utcnow()))
-    return True
-
-
-def due_deliveries(session: Session, now: datetime, limit: int = 100) -> Sequence[Delivery]:
-    return session.scalars(
-        select(Delivery).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.id).limit(limit)
-    ).all()
-
-
-def deliveries(session: Session, status: str | None = None, limit: int = 100) -> Sequence[Delivery]:
-    q = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
-    if status:
-        q = q.where(Delivery.status == status)
-    return session.scalars(q).all()
-
-
-def sent_since(session: Session, since: datetime) -> list[tuple[str, str, str]]:
-    """(watchlist name, channel, article title) of deliveries sent at or after ``since``."""
-    rows = session.execute(
-        select(Watchlist.name, Delivery.channel, Article.title)
-        .join(Watchlist, Watchlist.id == Delivery.watchlist_id)
-        .join(Article, Article.id == Delivery.article_id)
-        .where(Delivery.status == "sent", Delivery.sent_at >= since).order_by(Delivery.id))
-    return [tuple(r) for r in rows]
-
-
-def outbox_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-    return {status: n for status, n in rows}

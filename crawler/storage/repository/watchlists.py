@@ -1,0 +1,60 @@
+"""Watchlists: read, add, update and remove their rows (removal takes their deliveries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from provwatch.crawler.storage.models import Delivery, Watchlist
+
+__all__ = [
+    "add_watchlist",
+    "get_watchlist",
+    "get_watchlist_by_id",
+    "remove_watchlist",
+    "update_watchlist",
+    "watchlists",
+    "watchlists_by_id",
+]
+
+
+def watchlists(session: Session) -> Sequence[Watchlist]:
+    return session.scalars(select(Watchlist).order_by(Watchlist.name)).all()
+
+
+def get_watchlist(session: Session, name: str) -> Watchlist | None:
+    return session.scalar(select(Watchlist).where(Watchlist.name == name))
+
+
+def add_watchlist(session: Session, **values: Any) -> Watchlist:
+    row = Watchlist(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist:
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    return row
+
+
+def remove_watchlist(session: Session, name: str) -> bool:
+    row = get_watchlist(session, name)
+    if row is None:
+        return False
+    session.execute(delete(Delivery).where(Delivery.watchlist_id == row.id))
+    session.delete(row)
+    return True
+
+
+def get_watchlist_by_id(session: Session, watchlist_id: int) -> Watchlist | None:
+    return session.get(Watchlist, watchlist_id)
+
+
+def watchlists_by_id(session: Session, ids: Iterable[int]) -> dict[int, Watchlist]:
+    return {w.id: w for w in session.scalars(select(Watchlist).where(Watchlist.id.in_(ids)))}
