@@ -240,9 +240,9 @@ def _recover(sessions: sessionmaker[Session], now: datetime) -> list[tuple[str, 
     with sessions() as session, session.begin():
         stale = [s for s in repository.unconfirmed_sends(session)
                  if _claimer_dead(s.claimed_by, s.created_at, now)]
-        for s in stale:
-            s.claimed_by = claimer()
-        return [(s.channel, s.id) for s in stale]
+        me = claimer()
+        return [(s.channel, s.id) for s in stale
+                if repository.reclaim_send(session, s.id, s.claimed_by, me)]
 
 
 def _plan(sessions: sessionmaker[Session], now: datetime, limit: int, rate_limit: int,

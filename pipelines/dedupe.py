@@ -1,8 +1,10 @@
-"""Dedupe stage: a stored canonical URL is dropped; a stored or similar text makes a copy.
+"""Dedupe stage: a stored canonical URL is dropped early; the fingerprint is taken.
 
-Order: the same canonical URL drops the article; the same normalised text, then a
+Which story an article joins is decided where it is stored, inside the store
+transaction (crawler.storage.repository.store_article): the same normalised text, then a
 near-duplicate fingerprint (pipelines.fingerprint) within the syndication window, make
-it a copy: it joins that story and never alerts again.
+it a copy; it joins that story and never alerts again. The early URL check here only
+saves the tagging of a page that is already stored; the store's unique key is the rule.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import replace
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
 from provwatch.pipelines.errors import DuplicateUrl
-from provwatch.pipelines.fingerprint import closest_story, fingerprint
+from provwatch.pipelines.fingerprint import fingerprint
 from provwatch.pipelines.items import ArticleItem
 
 
@@ -33,13 +35,4 @@ class DedupeStage:
         with self.sessions() as session:
             if repository.url_seen(session, item.canonical_url):
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")
-            story = repository.story_for_content(session, item.content_hash)
-            fp = fingerprint(item.title, item.text)
-            if story is None:
-                story = closest_story(fp, repository.near_duplicate_candidates(
-                    session, fp.bands, item.published_at))
-                if story is not None and self.stats is not None:
-                    self.stats.inc_value("provwatch/near_copies")
-        if story is not None and self.stats is not None:
-            self.stats.inc_value("provwatch/copies")
-        return replace(item, copy_of_story=story, fingerprint=fp)
+        return replace(item, fingerprint=fingerprint(item.title, item.text))

@@ -43,7 +43,6 @@ class ArticleItem:
     canonical_url: str = ""
     content_hash: str = ""
     # dedupe: the story this article is a copy of, if any, and its near-dup fingerprint
-    copy_of_story: int | None = None
     fingerprint: Fingerprint | None = None
     # tag
     tags: Tags | None = None

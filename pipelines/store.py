@@ -24,6 +24,7 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article, Story
 from provwatch.pipelines.errors import DuplicateUrl
+from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
 
 log = logging.getLogger(__name__)
@@ -97,17 +98,19 @@ class StoreStage:
             raw_html=item.body if self.keep_raw_html else None, meta=article_meta(item),
         )
         try:
-            with transaction(self.sessions) as session:
-                stored = repository.add_article(session, values, rows, item.copy_of_story)
-                if item.fingerprint is not None:
-                    repository.add_fingerprint(session, stored.article_id, stored.story_id,
-                                               item.fingerprint, item.published_at)
-                owed, held = self._owe(session, item, stored)
-        except IntegrityError:
-            # another process stored the same canonical URL between dedupe and here
-            raise DuplicateUrl(f"{item.url}: stored concurrently by another crawl") from None
+            stored, owed, held = self._store(item, values, rows, owe=True)
+        except IntegrityError as e:
+            # the canonical URL's key is handled inside (ON CONFLICT): any other violation
+            # is a bug; say so loudly and keep the article, without what it would owe
+            log.error("storing %s broke a constraint (%s); stored again without its "
+                      "alerts", item.url, str(e.orig).splitlines()[0] if e.orig else e)
+            stored, owed, held = self._store(item, values, rows, owe=False)
         if self.stats is not None:
             self.stats.inc_value("provwatch/new_articles")
+            if not stored.new_story:
+                self.stats.inc_value("provwatch/copies")
+            if stored.near_copy:
+                self.stats.inc_value("provwatch/near_copies")
             self.stats.inc_value("provwatch/deliveries_owed", owed)
             if held:
                 self.stats.inc_value("provwatch/alerts_held_old", held)
@@ -115,12 +118,27 @@ class StoreStage:
                  stored.story_id, "" if stored.new_story else ", a copy")
         return item
 
+    def _store(self, item: ArticleItem, values: dict, rows: list, *, owe: bool
+               ) -> tuple[repository.StoredArticle, int, int]:
+        """One transaction: the article, its story (decided here, see
+        repository.store_article), its tags and fingerprint, and what it owes."""
+        fp = item.fingerprint
+        with transaction(self.sessions) as session:
+            stored = repository.store_article(
+                session, dict(values), rows, fingerprint=fp,
+                closest=lambda candidates: closest_story(fp, candidates))
+            if stored is None:
+                raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")
+            owed, held = self._owe(session, item, stored) if owe else (0, 0)
+        return stored, owed, held
+
     def _owe(self, session: Session, item: ArticleItem,
              stored: repository.StoredArticle) -> tuple[int, int]:
         """Enqueue what the stored article's story owes each watchlist: (owed, held)."""
-        if not self.watchlists:
+        live = repository.live_watchlist_ids(session, [w.id for w in self.watchlists])
+        if not live:
             return 0, 0
-        story = repository.get_story(session, stored.story_id)  # in the session already
+        story = repository.get_story(session, stored.story_id)
         tags = item.tags
         view = MatchView(item.title or "", item.text or "",
                          tags.provinces_about if tags else (), tags.sectors if tags else (),
@@ -133,6 +151,8 @@ class StoreStage:
         now = self.clock()
         owed = held = 0
         for spec in self.watchlists:
+            if spec.id not in live:
+                continue  # removed since this crawl began: it is owed nothing
             candidates: list[tuple] = [current]
             if not stored.new_story and 1 < spec.min_copies <= story.copy_count:
                 if others is None:

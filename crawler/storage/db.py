@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.storage.models import Story
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -99,3 +102,19 @@ def close_all() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+
+
+def insert_ignoring(session: Session, model: Any, conflict: list[str]):
+    """INSERT ... ON CONFLICT (``conflict``) DO NOTHING in the session's dialect: of two
+    writers inserting one key, one row is stored and the other statement does nothing."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
+
+
+def write_lock(session: Session) -> None:
+    """SQLite: take the database's write lock now, with a write that changes nothing, so
+    that no other writer commits between this transaction's reads and its writes (SQLite
+    has one writer at a time, and a reader that writes late fails instead of waiting).
+    PostgreSQL locks rows as they are written: nothing to do."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Story).where(Story.id == -1).values(copy_count=Story.copy_count))

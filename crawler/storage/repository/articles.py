@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from provwatch.crawler.storage.db import insert_ignoring, write_lock
 from provwatch.crawler.storage.models import (
     Article,
     Fingerprint,
@@ -24,10 +25,11 @@ SYNDICATION_WINDOW = timedelta(days=3)
 
 __all__ = [
     "Candidate", "FingerprintValue", "SYNDICATION_WINDOW", "StoredArticle",
-    "add_article", "add_fingerprint", "article_ids", "articles_by_id", "count_articles",
+    "add_fingerprint", "article_ids", "articles_by_id", "content_key", "count_articles",
     "get_article", "get_story", "list_articles", "near_duplicate_candidates",
-    "raw_html", "reextractable_ids", "source_ids", "story_copies", "story_copies_since",
-    "story_for_content", "story_outlets", "url_seen",
+    "raw_html", "reextractable_ids", "serialise_story_decisions", "source_ids",
+    "store_article", "story_copies", "story_copies_since", "story_for_content",
+    "story_outlets", "url_seen",
 ]
 
 
@@ -36,6 +38,8 @@ class StoredArticle:
     article_id: int
     story_id: int
     new_story: bool
+    copies: int = 1  # the story's copies, this one included
+    near_copy: bool = False  # a copy by its fingerprint, not its exact text
 
 
 # --- articles and stories -------------------------------------------------------------
@@ -117,26 +121,72 @@ def story_copies(session: Session, story_id: int) -> Sequence[Article]:
                            .order_by(Article.fetched_at, Article.id)).all()
 
 
-def add_article(session: Session, values: dict[str, Any],
-                tags: Iterable[tuple[str, str, str, float]],
-                copy_of_story: int | None) -> StoredArticle:
-    """Insert an article (and its story when it is the first copy) with its tags."""
+def serialise_story_decisions(session: Session, keys: Iterable[int]) -> None:
+    """Make the writers that could decide the same story wait for each other until this
+    transaction ends. PostgreSQL: a transaction-scoped advisory lock per key (the content
+    hash's and the fingerprint's band keys; sorted, so two writers never deadlock); two
+    near-copies share a band key, so the second waits and then sees the first's rows.
+    SQLite has one writer at a time: take the write lock now, before any read, with a
+    write that changes nothing, so no other writer commits between our reads and writes.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        for key in sorted(set(keys)):
+            session.execute(select(func.pg_advisory_xact_lock(key)))
+    else:
+        write_lock(session)
+
+
+def content_key(content_hash: str) -> int:
+    """The content hash as a signed 64-bit lock key."""
+    return int.from_bytes(bytes.fromhex(content_hash[:16]), "big", signed=True)
+
+
+def store_article(session: Session, values: dict[str, Any],
+                  tags: Iterable[tuple[str, str, str, float]], *,
+                  fingerprint: FingerprintValue | None,
+                  closest: Callable[[list[Candidate]], int | None]) -> StoredArticle | None:
+    """Store an article as a new story or a copy, deciding which inside this transaction.
+
+    Writers that could decide the same story are serialised first; then, in order: a
+    stored canonical URL makes it a duplicate (None: the caller must roll back); the same content
+    hash, else the story ``closest`` picks from the near-duplicate candidates, makes it a
+    copy; else a new story. The insert is guarded by the canonical URL's unique key (ON
+    CONFLICT DO NOTHING: None as well) and the story's copy count is raised in the
+    database (``copy_count = copy_count + 1``), so concurrent copies are all counted.
+    """
+    published_at = values.get("published_at")
+    keys = [content_key(values["content_hash"])] + list(fingerprint.bands if fingerprint else ())
+    serialise_story_decisions(session, keys)
+    if url_seen(session, values["canonical_url"]):
+        return None
+    story_id = story_for_content(session, values["content_hash"])
+    near = False
+    if story_id is None and fingerprint is not None:
+        story_id = closest(near_duplicate_candidates(session, fingerprint.bands, published_at))
+        near = story_id is not None
+    new_story = story_id is None
+    if new_story:
+        story_id = session.scalar(insert(Story).values(
+            title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
+            .returning(Story.id))
     raw = values.pop("raw_html", None)
-    article = Article(**values, raw_html=zlib.compress(raw, 6) if raw else None)
-    story = session.get(Story, copy_of_story) if copy_of_story else None
-    new_story = story is None
-    if story is None:
-        story = Story(title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
-        session.add(story)
-        session.flush()
-    article.story_id = story.id
-    article.tags = [Tag(kind=k, value=v, role=r, score=s) for k, v, r, s in tags]
-    session.add(article)
-    session.flush()
-    story.copy_count += 1
-    if story.first_article_id is None:
-        story.first_article_id = article.id
-    return StoredArticle(article.id, story.id, new_story)
+    row = {**values, "story_id": story_id, "raw_html": zlib.compress(raw, 6) if raw else None}
+    article_id = session.scalar(insert_ignoring(session, Article, ["canonical_url"])
+                                .values(**row).returning(Article.id))
+    if article_id is None:  # stored by a writer that did not share our lock keys
+        return None  # the caller raises, which rolls the story row back
+    rows = [{"article_id": article_id, "kind": k, "value": v, "role": r, "score": sc}
+            for k, v, r, sc in tags]
+    if rows:
+        session.execute(insert(Tag), rows)
+    if fingerprint is not None:
+        add_fingerprint(session, article_id, story_id, fingerprint, published_at)
+    copies = session.scalar(
+        update(Story).where(Story.id == story_id)
+        .values(copy_count=Story.copy_count + 1,
+                first_article_id=func.coalesce(Story.first_article_id, article_id))
+        .returning(Story.copy_count))
+    return StoredArticle(article_id, story_id, new_story, copies=copies, near_copy=near)
 
 
 def raw_html(article: Article) -> bytes | None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from provwatch.crawler.storage.db import insert_ignoring, write_lock
 from provwatch.crawler.storage.models import Article, Delivery, Send, Watchlist, utcnow
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "failed_deliveries",
     "failed_delivery_ids",
     "get_send",
+    "reclaim_send",
     "outbox_counts",
     "outbox_status",
     "requeue_failed",
@@ -67,8 +69,19 @@ def claimed_deliveries(session: Session, send_id: int) -> list[Delivery]:
 
 
 def unconfirmed_sends(session: Session) -> Sequence[Send]:
-    """Sends still ``sending``: claimed, never confirmed (in flight, or their claimer died)."""
+    """Sends still ``sending``: claimed, never confirmed (in flight, or their claimer died).
+    Takes SQLite's write lock first: the caller re-claims some of them in this transaction."""
+    write_lock(session)
     return session.scalars(select(Send).where(Send.status == "sending")).all()
+
+
+def reclaim_send(session: Session, send_id: int, seen: str | None, me: str) -> bool:
+    """Compare-and-set: take over an unconfirmed send from its dead claimer ``seen``; True
+    when this statement took it (of two dispatchers recovering it, exactly one does)."""
+    claimer = Send.claimed_by.is_(None) if seen is None else Send.claimed_by == seen
+    return session.execute(
+        update(Send).where(Send.id == send_id, Send.status == "sending", claimer)
+        .values(claimed_by=me).execution_options(synchronize_session=False)).rowcount == 1
 
 
 def sends_in_window(session: Session, channel: str, since: datetime
@@ -114,17 +127,14 @@ def requeue_failed(session: Session, ids: Iterable[int] | None, now: datetime) -
 
 def enqueue(session: Session, watchlist_id: int, story_id: int, article_id: int,
             channel: str, due_at: datetime | None = None) -> bool:
-    """Add a pending delivery unless this (watchlist, story, channel) already has one.
-    ``due_at``: when it may go out (a digest watchlist's next slot); default now."""
-    exists = session.scalar(select(Delivery.id).where(
-        Delivery.watchlist_id == watchlist_id, Delivery.story_id == story_id,
-        Delivery.channel == channel))
-    if exists:
-        return False
-    session.add(Delivery(watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
-                         channel=channel, status="pending", attempts=0,
-                         next_attempt_at=due_at or utcnow()))
-    return True
+    """Add a pending delivery unless this (watchlist, story, channel) already has one: the
+    unique key decides (ON CONFLICT DO NOTHING), so of two writers one adds it and neither
+    fails. ``due_at``: when it may go out (a digest watchlist's next slot); default now."""
+    return session.scalar(
+        insert_ignoring(session, Delivery, ["watchlist_id", "story_id", "channel"]).values(
+            watchlist_id=watchlist_id, story_id=story_id, article_id=article_id,
+            channel=channel, status="pending", attempts=0, next_attempt_at=due_at or utcnow())
+        .returning(Delivery.id)) is not None
 
 
 def due_deliveries(session: Session, now: datetime, limit: int = 100) -> Sequence[Delivery]:

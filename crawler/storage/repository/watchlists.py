@@ -14,6 +14,7 @@ __all__ = [
     "add_watchlist",
     "get_watchlist",
     "get_watchlist_by_id",
+    "live_watchlist_ids",
     "remove_watchlist",
     "update_watchlist",
     "watchlists",
@@ -58,3 +59,15 @@ def get_watchlist_by_id(session: Session, watchlist_id: int) -> Watchlist | None
 
 def watchlists_by_id(session: Session, ids: Iterable[int]) -> dict[int, Watchlist]:
     return {w.id: w for w in session.scalars(select(Watchlist).where(Watchlist.id.in_(ids)))}
+
+
+def live_watchlist_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` still exist, held until the transaction ends: on PostgreSQL with
+    FOR KEY SHARE, so a watchlist removed meanwhile waits for our commit (and its deletion
+    then takes the deliveries we add, by the foreign key's cascade); SQLite's writers
+    are one at a time anyway."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(Watchlist.id).where(Watchlist.id.in_(ids))
+                               .with_for_update(read=True, key_share=True)))
