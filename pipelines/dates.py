@@ -73,12 +73,16 @@ class FoundDate:
     precision: str  # day | minute
 
 
+def plausible(dt: datetime, now: datetime) -> bool:
+    """A publication date may not lie in the future (a day of slack) or before 1990."""
+    return datetime(1990, 1, 1, tzinfo=timezone.utc) <= dt <= now + timedelta(days=1)
+
+
 def _accept(found, source: str, now: datetime) -> FoundDate | None:
     if not found:
         return None
     dt = found[0].astimezone(timezone.utc)
-    ok = datetime(1990, 1, 1, tzinfo=timezone.utc) <= dt <= now + timedelta(days=1)
-    return FoundDate(dt, source, found[1]) if ok else None
+    return FoundDate(dt, source, found[1]) if plausible(dt, now) else None
 
 
 def _metas(root) -> dict[str, str]:

@@ -20,7 +20,7 @@ from datetime import datetime
 import trafilatura
 
 from provwatch.pipelines.boilerplate import clean_lines, is_furniture, is_info_line
-from provwatch.pipelines.dates import FoundDate, find_date
+from provwatch.pipelines.dates import FoundDate, find_date, plausible
 from provwatch.pipelines.datetext import SHANGHAI, iter_dates, normalise
 from provwatch.pipelines.decoding import decode_html
 from provwatch.pipelines.govmeta import GovMeta, byline_source, read_gov_meta
@@ -136,7 +136,7 @@ def _author(root, chunks: list[str]) -> str | None:
 def _fallback(found: FoundDate | None, feed_published: datetime | None, fetched_at: datetime):
     if found:
         return found.value, found.source, found.precision
-    if feed_published:
+    if feed_published and plausible(feed_published, fetched_at):  # the page's bounds too
         return feed_published, "feed", "minute"
     return fetched_at, "crawl", "minute"
 

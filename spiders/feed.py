@@ -12,22 +12,54 @@ from __future__ import annotations
 import calendar
 import hashlib
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from provwatch.crawler.chinatime import china_day, in_window
+from provwatch.crawler.chinatime import SHANGHAI, china_day, in_window
+from provwatch.pipelines.datetext import parse_date_text
 from provwatch.spiders.base import SourceSpider
 from provwatch.spiders.window import FEED_NOTE
 
 
-def _entry_time(entry) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+def entry_time(entry) -> datetime | None:
+    """The entry's date, aware. A date written without a zone is China time (feedparser's
+    ``*_parsed`` would read it as UTC, eight hours late): the written text is read first,
+    as RFC 822 or any form pipelines.datetext knows, and feedparser's value is the last
+    resort."""
+    for key in ("published", "updated", "created"):
+        written = _written_time(entry.get(key))
+        if written is not None:
+            return written
+        value = entry.get(f"{key}_parsed")
         if value:
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
             except (OverflowError, ValueError, TypeError):
                 continue
+    return None
+
+
+def _written_time(text: str | None) -> datetime | None:
+    if not text or not isinstance(text, str):
+        return None
+    try:
+        dt = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        found = parse_date_text(text)
+        return found[0] if found else None
+    return dt if dt.tzinfo else dt.replace(tzinfo=SHANGHAI)
+
+
+def entry_link(entry, base: str) -> str | None:
+    """The entry's http(s) link: its link, else an id that is one (an RSS guid that is a
+    permalink, an Atom id that is a URL); None when it has none (urn:, tag:, mailto:)."""
+    for candidate in (entry.get("link"), entry.get("id")):
+        if candidate and isinstance(candidate, str):
+            url = urljoin(base, candidate.strip())
+            if urlsplit(url).scheme in ("http", "https"):
+                return url
     return None
 
 
@@ -77,17 +109,19 @@ class FeedSpider(SourceSpider):
                                 self.source.id, response.url, parsed.get("bozo_exception"),
                                 len(parsed.entries))
         for entry in parsed.entries:
-            link = entry.get("link")
-            if not link:
+            link = entry_link(entry, response.url)
+            if link is None:
+                # counted and told; the entries after it are still read
                 self.drop("feed_entry_without_link",
-                          f"feed {response.url}: entry {entry.get('title', '')[:60]!r} has no link")
+                          f"feed {response.url}: entry {entry.get('title', '')[:60]!r} has no "
+                          f"http(s) link (link {entry.get('link')!r}, id {entry.get('id')!r})")
                 continue
-            published = _entry_time(entry)
+            published = entry_time(entry)
             if windowed and published is not None and not in_window(
                     china_day(published), self.since, self.until):
                 self.crawler.stats.inc_value("provwatch/dropped/outside_window")
                 continue
-            yield self.article_request(response.urljoin(link), title=entry.get("title"),
+            yield self.article_request(link, title=entry.get("title"),
                                        published=published, summary=entry.get("summary"))
 
 

@@ -57,7 +57,7 @@ class Row:
     (_result("failed", error_kinds={"http_412": 1}), "blocked"),
     (_result("failed", error_kinds={"http_521": 1}), "blocked"),
     (_result("failed", error_kinds={"blocked": 1}), "blocked"),  # a challenge page
-    (_result("failed", error_kinds={"not_a_feed": 1}), "redesigned"),
+    (_result("failed", error_kinds={"malformed_feed": 1}), "redesigned"),
     (_result("failed", error_kinds={"bad_json_list": 1}), "redesigned"),
     (_result(entry_ok=2, dropped={"no_links": 2}), "redesigned"),  # loads, selectors find nothing
     (_result(entry_ok=1, error_kinds={"http_403": 4}), "blocked"),  # list ok, every article 403

@@ -41,7 +41,9 @@ BLOCKED_STATUSES = ("http_403", "http_412", "http_429", "http_521", "blocked")
 NETWORK_ERRORS = ("dns", "connection_refused", "timeout", "crawl_timeout",
                   "connectionlost", "responsenevercompleted", "connectiondone",
                   "tunnelerror", "connectionreset")
-UNUSABLE_ENTRY = ("not_a_feed", "bad_feed", "bad_json_list", "bad_sitemap", "no_links")
+# the kinds the spiders give a feed, list or sitemap that loads but cannot be used
+UNUSABLE_ENTRY = ("malformed_feed", "bad_json_list", "bad_sitemap", "sitemap_too_large",
+                  "no_links")
 SPEED_UP = 1 / 1.5  # interval factor when most items were new
 SLOW_DOWN = 1.25  # interval factor when most were already seen
 DEFAULT_STALE = 3 * 86400  # without a catalog stale_after: 3 days ...
