@@ -4,7 +4,7 @@ Rules, in order:
 1. Text is normalised (OpenCC to simplified, NFKC, lower case, punctuation and spaces
    dropped) and cut into shingles: Chinese as overlapping 4-character runs, English as
    overlapping 3-word runs. Syndicated copies in traditional script fold with the original.
-2. A MinHash of 64 permutations (datasketch; shingles hashed with CRC-32, plenty for a
+2. A MinHash of 64 permutations (pipelines.minhash; shingles hashed with CRC-32, plenty for a
    few thousand shingles and several times cheaper than SHA-1) summarises the shingles;
    16 bands of 4 rows give the lookup keys, so any earlier article sharing one band is a
    candidate (pairs at Jaccard 0.5 are found with probability ~0.65, at 0.7 ~0.98).
@@ -24,14 +24,13 @@ import hashlib
 import re
 import struct
 import unicodedata
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from provwatch.pipelines.headline import strip_site_suffix
+from provwatch.pipelines.minhash import signature
 from provwatch.pipelines.tagging import gazetteer
 from provwatch.pipelines.tagging.text import simplified, words
 
@@ -86,9 +85,7 @@ def _band_key(band: int, rows: np.ndarray) -> int:
 def fingerprint(title: str, text: str) -> Fingerprint:
     body = text or title
     plain = simplified(body)  # one OpenCC pass serves the shingles and the places
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
-    m.update_batch(list(shingles(plain)))
-    values = m.hashvalues.astype("<u4")
+    values = signature(shingles(plain), NUM_PERM, SEED).astype("<u4")
     bands = tuple(_band_key(b, values[b * ROWS:(b + 1) * ROWS]) for b in range(BANDS))
     return Fingerprint(values.tobytes(), bands, figures(body), places_of(plain),
                        title_key(title))

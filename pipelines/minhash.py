@@ -1,0 +1,39 @@
+"""MinHash signatures, owned rather than borrowed, so a library upgrade cannot change them.
+
+The scheme is datasketch 1.x's, which the stored fingerprints were made with: each
+shingle hashed with CRC-32, then per permutation the universal hash (a*h + b) mod
+(2**61 - 1) truncated to 32 bits (uint64 arithmetic, wrapping as numpy's does), the
+minimum kept; the (a, b) pairs are drawn from numpy's RandomState(seed). datasketch 2.0
+changed its default scheme (its signatures match 1.x's on none of 200 texts), which would
+have silently stopped every stored article from being found again as a copy.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+
+SCHEME = "crc32-universal-v1"  # the name of this scheme, for a future migration to act on
+_PRIME = np.uint64((1 << 61) - 1)
+_MAX = np.uint64((1 << 32) - 1)
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    draw = np.random.RandomState(seed)
+    pairs = np.array([(draw.randint(1, _PRIME, dtype=np.uint64),
+                       draw.randint(0, _PRIME, dtype=np.uint64)) for _ in range(num_perm)],
+                     dtype=np.uint64)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def signature(shingles: Iterable[bytes], num_perm: int, seed: int) -> np.ndarray:
+    """The ``num_perm`` minimum hash values of ``shingles`` (uint64, each below 2**32)."""
+    a, b = _permutations(num_perm, seed)
+    hashed = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint64)
+    if hashed.size == 0:
+        return np.full(num_perm, _MAX, dtype=np.uint64)
+    return np.bitwise_and((hashed[:, None] * a + b) % _PRIME, _MAX).min(axis=0)
