@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from provwatch.crawler.chinatime import SHANGHAI
 from provwatch.crawler.config import Config, load_config
 from provwatch.crawler.errors import ProvwatchError
 
@@ -60,10 +61,12 @@ def _main(
 
 
 def day_option(value: str | None, option: str) -> datetime | None:
-    """A YYYY-MM-DD option as midnight UTC; anything else is a one-line error."""
+    """A YYYY-MM-DD option as that day's midnight in China (the sources' day); a time with
+    an explicit offset keeps it. Anything else is a one-line error."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        when = datetime.fromisoformat(value.strip())
     except ValueError:
         raise ProvwatchError(f"{option}: {value!r} is not a date (use YYYY-MM-DD)") from None
+    return when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
