@@ -24,6 +24,7 @@ released; exit 0, within ``stop_grace`` + a few seconds.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import logging
 import os
@@ -96,6 +97,12 @@ class Daemon:
                                  if t.strip()]
         self._state_lock = threading.Lock()
         self._notice_lock = threading.Lock()
+        # operator notices go out on a thread of their own, at most one pass queued: the
+        # heartbeat and the crawl threads never wait on a channel (a webhook that does not
+        # answer would otherwise stall the heartbeat until the lock looks dead)
+        self._notices = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="notices")
+        self._notice_queued = False
         self.scheduler: BackgroundScheduler | None = None
         self.metrics = None
         self._server = None
@@ -187,6 +194,7 @@ class Daemon:
             log.exception("could not release the daemon lock")
         if self._server is not None:
             self._server.shutdown()
+        self._notices.shutdown(wait=False, cancel_futures=True)
         self._write_textfile()
         event(log, "stopped", crawls=self.crawls_done,
               uptime_seconds=round((utcnow() - self.started_at).total_seconds(), 1),
@@ -224,7 +232,7 @@ class Daemon:
             if self.metrics is not None:
                 self.metrics.crawl_finished(result)
             if result.health_changed:
-                self._report_health()
+                self.tell_operators()
             if result.new_articles:
                 self._dispatch_soon()
         self._reschedule(source, result)
@@ -330,7 +338,7 @@ class Daemon:
                           "was presumed dead); stopping so that two never run at once")
                 self.stopping.set()
                 return
-            self._report_health()
+            self.tell_operators()
             if self.metrics is not None:
                 self.metrics.refresh(gather(self.config))
                 self._write_textfile()
@@ -363,6 +371,23 @@ class Daemon:
     def _states(self) -> dict[str, SourceState]:
         with self.sessions() as session:
             return {r.id: r for r in repository.source_states(session)}
+
+    def tell_operators(self) -> None:
+        """Queue one pass of operator notices (unless one is queued already) and return at
+        once; the pass runs on the notices thread."""
+        with self._state_lock:
+            if self._notice_queued or self.stopping.is_set():
+                return
+            self._notice_queued = True
+        self._notices.submit(self._notice_pass)
+
+    def _notice_pass(self) -> None:
+        with self._state_lock:
+            self._notice_queued = False
+        try:
+            self._report_health()
+        except Exception:  # boundary: the next heartbeat tries again
+            log.exception("operator notices failed; next try at the next heartbeat")
 
     def _report_health(self) -> None:
         """Tell operators of every state change not yet told; retried each heartbeat."""
