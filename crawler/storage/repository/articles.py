@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from provwatch.crawler.storage.db import insert_ignoring, write_lock
@@ -130,8 +130,10 @@ def serialise_story_decisions(session: Session, keys: Iterable[int]) -> None:
     write that changes nothing, so no other writer commits between our reads and writes.
     """
     if session.get_bind().dialect.name == "postgresql":
-        for key in sorted(set(keys)):
-            session.execute(select(func.pg_advisory_xact_lock(key)))
+        # one round trip; unnest yields the sorted array in order, so the locks are taken
+        # in key order by every writer
+        session.execute(text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS "
+                             "bigint[])) AS k"), {"keys": sorted(set(keys))})
     else:
         write_lock(session)
 
