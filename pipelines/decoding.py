@@ -2,7 +2,8 @@
 
 Rule order:
 1. a byte-order mark decides;
-2. the HTTP header's charset, then the <meta> declaration, each accepted only if it
+2. the HTTP header's charset, then the document's own declaration (an XML declaration's
+   encoding, else a <meta> charset), each accepted only if it
    decodes the page strictly; but when UTF-8 also decodes a page with non-ASCII bytes,
    UTF-8 wins (its byte structure almost never validates by accident, while UTF-8 Chinese
    often also "decodes" as GB18030: a page declaring gb2312 but sent as UTF-8);
@@ -25,6 +26,8 @@ import codecs
 import re
 
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# an XML declaration's encoding: feeds and XHTML pages declare their charset there
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
             "cp936": "gb18030", "big5": "big5hkscs", "utf8": "utf-8", "iso-8859-1": "cp1252",
@@ -55,7 +58,8 @@ def header_charset(content_type: str | None) -> str | None:
 
 
 def meta_charset(body: bytes) -> str | None:
-    m = _META.search(body[:4096])
+    """The charset the document declares: its XML declaration, else a <meta> tag."""
+    m = _XML_DECL.match(body[:512]) or _META.search(body[:4096])
     return m.group(1).decode("ascii", "ignore") if m else None
 
 

@@ -19,6 +19,7 @@ import feedparser
 
 from provwatch.crawler.chinatime import SHANGHAI, china_day, in_window
 from provwatch.pipelines.datetext import parse_date_text
+from provwatch.pipelines.decoding import DecodeError, decode_html
 from provwatch.spiders.base import SourceSpider
 from provwatch.spiders.window import FEED_NOTE
 
@@ -94,7 +95,7 @@ class FeedSpider(SourceSpider):
             self.crawler.stats.inc_value("provwatch/not_modified")
             return
         parsed = feedparser.parse(response.body, response_headers={
-            "content-type": _header(response, "Content-Type") or "application/xml",
+            "content-type": feed_content_type(response.body, _header(response, "Content-Type")),
             "content-location": response.url,
         })
         if not parsed.entries and (parsed.bozo or not parsed.version):
@@ -123,6 +124,19 @@ class FeedSpider(SourceSpider):
                 continue
             yield self.article_request(link, title=entry.get("title"),
                                        published=published, summary=entry.get("summary"))
+
+
+def feed_content_type(body: bytes, content_type: str | None) -> str:
+    """The Content-Type to hand feedparser: the header's type with the charset that really
+    decodes the feed (pipelines.decoding's rules: a header or declaration that does not
+    decode is not believed, and a Western default such as ISO-8859-1 is the server's
+    habit more often than the truth; feedparser would believe it and make mojibake)."""
+    mime = (content_type or "application/xml").split(";")[0].strip() or "application/xml"
+    try:
+        _, charset = decode_html(body, content_type)
+    except DecodeError:
+        return content_type or "application/xml"  # feedparser's own recovery, then
+    return f"{mime}; charset={charset}"
 
 
 def _header(response, name: str) -> str | None:
