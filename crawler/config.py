@@ -137,6 +137,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stop_grace", _positive(float), 5.0,
             "seconds a stopping crawl gets to close before it is killed"),
     Setting("workers", _positive(_int), 4, "crawls the daemon runs at the same time"),
+    Setting("crawl_run_days", _positive(_int), 90,
+            "days of crawl runs the daemon keeps (older ones are pruned every 6 hours)"),
     Setting("crawls_per_host", _positive(_int), 1,
             "crawls of one host the daemon runs at the same time (politeness across sources)"),
     Setting("heartbeat", _positive(float), 10.0,
@@ -182,6 +184,7 @@ class Config:
     stop_grace: float = 5.0
     workers: int = 4
     crawls_per_host: int = 1
+    crawl_run_days: int = 90
     heartbeat: float = 10.0
     operator_channels: str | None = None
     metrics_port: int = 0

@@ -96,11 +96,12 @@ def test_status_reports_sources_runs_and_the_outbox(config):
     _add(config,
          SourceState(id="gov_a", health="ok", health_since=NOW - 5 * hour,
                      last_run_at=NOW - hour, last_success_at=NOW - hour, last_new_items=3,
-                     consecutive_failures=0, next_due_at=NOW + hour / 4, poll_interval=900),
+                     consecutive_failures=0, next_due_at=NOW + hour / 4, poll_interval=900,
+                     last_outcome="ok"),  # written with its newest run (record_crawl)
          SourceState(id="gov_b", health="unreachable", health_since=NOW - 2 * hour,
                      last_run_at=NOW - hour / 2, last_success_at=NOW - 30 * hour,
                      consecutive_failures=4, last_error="dns: no such host",
-                     next_due_at=NOW + 2 * hour),
+                     next_due_at=NOW + 2 * hour, last_outcome="timeout"),
          SourceState(id="gone_source", health="blocked", last_run_at=NOW - 90 * hour),
          # gov_a: an older failure, then the latest run worked; gov_b: only failures
          CrawlRun(source_id="gov_a", started_at=NOW - 3 * hour, outcome="failed"),

@@ -58,6 +58,7 @@ from provwatch.crawler.storage.models import SourceState
 log = logging.getLogger("provwatch.daemon")
 STARTUP_SPREAD = 30.0  # seconds over which overdue sources are started after a (re)start
 MAX_JITTER = 300.0
+PRUNE_EVERY_HOURS = 6
 HOST_WAIT = 15.0  # seconds a crawl waits (plus up to as much again) for a busy host
 
 
@@ -163,6 +164,9 @@ class Daemon:
         self.scheduler.add_job(self._dispatch_job, IntervalTrigger(
             seconds=self.config.alert_interval, timezone=timezone.utc), id="alerts",
             name="alert dispatcher", next_run_time=now, misfire_grace_time=None)
+        self.scheduler.add_job(self._prune_job, IntervalTrigger(
+            hours=PRUNE_EVERY_HOURS, timezone=timezone.utc), id="prune", name="prune crawl runs",
+            next_run_time=now + timedelta(minutes=1), misfire_grace_time=None)
         self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(
             seconds=self.config.heartbeat, timezone=timezone.utc), id="heartbeat",
             name="heartbeat", next_run_time=now, misfire_grace_time=None)
@@ -330,6 +334,18 @@ class Daemon:
         finally:
             with self._state_lock:
                 self.dispatching = False
+
+    def _prune_job(self) -> None:
+        """Crawl runs older than ``crawl_run_days`` go: status and health never read them
+        (each source's last outcome lives on its row), and they would grow for ever."""
+        before = utcnow() - timedelta(days=self.config.crawl_run_days)
+        try:
+            with transaction(self.sessions) as session:
+                gone = repository.prune_crawl_runs(session, before)
+            if gone:
+                event(log, "pruned", crawl_runs=gone, before=before.isoformat())
+        except Exception:
+            log.exception("pruning crawl runs failed; next try in %dh", PRUNE_EVERY_HOURS)
 
     def _heartbeat_job(self) -> None:
         try:

@@ -36,12 +36,11 @@ def gather(config: Config, now: datetime | None = None) -> dict[str, Any]:
     with sessions() as session:
         lock = repository.lock_row(session, DAEMON_LOCK)
         rows = {row.id: row for row in repository.source_states(session)}
-        outcomes = repository.last_outcomes(session)
         outbox = _outbox(repository.outbox_status(session, now - SENT_WINDOW))
         daemon = _daemon(lock, config, now)
-    sources = [_source_entry(s.id, s, rows.get(s.id), outcomes.get(s.id)) for s in catalog]
+    sources = [_source_entry(s.id, s, rows.get(s.id)) for s in catalog]
     known = {s.id for s in catalog}
-    sources += [_source_entry(sid, None, rows[sid], outcomes.get(sid))
+    sources += [_source_entry(sid, None, rows[sid])
                 for sid in sorted(rows) if sid not in known]
     return {"checked_at": _iso(now), "version": _installed_version(),
             "daemon": daemon, "sources": sources, "outbox": outbox}
@@ -125,8 +124,8 @@ def _daemon(lock: DaemonLock | None, config: Config, now: datetime) -> dict[str,
     }
 
 
-def _source_entry(source_id: str, source: Source | None, row: SourceState | None,
-                  last_outcome: str | None) -> dict[str, Any]:
+def _source_entry(source_id: str, source: Source | None, row: SourceState | None
+                  ) -> dict[str, Any]:
     """One source's line; a catalog source without a row has simply never been crawled."""
     interval = (row.poll_interval if row is not None else None) or (
         source.interval if source is not None else None)
@@ -143,7 +142,7 @@ def _source_entry(source_id: str, source: Source | None, row: SourceState | None
         "last_error": row.last_error if row is not None else None,
         "next_due": _iso(row.next_due_at) if row is not None else None,
         "poll_interval": interval,
-        "last_outcome": last_outcome,
+        "last_outcome": row.last_outcome if row is not None else None,
     }
 
 

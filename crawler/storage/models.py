@@ -75,6 +75,8 @@ class SourceState(Base):
     health: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     health_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reported_health: Mapped[str | None] = mapped_column(String(20))  # last told to operators
+    # the newest crawl run's outcome, written with it: status never ranks crawl_runs
+    last_outcome: Mapped[str | None] = mapped_column(String(20))
     last_new_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_new_items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     usual_gap: Mapped[float | None] = mapped_column(Float)  # seconds between new items, EWMA
@@ -181,6 +183,7 @@ class Delivery(Base):
     send_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the message it went in
     __table_args__ = (
         UniqueConstraint("watchlist_id", "story_id", "channel", name="uq_delivery_once"),
+        Index("ix_deliveries_status_sent", "status", "sent_at"),  # status: sent in 24 h
     )
 
 
@@ -222,6 +225,8 @@ class CrawlRun(Base):
     already_seen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     dropped: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     error_message: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_crawl_runs_started", "started_at"),  # pruning
+                      Index("ix_crawl_runs_source_started", "source_id", "started_at"))
 
 
 # the name of the daemon lock's one row (crawler/daemon/lock.py takes it, status reads it)

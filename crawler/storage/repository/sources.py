@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from provwatch.crawler.storage.models import CrawlRun, DaemonLock, SourceState
 
-__all__ = ["create_lock_row", "current_lock", "last_outcomes", "lock_heartbeat", "lock_row",
-           "mark_reported", "poll_interval", "record_crawl", "release_lock",
+__all__ = ["create_lock_row", "current_lock", "lock_heartbeat", "lock_row",
+           "mark_reported", "poll_interval", "prune_crawl_runs", "record_crawl", "release_lock",
            "source_state", "source_states", "take_lock"]
 
 
@@ -34,6 +34,7 @@ def record_crawl(session: Session, run: dict[str, Any], new_state: dict[str, Any
     row = CrawlRun(**run)
     session.add(row)
     state = source_state(session, run["source_id"])
+    state.last_outcome = run["outcome"]
     if run["outcome"] in ("ok", "not_modified"):
         if new_state.get("validators"):
             state.validators = {**(state.validators or {}), **new_state["validators"]}
@@ -63,14 +64,12 @@ def mark_reported(session: Session, source_id: str, health: str) -> bool:
     ).rowcount == 1
 
 
-def last_outcomes(session: Session) -> dict[str, str]:
-    """Each source's latest crawl outcome in one query (the newest start, then the newest
-    row), however many sources and runs there are."""
-    rank = func.row_number().over(partition_by=CrawlRun.source_id,
-                                  order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc()))
-    ranked = select(CrawlRun.source_id, CrawlRun.outcome, rank.label("rank")).subquery()
-    query = select(ranked.c.source_id, ranked.c.outcome).where(ranked.c.rank == 1)
-    return {source_id: outcome for source_id, outcome in session.execute(query)}
+def prune_crawl_runs(session: Session, before: datetime) -> int:
+    """Delete the crawl runs started before ``before``; how many went. A source's last
+    outcome lives on its row, so its newest run may go too."""
+    return session.execute(
+        delete(CrawlRun).where(CrawlRun.started_at < before)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 # --- the daemon lock ------------------------------------------------------------------
