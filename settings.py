@@ -18,6 +18,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt and the downloader: a stored article URL costs no request at all
     "provwatch.spiders.middlewares.SeenUrlMiddleware": 50,
+    # after HttpCompressionMiddleware (590) towards the downloader, so its process_response
+    # sees the compressed bytes first
+    "provwatch.spiders.middlewares.TruncatedBodyMiddleware": 595,
 }
 EXTENSIONS = {
     "provwatch.spiders.progress.ProgressReporter": 500,

@@ -19,6 +19,7 @@ from twisted.internet.error import (
 
 from provwatch.crawler.catalog.sources import Source
 from provwatch.pipelines.items import ArticleItem
+from provwatch.spiders.middlewares import TRUNCATED
 
 log = logging.getLogger(__name__)
 # error statuses are handed to the callbacks, which name them; redirects stay automatic
@@ -103,6 +104,10 @@ class SourceSpider(scrapy.Spider):
                 self.entry_failed += 1
                 self._http_error(response, "list/feed")
                 return None
+            if TRUNCATED in response.flags:
+                self.unusable_entry("truncated_body", f"list/feed {response.url}: the body "
+                                    "ends early (a compressed stream cut short); not used")
+                return None
             marker = challenge_marker(response.body)
             if marker:
                 self.unusable_entry("blocked", f"list/feed {response.url}: a bot challenge "
@@ -135,6 +140,11 @@ class SourceSpider(scrapy.Spider):
         if response.status >= 400:
             self.article_failed += 1
             self._http_error(response, "article")
+            return
+        if TRUNCATED in response.flags:
+            self.article_failed += 1
+            self.error("truncated_body", f"article {response.url}: the body ends early (a "
+                                         "compressed stream cut short); not stored")
             return
         marker = challenge_marker(response.body)
         if marker:

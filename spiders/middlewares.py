@@ -1,8 +1,10 @@
-"""Downloader middleware: an article URL already stored is never requested again."""
+"""Downloader middlewares: an article URL already stored is never requested again; a body
+whose compression stream ends early is flagged, not passed on as whole."""
 
 from __future__ import annotations
 
 import logging
+import zlib
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
@@ -38,3 +40,38 @@ class SeenUrlMiddleware:
             self.stats.inc_value("provwatch/seen_skipped")
             raise IgnoreRequest(f"already stored: {request.url}")
         return None
+
+
+TRUNCATED = "truncated"  # the response flag the spiders check
+
+
+def gzip_complete(data: bytes, limit: int | None = None) -> bool | None:
+    """Whether a gzip or zlib stream ends where it should (its end marker is there): True,
+    False (cut short), or None (not such a stream, or past ``limit`` bytes inflated: the
+    size check that follows decides then). Decompresses in bounded steps."""
+    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header, detected
+    left, produced = data, 0
+    try:
+        while left and not inflater.eof:
+            produced += len(inflater.decompress(left, 1 << 20))
+            left = inflater.unconsumed_tail
+            if limit is not None and produced > limit:
+                return None
+    except zlib.error:
+        return None
+    return inflater.eof
+
+
+class TruncatedBodyMiddleware:
+    """Runs on the compressed bytes, before Scrapy's HttpCompressionMiddleware, whose
+    gunzip returns what it could inflate of a stream cut short, silently: such a response
+    is flagged ``truncated`` and the spiders refuse it with that reason."""
+
+    def process_response(self, request, response, spider=None):
+        encoding = (response.headers.get("Content-Encoding") or b"").lower()
+        if encoding in (b"gzip", b"x-gzip", b"deflate") and response.body:
+            if gzip_complete(response.body) is False:
+                log.warning("%s: the %s body ends early (truncated)", response.url,
+                            encoding.decode())
+                response.flags.append(TRUNCATED)
+        return response

@@ -26,6 +26,7 @@ from scrapy.utils.sitemap import Sitemap
 from provwatch.crawler.chinatime import china_day, in_window
 from provwatch.pipelines.dates import parse_date_text
 from provwatch.spiders.base import SourceSpider
+from provwatch.spiders.middlewares import gzip_complete
 
 _MAX_DEPTH = 3
 _NEWS_NS = b"http://www.google.com/schemas/sitemap-news/0.9"
@@ -42,6 +43,10 @@ class SitemapSpider(SourceSpider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            if gzip_complete(body, limit) is False:
+                self.unusable_entry("bad_sitemap", f"sitemap {response.url}: the gzip file "
+                                    "ends early (cut short); not used")
+                return
             try:
                 body = gunzip(body, max_size=limit)
             except ValueError:  # Scrapy's (private) size-exceeded error subclasses it
@@ -57,6 +62,10 @@ class SitemapSpider(SourceSpider):
         except Exception as e:  # lxml raises several types on garbage
             self.unusable_entry("bad_sitemap", f"sitemap {response.url}: not a sitemap "
                                      f"({e.__class__.__name__})")
+            return
+        if sitemap.type not in ("urlset", "sitemapindex"):
+            self.unusable_entry("bad_sitemap", f"sitemap {response.url}: not a sitemap (an "
+                                f"<{sitemap.type}> document)")
             return
         self.entry_ok += 1
         pattern = re.compile(self.source.article_pattern or "")
