@@ -43,7 +43,7 @@ from threading import Lock
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.alerts.channels import ChannelSettings, make_channel
-from provwatch.alerts.errors import DeliveryError
+from provwatch.alerts.errors import DeliveryError, RowsGone
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.outbox import after_failure
 from provwatch.alerts.schedule import (
@@ -105,6 +105,8 @@ def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -
 
 def build_message(session: Session, delivery: Delivery) -> AlertMessage:
     article = repository.get_article(session, delivery.article_id)
+    if article is None:
+        raise RowsGone(f"article {delivery.article_id} of delivery {delivery.id} is gone")
     story = repository.get_story(session, delivery.story_id)
     watchlist = repository.get_watchlist_by_id(session, delivery.watchlist_id)
     tags = article.tags
@@ -185,12 +187,17 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
         if send is None or not deliveries:
             return True
         channel = send.channel
+        error: Exception | None = None
+        content: AlertMessage | Digest | None = None
+        gone = False
         try:
             content = _content(session, send, deliveries)
-        except Exception as e:  # a row vanished (watchlist removed): nothing to send
+        except RowsGone as e:  # nothing left to send: failed for good
             log.warning("message %s cannot be built: %s", send_id, e)
-            content = None
-    error: Exception | None = None
+            gone = True
+        except Exception as e:  # a bug or the database: worth a retry, not a lost alert
+            log.exception("message %s could not be built", send_id)
+            error = DeliveryError(f"building the message failed: {e.__class__.__name__}: {e}")
     if content is not None:
         try:
             target = make_channel(channel, settings)
@@ -207,7 +214,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
     with sessions() as session, session.begin():
         send = repository.get_send(session, send_id)
         rows = repository.claimed_deliveries(session, send_id)
-        if content is None:
+        if gone:
             send.status, send.error = "failed", "the alert's rows are gone"
             for d in rows:
                 d.status, d.last_error = "failed", send.error

@@ -21,3 +21,7 @@ class DeliveryError(AlertError):
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+class RowsGone(AlertError):
+    """A message cannot be built because its article or story is no longer stored."""
