@@ -56,7 +56,7 @@ from provwatch.alerts.schedule import (
 )
 from provwatch.crawler.processes import pid_alive
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.models import Delivery, Send
+from provwatch.crawler.storage.models import Delivery, Send, Watchlist
 
 log = logging.getLogger(__name__)
 SNIPPET = 300
@@ -103,12 +103,14 @@ def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -
 # --- building messages from stored rows ---------------------------------------------------
 
 
-def build_message(session: Session, delivery: Delivery) -> AlertMessage:
-    article = repository.get_article(session, delivery.article_id)
+def build_message(delivery: Delivery, rows: repository.MessageRows,
+                  watchlists: dict[int, Watchlist]) -> AlertMessage:
+    """One alert from the rows read for its message (repository.message_rows)."""
+    article = rows.articles.get(delivery.article_id)
     if article is None:
         raise RowsGone(f"article {delivery.article_id} of delivery {delivery.id} is gone")
-    story = repository.get_story(session, delivery.story_id)
-    watchlist = repository.get_watchlist_by_id(session, delivery.watchlist_id)
+    story = rows.stories.get(delivery.story_id)
+    watchlist = watchlists.get(delivery.watchlist_id)
     tags = article.tags
     return AlertMessage(
         delivery_id=delivery.id, watchlist=watchlist.name if watchlist else "?",
@@ -120,7 +122,7 @@ def build_message(session: Session, delivery: Delivery) -> AlertMessage:
         sectors=tuple(t.value for t in tags if t.kind == "sector"),
         event=next((t.value for t in tags if t.kind == "event"), None),
         copies=story.copy_count if story else 1,
-        outlets=tuple(repository.story_outlets(session, delivery.story_id)),
+        outlets=tuple(rows.outlets.get(delivery.story_id, ())),
     )
 
 
@@ -140,11 +142,15 @@ def summary_heading(n: int, rate_limit: int) -> str:
 
 
 def _content(session: Session, send: Send, deliveries: list[Delivery]) -> AlertMessage | Digest:
-    items = tuple(build_message(session, d) for d in deliveries)
+    # a few queries for the whole message, however many alerts a digest holds
+    rows = repository.message_rows(session, [d.article_id for d in deliveries],
+                                   [d.story_id for d in deliveries])
+    watchlists = repository.watchlists_by_id(
+        session, {d.watchlist_id for d in deliveries} | {send.watchlist_id} - {None})
+    items = tuple(build_message(d, rows, watchlists) for d in deliveries)
     if send.kind == "alert":
         return items[0]
-    watchlist = (repository.get_watchlist_by_id(session, send.watchlist_id)
-                 if send.watchlist_id else None)
+    watchlist = watchlists.get(send.watchlist_id) if send.watchlist_id else None
     heading = send.heading or f"{len(items)} alerts in one message"
     return Digest(send.kind, send.id, heading, items,
                   watchlist.name if watchlist is not None else None)

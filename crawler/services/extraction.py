@@ -122,7 +122,8 @@ def reextract(config: Config, *, source_id: str | None = None, since: datetime |
         ids = repository.reextractable_ids(session, source_id=source_id, since=since)
     for start in range(0, len(ids), _BATCH):
         with transaction(factory) as session:
-            for article in repository.articles_by_id(session, ids[start:start + _BATCH]):
+            for article in repository.articles_by_id(session, ids[start:start + _BATCH],
+                                                     with_raw_html=True):
                 report.seen += 1
                 try:
                     report.changed += _reextract_one(article, (selectors or {}).get(

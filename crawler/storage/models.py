@@ -112,7 +112,8 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
-    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed page bytes
+    # zlib-compressed page bytes: deferred, loaded only by re-extraction, which asks for it
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # {"content_type": the header as received, "document": policy-document metadata,
     #  "gov": the government meta set, "content_source": 河南日报, "column": 政务要闻}
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from provwatch.crawler.storage.db import insert_ignoring, write_lock
 from provwatch.crawler.storage.models import (
@@ -24,12 +24,12 @@ from provwatch.crawler.storage.models import (
 SYNDICATION_WINDOW = timedelta(days=3)
 
 __all__ = [
-    "Candidate", "FingerprintValue", "SYNDICATION_WINDOW", "StoredArticle",
-    "add_fingerprint", "article_ids", "articles_by_id", "content_key", "count_articles",
-    "get_article", "get_story", "list_articles", "near_duplicate_candidates",
-    "raw_html", "reextractable_ids", "serialise_story_decisions", "source_ids",
-    "store_article", "story_copies", "story_copies_since", "story_for_content",
-    "story_outlets", "url_seen",
+    "Candidate", "FingerprintValue", "MessageRows", "SYNDICATION_WINDOW",
+    "StoredArticle", "add_fingerprint", "article_ids", "articles_by_id", "content_key",
+    "count_articles", "get_article", "get_story", "list_articles", "message_rows",
+    "near_duplicate_candidates", "raw_html", "reextractable_ids",
+    "serialise_story_decisions", "source_ids", "store_article", "story_copies",
+    "story_copies_since", "story_for_content", "story_outlets", "url_seen",
 ]
 
 
@@ -206,8 +206,38 @@ def reextractable_ids(session: Session, *, source_id: str | None = None,
     return list(session.scalars(q))
 
 
-def articles_by_id(session: Session, ids: Sequence[int]) -> Sequence[Article]:
-    return session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)).all()
+def articles_by_id(session: Session, ids: Sequence[int], *,
+                   with_raw_html: bool = False) -> Sequence[Article]:
+    """The articles, with their tags; their stored page bytes too when asked for (the
+    column is deferred: every other read leaves the page bytes in the database)."""
+    q = select(Article).where(Article.id.in_(ids)).order_by(Article.id).options(
+        selectinload(Article.tags))
+    if with_raw_html:
+        q = q.options(undefer(Article.raw_html))
+    return session.scalars(q).all()
+
+
+@dataclass(frozen=True)
+class MessageRows:
+    """What a batch of alerts is built from, read in four queries however many there are."""
+
+    articles: dict[int, Article]  # with their tags
+    stories: dict[int, Story]
+    outlets: dict[int, list[str]]  # story id -> its copies' source ids, in storage order
+
+
+def message_rows(session: Session, article_ids: Iterable[int],
+                 story_ids: Iterable[int]) -> MessageRows:
+    articles = {a.id: a for a in articles_by_id(session, sorted(set(article_ids)))}
+    wanted = sorted(set(story_ids))
+    stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(wanted)))}
+    outlets: dict[int, list[str]] = {sid: [] for sid in wanted}
+    for story_id, source_id in session.execute(
+            select(Article.story_id, Article.source_id).where(Article.story_id.in_(wanted))
+            .order_by(Article.id)):
+        if source_id not in outlets[story_id]:
+            outlets[story_id].append(source_id)
+    return MessageRows(articles, stories, outlets)
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
