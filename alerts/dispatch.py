@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -54,7 +53,7 @@ from provwatch.alerts.schedule import (
     quiet_until,
     zone,
 )
-from provwatch.crawler.processes import pid_alive
+from provwatch.crawler.processes import host_id, pid_alive
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.models import Delivery, Send, Watchlist
 
@@ -88,12 +87,12 @@ class DispatchReport:
 
 
 def claimer() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{host_id()}:{os.getpid()}"
 
 
 def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -> bool:
     host, _, pid = (claimed_by or "").rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
+    if host == host_id() and pid.isdigit():
         if int(pid) == os.getpid():  # ours: in flight in another thread, unless long stuck
             return now - created_at > CLAIM_LEASE
         return not pid_alive(int(pid))

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from provwatch.alerts.channels import ChannelSettings
 from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.watchlist import validate
+from provwatch.crawler.processes import host_id
 from provwatch.crawler.services import ingest as ingest_service
 from provwatch.crawler.services import watchlists as watchlists_service
 from provwatch.crawler.storage.db import open_database
@@ -133,11 +134,9 @@ def test_a_watchlist_removed_during_a_crawl_costs_no_article(tmp_path, database_
 
 
 def _dead_claimer() -> str:
-    import socket
-
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    return f"{socket.gethostname()}:{int(done.stdout)}"
+    return f"{host_id()}:{int(done.stdout)}"
 
 
 def _dispatcher(database_url: str, barrier, meet) -> None:

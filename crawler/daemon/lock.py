@@ -13,7 +13,6 @@ the next start should not have to wait for it to go stale).
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.errors import ProvwatchError
-from provwatch.crawler.processes import pid_alive
+from provwatch.crawler.processes import host_id, pid_alive
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import transaction
 from provwatch.crawler.storage.models import DAEMON_LOCK as LOCK_NAME
@@ -43,7 +42,7 @@ class Holder:
 
     @classmethod
     def me(cls, version: str) -> Holder:
-        host, pid = socket.gethostname(), os.getpid()
+        host, pid = host_id(), os.getpid()
         return cls(f"{host}:{pid}:{uuid.uuid4().hex[:8]}", host, pid, version)
 
 
