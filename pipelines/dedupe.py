@@ -16,22 +16,29 @@ from provwatch.crawler.storage.db import open_database
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import fingerprint
 from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.threads import LockedStats, off_the_reactor
 
 
 class DedupeStage:
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PROVWATCH_DATABASE_URL"), crawler.stats)
+        stage = cls(crawler.settings.get("PROVWATCH_DATABASE_URL"), LockedStats(crawler.stats))
+        stage.threaded = True  # under Scrapy: the database is read off the reactor thread
+        return stage
 
     def __init__(self, database_url: str, stats=None) -> None:
         self.database_url = database_url
         self.stats = stats
+        self.threaded = False
         self.sessions = None
 
     def open_spider(self, spider=None) -> None:
         self.sessions = open_database(self.database_url)
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem):
+        return off_the_reactor(self.dedupe, item, self.threaded)
+
+    def dedupe(self, item: ArticleItem) -> ArticleItem:
         with self.sessions() as session:
             if repository.url_seen(session, item.canonical_url):
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")

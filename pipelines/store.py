@@ -26,6 +26,7 @@ from provwatch.crawler.storage.models import Article, Story
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.threads import LockedStats, off_the_reactor
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class StoreStage:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(s.get("PROVWATCH_DATABASE_URL"), s.getbool("PROVWATCH_KEEP_RAW_HTML", True),
-                   crawler.stats, alert_old=s.getbool("PROVWATCH_ALERT_OLD", False))
+        stage = cls(s.get("PROVWATCH_DATABASE_URL"), s.getbool("PROVWATCH_KEEP_RAW_HTML", True),
+                    LockedStats(crawler.stats), alert_old=s.getbool("PROVWATCH_ALERT_OLD", False))
+        stage.threaded = True  # under Scrapy: the database is written off the reactor thread
+        return stage
 
     def __init__(self, database_url: str, keep_raw_html: bool = True, stats=None, *,
                  alert_old: bool = False,
@@ -73,13 +76,17 @@ class StoreStage:
         self.clock = clock
         self.sessions = None
         self.watchlists = []
+        self.threaded = False
 
     def open_spider(self, spider=None) -> None:
         self.sessions = open_database(self.database_url)
         with self.sessions() as session:
             self.watchlists = [from_row(w) for w in repository.watchlists(session)]
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem):
+        return off_the_reactor(self.store, item, self.threaded)
+
+    def store(self, item: ArticleItem) -> ArticleItem:
         tags = item.tags
         rows = []
         if tags:
