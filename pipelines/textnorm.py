@@ -4,14 +4,18 @@ whitespace or punctuation hash alike."""
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
-_KEEP = {"L", "N"}  # letters and numbers survive; punctuation, symbols and spaces do not
+# letters and numbers survive; punctuation, symbols, marks and spaces do not. [^\W_] is
+# exactly the Unicode categories L* and N* (checked over every code point), and one regex
+# pass is several times faster than a category lookup per character
+_NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
 
 
 def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()  # full-width -> half-width
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in _KEEP)
+    return _NOT_LETTER_OR_NUMBER.sub("", text)
 
 
 def content_hash(text: str) -> str:

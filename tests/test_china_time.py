@@ -1,4 +1,5 @@
-"""The CLI's days are China days: `--since 2026-01-05` starts at midnight in Beijing."""
+"""China time on the command line: `--since 2026-01-05` starts at midnight in Beijing, and
+tables show China time with its offset."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from provwatch.crawler.chinatime import SHANGHAI
+from provwatch.crawler.chinatime import SHANGHAI, china_text
 from provwatch.crawler.cli.app import day_option
 from provwatch.crawler.errors import ProvwatchError
 
@@ -30,3 +31,12 @@ def test_an_article_published_just_after_china_midnight_counts_for_that_day():
 def test_a_bad_day_is_one_line_naming_the_option():
     with pytest.raises(ProvwatchError, match=r"--since: 'Jan 5' is not a date"):
         day_option("Jan 5", "--since")
+
+
+@pytest.mark.parametrize("iso, shown", [
+    ("2026-01-04T16:30:00Z", "2026-01-05 00:30 +08:00"),
+    ("2026-01-05T08:00:00+08:00", "2026-01-05 08:00 +08:00"),
+    (None, ""),
+])
+def test_people_read_china_time_with_its_offset(iso, shown):
+    assert china_text(iso) == shown

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from provwatch.crawler.chinatime import china_text
 from provwatch.crawler.cli.app import app, day_option, out, state
 from provwatch.crawler.services import articles as articles_service
 
@@ -27,10 +28,10 @@ def articles(
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
         return
-    table = Table("id", "published (UTC)", "source", "about", "sectors", "event", "title",
+    table = Table("id", "published (China time)", "source", "about", "sectors", "event", "title",
                   title=f"{len(rows)} articles")
     for r in rows:
-        table.add_row(str(r["id"]), (r["published_at"] or "")[:16].replace("T", " "),
+        table.add_row(str(r["id"]), china_text(r["published_at"]),
                       r["source_id"], ",".join(r["provinces_about"]), ",".join(r["sectors"]),
                       r["event"] or "", r["title"][:60])
     out.print(table)
@@ -43,7 +44,7 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
     out.print(f"[bold]{a['title']}[/bold]")
     out.print(f"{a['url']}")
     precision = f", {a['date_precision']}" if a.get("date_precision") else ""
-    out.print(f"published {a['published_at']} (from {a['date_source']}{precision})  "
+    out.print(f"published {china_text(a['published_at'])} (from {a['date_source']}{precision})  "
               f"source {a['source_id']}"
               f"  lang {a['lang']}  charset {a['charset']}")
     for line in origin_lines(a):
@@ -94,10 +95,11 @@ def story(
         print(json.dumps(s, ensure_ascii=False))
         return
     out.print(f"story {s['id']}: {s['title']}", markup=False)
-    out.print(f"first seen {s['first_seen_at']} (article {s['first_article_id']}), "
+    out.print(f"first seen {china_text(s['first_seen_at'])} (article {s['first_article_id']}), "
               f"{s['copy_count']} copies")
-    table = Table("article", "source", "published (UTC)", "fetched (UTC)", "title / url")
+    table = Table("article", "source", "published (China time)", "fetched (China time)",
+                  "title / url")
     for c in s["copies"]:
-        table.add_row(str(c["article_id"]), c["source_id"], (c["published_at"] or "")[:16],
-                      (c["fetched_at"] or "")[:16], f"{c['title'][:40]}\n{c['url']}")
+        table.add_row(str(c["article_id"]), c["source_id"], china_text(c["published_at"]),
+                      china_text(c["fetched_at"]), f"{c['title'][:40]}\n{c['url']}")
     out.print(table)

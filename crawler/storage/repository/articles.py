@@ -107,13 +107,13 @@ class FingerprintValue(Protocol):
 
 def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
                     published_at: datetime | None) -> None:
-    session.add(Fingerprint(article_id=article_id, story_id=story_id, signature=fp.signature,
-                            numbers=" ".join(sorted(fp.numbers)),
-                            places=" ".join(sorted(fp.places)), title_key=fp.title_key[:500],
-                            published_at=published_at))
-    session.add_all(FingerprintBand(band_key=key, article_id=article_id,
-                                    published_at=published_at)
-                    for key in dict.fromkeys(fp.bands))
+    session.execute(insert(Fingerprint).values(
+        article_id=article_id, story_id=story_id, signature=fp.signature,
+        numbers=" ".join(sorted(fp.numbers)), places=" ".join(sorted(fp.places)),
+        title_key=fp.title_key[:500], published_at=published_at))
+    session.execute(insert(FingerprintBand), [
+        {"band_key": key, "article_id": article_id, "published_at": published_at}
+        for key in dict.fromkeys(fp.bands)])
 
 
 def story_copies(session: Session, story_id: int) -> Sequence[Article]:
@@ -172,7 +172,9 @@ def store_article(session: Session, values: dict[str, Any],
             title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
             .returning(Story.id))
     raw = values.pop("raw_html", None)
-    row = {**values, "story_id": story_id, "raw_html": zlib.compress(raw, 6) if raw else None}
+    # level 1: a third of level 6's time for pages a few percent bigger; decompression
+    # does not care which level wrote them
+    row = {**values, "story_id": story_id, "raw_html": zlib.compress(raw, 1) if raw else None}
     article_id = session.scalar(insert_ignoring(session, Article, ["canonical_url"])
                                 .values(**row).returning(Article.id))
     if article_id is None:  # stored by a writer that did not share our lock keys
