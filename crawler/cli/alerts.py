@@ -11,7 +11,7 @@ from rich.table import Table
 
 from provwatch.crawler.cli.app import alerts_app, err, out, state
 from provwatch.crawler.errors import ProvwatchError
-from provwatch.crawler.services import alerts as alerts_api
+from provwatch.crawler.services import alerts as alerts_service
 
 
 @alerts_app.command("failed")
@@ -20,7 +20,7 @@ def alerts_failed(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
 ) -> None:
     """List deliveries that gave up: watchlist, channel, attempts, the last error."""
-    rows = alerts_api.failed(state.config, limit)
+    rows = alerts_service.failed(state.config, limit)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -43,7 +43,7 @@ def alerts_retry(
     """Make failed deliveries pending again and send them now."""
     if bool(ids) == all_:
         raise ProvwatchError("alerts retry: give delivery ids or --all (not both)")
-    count, report = alerts_api.retry(state.config, None if all_ else list(ids or []))
+    count, report = alerts_service.retry(state.config, None if all_ else list(ids or []))
     for m in report.messages:
         err.print(m, markup=False)
     out.print(f"{count} delivery(ies) queued again: sent {report.sent}, will retry "
@@ -57,7 +57,7 @@ def alerts_test(
     watchlist: Annotated[str, typer.Argument(help="The watchlist whose channels to test.")],
 ) -> None:
     """Send a sample alert to each channel of WATCHLIST; print success or the exact error."""
-    results = alerts_api.test_channels(state.config, watchlist)
+    results = alerts_service.test_channels(state.config, watchlist)
     for r in results:
         if r.ok:
             out.print(f"[green]ok[/green]     {escape(r.channel)}", highlight=False)
@@ -71,7 +71,7 @@ def alerts_test(
 @alerts_app.command("send")
 def alerts_send() -> None:
     """Deliver what the outbox holds, then exit."""
-    report = alerts_api.send_alerts(state.config)
+    report = alerts_service.send_alerts(state.config)
     for m in report.messages:
         err.print(m, markup=False)
     out.print(f"sent {report.sent}, will retry {report.retrying}, failed {report.failed}")

@@ -11,7 +11,15 @@ import typer
 
 from provwatch.crawler.cli.app import app, day_option, err, out, state
 from provwatch.crawler.errors import ProvwatchError
-from provwatch.crawler.services import tagging as tagging_api
+
+
+def _tagging():
+    """The tagging service, imported on first use."""
+    # lazy: it loads the tagger, the extraction and numpy, which `provwatch run` and
+    # `status` never need: the daemon's memory stays small
+    from provwatch.crawler.services import tagging
+
+    return tagging
 
 
 @app.command()
@@ -24,13 +32,13 @@ def tag(
     orgs} per line (the format ../shared/eval/score.py reads)."""
     errors: list[str] = []
     if file is None or str(file) == "-":
-        rows = tagging_api.tag_lines(state.config, sys.stdin, "<stdin>", errors)
+        rows = _tagging().tag_lines(state.config, sys.stdin, "<stdin>", errors)
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
         try:
             with file.open(encoding="utf-8") as f:
-                for row in tagging_api.tag_lines(state.config, f, str(file), errors):
+                for row in _tagging().tag_lines(state.config, f, str(file), errors):
                     print(json.dumps(row, ensure_ascii=False))
         except OSError as e:
             raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
@@ -44,6 +52,6 @@ def retag(
         help="Only articles published on or after (YYYY-MM-DD).")] = None,
 ) -> None:
     """Tag stored articles again after the tagger's data files changed."""
-    report = tagging_api.retag(state.config, day_option(since, "--since"))
+    report = _tagging().retag(state.config, day_option(since, "--since"))
     out.print(f"retagged {report.articles} articles: {report.changed} changed "
               f"(+{report.tags_added} / -{report.tags_removed} tags)")
