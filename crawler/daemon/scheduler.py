@@ -395,7 +395,10 @@ class Daemon:
             if self._notice_queued or self.stopping.is_set():
                 return
             self._notice_queued = True
-        self._notices.submit(self._notice_pass)
+        try:
+            self._notices.submit(self._notice_pass)
+        except RuntimeError:  # shut down between the check and here: the daemon stops
+            pass
 
     def _notice_pass(self) -> None:
         with self._state_lock:
