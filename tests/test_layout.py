@@ -197,3 +197,20 @@ def test_scrapy_finds_its_components_under_the_provwatch_package():
                   settings.LOG_FORMATTER, *settings.SPIDER_MODULES]
     for path in components:
         assert path.startswith(("provwatch.", "scrapy.")), path
+
+
+def test_the_repository_namespace_exports_each_query_once():
+    """``repository.fn`` is star-imported from the subject modules: each public function is
+    in its module's __all__, and no name comes from two modules."""
+    import importlib
+
+    owner: dict[str, str] = {}
+    for path in sorted((ROOT / "crawler" / "storage" / "repository").glob("[!_]*.py")):
+        module = importlib.import_module(f"provwatch.crawler.storage.repository.{path.stem}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        public = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))
+                  and not n.name.startswith("_")}
+        assert public <= set(module.__all__), f"{path.stem}: {public - set(module.__all__)}"
+        for name in module.__all__:
+            assert name not in owner, f"{name} in {owner.get(name)} and {path.stem}"
+            owner[name] = path.stem
