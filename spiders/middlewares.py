@@ -8,8 +8,6 @@ import zlib
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
@@ -33,19 +31,15 @@ class SeenUrlMiddleware:
     def spider_opened(self, spider) -> None:
         self.sessions = open_database(self.database_url)
 
-    async def process_request(self, request, spider=None):
+    def process_request(self, request, spider=None):
         if not request.meta.get("article") or self.sessions is None:
             return None
-        # the read runs in a pool thread, never on the reactor thread (pipelines.threads)
-        seen = await maybe_deferred_to_future(deferToThread(self._seen, request.url))
+        with self.sessions() as session:
+            seen = repository.url_seen(session, canonical_url(request.url))
         if seen:
             self.stats.inc_value("provwatch/seen_skipped")
             raise IgnoreRequest(f"already stored: {request.url}")
         return None
-
-    def _seen(self, url: str) -> bool:
-        with self.sessions() as session:
-            return repository.url_seen(session, canonical_url(url))
 
 
 TRUNCATED = "truncated"  # the response flag the spiders check
