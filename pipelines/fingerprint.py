@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from provwatch.pipelines.headline import strip_site_suffix
-from provwatch.pipelines.minhash import signature
+from provwatch.pipelines.minhash import SCHEME, signature
 from provwatch.pipelines.tagging import gazetteer
 from provwatch.pipelines.tagging.text import simplified, words
 
@@ -59,6 +59,7 @@ class Fingerprint:
     numbers: frozenset[str]
     places: frozenset[str]  # province ids named in the text
     title_key: str
+    scheme: str = SCHEME  # the MinHash scheme of the signature (pipelines.minhash)
 
 
 def _normal(plain: str) -> str:

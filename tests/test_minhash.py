@@ -32,3 +32,37 @@ def test_the_signature_depends_on_the_set_not_the_order():
     shingles = [b"abcd", b"bcde", b"cdef"]
     assert (signature(shingles, NUM_PERM, SEED)
             == signature(list(reversed(shingles)), NUM_PERM, SEED)).all()
+
+
+def test_a_fingerprint_of_another_scheme_is_never_a_candidate(tmp_path, database_url):
+    """Signatures of two schemes cannot be compared: an edited copy of a story whose
+    stored fingerprint was made with another scheme starts a story of its own."""
+    import io
+    import json
+
+    from _pages import HENAN_NEV, page
+    from conftest import make_config
+    from sqlalchemy import select, update
+
+    from provwatch.crawler.services import ingest as ingest_service
+    from provwatch.crawler.storage.db import open_database, transaction
+    from provwatch.crawler.storage.models import Article, Fingerprint
+    from provwatch.pipelines.minhash import SCHEME
+
+    config = make_config(tmp_path, database_url)
+    title, paras = HENAN_NEV
+
+    def ingest(url: str, html: str) -> None:
+        line = json.dumps({"url": url, "html": html, "source_id": "x"}) + "\n"
+        assert ingest_service.ingest(config, io.StringIO(line), "t").stored == 1
+
+    ingest("https://gov.example/a/1.html", page(title, paras))
+    sessions = open_database(config.database_url)
+    with sessions() as session:
+        assert session.scalars(select(Fingerprint.scheme)).all() == [SCHEME]
+    with transaction(sessions) as session:
+        session.execute(update(Fingerprint).values(scheme="another-scheme"))
+    ingest("https://paper.example/c/2.htm", page(title, ["（记者 王某）" + paras[0], paras[1]]))
+    with sessions() as session:
+        stories = session.scalars(select(Article.story_id)).all()
+    assert len(set(stories)) == 2

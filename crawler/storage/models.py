@@ -264,6 +264,9 @@ class Fingerprint(Base):
     places: Mapped[str] = mapped_column(Text, default="")  # space-separated province ids
     title_key: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the MinHash scheme of the signature (pipelines.minhash.SCHEME): only signatures of
+    # one scheme are comparable
+    scheme: Mapped[str] = mapped_column(String(40), server_default="crc32-universal-v1")
 
 
 class FingerprintBand(Base):

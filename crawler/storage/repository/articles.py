@@ -72,10 +72,13 @@ class Candidate:
 def near_duplicate_candidates(session: Session, bands: Iterable[int],
                               published_at: datetime | None,
                               window: timedelta = SYNDICATION_WINDOW,
-                              max_candidates: int = 50) -> list[Candidate]:
+                              max_candidates: int = 50,
+                              scheme: str | None = None) -> list[Candidate]:
     """Stored fingerprints sharing at least one LSH band key with ``bands``, most band
     matches first; those published more than ``window`` away are not copies (syndication
-    happens within days). Which of them is the same story is pipelines.fingerprint's call.
+    happens within days); with ``scheme``, only fingerprints of that MinHash scheme (those
+    of another cannot be compared). Which of them is the same story is
+    pipelines.fingerprint's call.
     """
     matches = func.count(FingerprintBand.band_key).label("matches")
     # plain columns, not ORM objects: this runs once per article on the hot path
@@ -86,6 +89,8 @@ def near_duplicate_candidates(session: Session, bands: Iterable[int],
          .group_by(Fingerprint.article_id)
          .order_by(matches.desc(), Fingerprint.article_id)
          .limit(max_candidates))
+    if scheme is not None:
+        q = q.where(Fingerprint.scheme == scheme)
     if published_at is not None:
         q = q.where((FingerprintBand.published_at.is_(None))
                     | FingerprintBand.published_at.between(published_at - window,
@@ -103,6 +108,7 @@ class FingerprintValue(Protocol):
     numbers: frozenset[str]
     places: frozenset[str]
     title_key: str
+    scheme: str
 
 
 def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
@@ -110,7 +116,7 @@ def add_fingerprint(session: Session, article_id: int, story_id: int, fp: Finger
     session.execute(insert(Fingerprint).values(
         article_id=article_id, story_id=story_id, signature=fp.signature,
         numbers=" ".join(sorted(fp.numbers)), places=" ".join(sorted(fp.places)),
-        title_key=fp.title_key[:500], published_at=published_at))
+        title_key=fp.title_key[:500], published_at=published_at, scheme=fp.scheme))
     session.execute(insert(FingerprintBand), [
         {"band_key": key, "article_id": article_id, "published_at": published_at}
         for key in dict.fromkeys(fp.bands)])
@@ -164,7 +170,8 @@ def store_article(session: Session, values: dict[str, Any],
     story_id = story_for_content(session, values["content_hash"])
     near = False
     if story_id is None and fingerprint is not None:
-        story_id = closest(near_duplicate_candidates(session, fingerprint.bands, published_at))
+        story_id = closest(near_duplicate_candidates(session, fingerprint.bands, published_at,
+                                                     scheme=fingerprint.scheme))
         near = story_id is not None
     new_story = story_id is None
     if new_story:
