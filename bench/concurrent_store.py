@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import multiprocessing
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, func, select, text
+from scratch import scratch_database  # bench/scratch.py
+from sqlalchemy import func, select
 
 from provwatch.alerts.watchlist import validate
 from provwatch.crawler.storage import repository
@@ -45,7 +44,6 @@ from provwatch.pipelines.store import StoreStage
 from provwatch.pipelines.tag import TagStage
 from provwatch.pipelines.textnorm import content_hash
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # common characters, so generated texts shingle like Chinese prose and share little
 CHARS = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
          "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自"
@@ -104,16 +102,7 @@ def writer(url: str, share: list[Copy], barrier) -> None:
 
 def run(backend: str, args) -> bool:
     shares, stories = plan(args.articles, args.writers, args.seed)
-    tmp = schema = None
-    if backend == "sqlite":
-        tmp = tempfile.TemporaryDirectory(prefix="concurrent_store_")
-        url = f"sqlite:///{tmp.name}/bench.db"
-    else:
-        schema = f"bench_concurrent_{os.getpid()}"
-        with create_engine(PG_URL).begin() as admin:
-            admin.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    try:
+    with scratch_database(backend, "concurrent") as (url, _):
         sessions = open_database(url)
         spec = validate("all", provinces=["henan"], channels=["webhook:http://127.0.0.1:9/"])
         with transaction(sessions) as session:
@@ -135,13 +124,6 @@ def run(backend: str, args) -> bool:
             got_articles = session.scalar(select(func.count(Article.id)))
             counted = session.scalar(select(func.sum(Story.copy_count)))
             deliveries = session.scalar(select(func.count(Delivery.id)))
-        close_all()
-    finally:
-        if schema:
-            with create_engine(PG_URL).begin() as admin:
-                admin.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        if tmp:
-            tmp.cleanup()
     ok = (got_stories == stories and deliveries == stories and got_articles == args.articles
           and counted == got_articles and all(p.exitcode == 0 for p in procs))
     print(f"{backend:>10}: {args.writers} writers, {args.articles} articles of {stories} "

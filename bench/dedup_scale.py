@@ -37,12 +37,10 @@ after ``--budget`` seconds of filling per backend, and the output says which.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -52,16 +50,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import psycopg  # noqa: E402
+from scratch import scratch_database  # noqa: E402  (bench/scratch.py)
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
 from provwatch.crawler.storage import repository  # noqa: E402
-from provwatch.crawler.storage.db import close_all, open_database, transaction  # noqa: E402
+from provwatch.crawler.storage.db import open_database, transaction  # noqa: E402
 from provwatch.crawler.storage.models import Article, Fingerprint, FingerprintBand, Story  # noqa: E402
 from provwatch.pipelines.fingerprint import closest_story, fingerprint  # noqa: E402
 from provwatch.pipelines.textnorm import content_hash  # noqa: E402
 
 PG_DSN = "host=127.0.0.1 port=5432 dbname=test user=postgres"
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CHECKPOINTS = (10_000, 100_000, 1_000_000)
 BATCH = 5_000
 REAL_PER_CHECKPOINT = 1_000
@@ -652,29 +650,13 @@ def run_checkpoints(backend: str, sessions, bulk, args) -> list[dict]:
 
 def run_backend(backend: str, args) -> list[dict]:
     print(f"\n== {backend} ==", flush=True)
-    tmp = schema = None
-    if backend == "sqlite":
-        tmp = tempfile.TemporaryDirectory(prefix="dedup_scale_")
-        url = f"sqlite:///{tmp.name}/bench.db"
-    else:
-        schema = f"bench_dedup_{os.getpid()}"
-        with psycopg.connect(PG_DSN, autocommit=True) as admin:
-            admin.execute(f"CREATE SCHEMA {schema}")
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    try:
+    with scratch_database(backend, "dedup") as (url, schema):
         sessions = open_database(url)  # a fresh database, migrated by Alembic
         bulk = SqliteBulk(url) if backend == "sqlite" else PostgresBulk(schema)
         try:
             return run_checkpoints(backend, sessions, bulk, args)
         finally:
             bulk.close()
-    finally:
-        close_all()
-        if schema:
-            with psycopg.connect(PG_DSN, autocommit=True) as admin:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        if tmp:
-            tmp.cleanup()
 
 
 def main(argv: list[str] | None = None) -> int:

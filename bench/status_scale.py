@@ -16,7 +16,6 @@ PostgreSQL is the server at 127.0.0.1:5432, database ``test``, in a schema of it
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,16 +24,16 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
+from scratch import scratch_database  # bench/scratch.py
+from sqlalchemy import func, insert, select, text
 
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import load_config
 from provwatch.crawler.services.status import gather
-from provwatch.crawler.storage.db import close_all, open_database
+from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import Article, CrawlRun, SourceState, Story
 from provwatch.crawler.storage.models import Watchlist as WatchlistRow
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 12, 6, 6, tzinfo=timezone.utc)
 OUTCOMES = ("ok", "ok", "ok", "not_modified", "failed")
 
@@ -98,16 +97,7 @@ def ranked_outcomes(url: str) -> dict:
 
 
 def run(backend: str, args) -> bool:
-    tmp = schema = None
-    if backend == "sqlite":
-        tmp = tempfile.TemporaryDirectory(prefix="status_scale_")
-        url = f"sqlite:///{tmp.name}/status.db"
-    else:
-        schema = f"bench_status_{os.getpid()}"
-        with create_engine(PG_URL).begin() as admin:
-            admin.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    try:
+    with scratch_database(backend, "status") as (url, _):
         started = time.perf_counter()
         fill(url, args.runs, args.sources)
         filled = time.perf_counter() - started
@@ -116,13 +106,6 @@ def run(backend: str, args) -> bool:
         gather(config, now=NOW)  # warm: engine, catalog
         ours = timed(lambda: gather(config, now=NOW), args.calls)
         before = timed(lambda: ranked_outcomes(url), max(1, args.calls // 5))
-        close_all()
-    finally:
-        if schema:
-            with create_engine(PG_URL).begin() as admin:
-                admin.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        if tmp:
-            tmp.cleanup()
     ok = ours < 50
     print(f"{backend:>10}: {args.runs:,} crawl runs, {args.sources} sources (filled in "
           f"{filled:.0f} s)")
