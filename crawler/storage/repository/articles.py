@@ -27,7 +27,7 @@ __all__ = [
     "Candidate", "FingerprintValue", "MessageRows", "SYNDICATION_WINDOW",
     "StoredArticle", "add_fingerprint", "article_ids", "articles_by_id", "content_key",
     "count_articles", "get_article", "get_story", "list_articles", "message_rows",
-    "near_duplicate_candidates", "raw_html", "reextractable_ids",
+    "near_duplicate_candidates", "outlets_of", "raw_html", "reextractable_ids",
     "serialise_story_decisions", "source_ids", "store_article", "story_copies",
     "story_copies_since", "story_for_content", "story_outlets", "url_seen",
 ]
@@ -240,13 +240,7 @@ def message_rows(session: Session, article_ids: Iterable[int],
     articles = {a.id: a for a in articles_by_id(session, sorted(set(article_ids)))}
     wanted = sorted(set(story_ids))
     stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(wanted)))}
-    outlets: dict[int, list[str]] = {sid: [] for sid in wanted}
-    for story_id, source_id in session.execute(
-            select(Article.story_id, Article.source_id).where(Article.story_id.in_(wanted))
-            .order_by(Article.id)):
-        if source_id not in outlets[story_id]:
-            outlets[story_id].append(source_id)
-    return MessageRows(articles, stories, outlets)
+    return MessageRows(articles, stories, outlets_of(session, wanted))
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -279,10 +273,20 @@ def list_articles(session: Session, *, province: str | None = None, sector: str 
     return session.scalars(q.limit(limit)).all()
 
 
+def outlets_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each story's outlets: its copies' source ids, once each, in storage order."""
+    wanted = sorted(set(story_ids))
+    outlets: dict[int, list[str]] = {sid: [] for sid in wanted}
+    for story_id, source_id in session.execute(
+            select(Article.story_id, Article.source_id).where(Article.story_id.in_(wanted))
+            .order_by(Article.id)):
+        if source_id not in outlets[story_id]:
+            outlets[story_id].append(source_id)
+    return outlets
+
+
 def story_outlets(session: Session, story_id: int) -> list[str]:
-    return list(session.scalars(
-        select(Article.source_id).where(Article.story_id == story_id).order_by(Article.id)
-    ).unique())
+    return outlets_of(session, [story_id])[story_id]
 
 
 def count_articles(session: Session) -> int:

@@ -23,7 +23,6 @@ __all__ = [
     "failed_delivery_ids",
     "get_send",
     "reclaim_send",
-    "outbox_counts",
     "outbox_status",
     "requeue_failed",
     "send_deliveries",
@@ -159,11 +158,6 @@ def sent_since(session: Session, since: datetime) -> list[tuple[str, str, str]]:
         .join(Article, Article.id == Delivery.article_id)
         .where(Delivery.status == "sent", Delivery.sent_at >= since).order_by(Delivery.id))
     return [tuple(r) for r in rows]
-
-
-def outbox_counts(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-    return {status: n for status, n in rows}
 
 
 def outbox_status(session: Session, sent_since: datetime) -> dict[str, int]:

@@ -13,7 +13,6 @@ from provwatch.crawler.storage.models import Delivery, Watchlist
 __all__ = [
     "add_watchlist",
     "get_watchlist",
-    "get_watchlist_by_id",
     "live_watchlist_ids",
     "remove_watchlist",
     "update_watchlist",
@@ -51,10 +50,6 @@ def remove_watchlist(session: Session, name: str) -> bool:
     session.execute(delete(Delivery).where(Delivery.watchlist_id == row.id))
     session.delete(row)
     return True
-
-
-def get_watchlist_by_id(session: Session, watchlist_id: int) -> Watchlist | None:
-    return session.get(Watchlist, watchlist_id)
 
 
 def watchlists_by_id(session: Session, ids: Iterable[int]) -> dict[int, Watchlist]:
