@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -12,6 +11,7 @@ from typing import Any, TextIO
 
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
+from provwatch.crawler.services.lines import json_lines
 from provwatch.crawler.services.warc import SourceIndex, WarcError, WarcTally, open_warc, read_warc
 from provwatch.pipelines.chain import Chain
 from provwatch.pipelines.items import ArticleItem
@@ -37,12 +37,8 @@ def _parse_time(value: Any, where: str) -> datetime:
 
 def read_pages(lines: Iterable[str], name: str, errors: list[str]) -> Iterator[ArticleItem]:
     """JSON lines {url, html | html_base64, source_id?, fetched_at?} -> items; bad lines noted."""
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{name}:{n}"
+    for where, obj in json_lines(lines, name, errors):
         try:
-            obj = json.loads(line)
             if not isinstance(obj, dict) or not obj.get("url"):
                 raise ValueError(f"{where}: needs at least 'url' and 'html'")
             if "html_base64" in obj:
@@ -55,8 +51,6 @@ def read_pages(lines: Iterable[str], name: str, errors: list[str]) -> Iterator[A
                               body=body, fetched_at=_parse_time(obj.get("fetched_at"), where),
                               content_type="text/html; charset=utf-8"
                               if "html" in obj and "html_base64" not in obj else None)
-        except json.JSONDecodeError as e:
-            errors.append(f"{where}: not JSON: {e.msg}")
         except ValueError as e:
             errors.append(str(e))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ from typing import Any
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import CatalogError
+from provwatch.crawler.services.lines import json_lines
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Tag
@@ -38,15 +38,7 @@ def tag_lines(config: Config, lines: Iterable[str], name: str,
     """Lines {id, html | text, url?, title?, source?} -> {id, provinces_about, ...}."""
     tagger = default_tagger()
     provinces = _source_provinces(config)
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{name}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            errors.append(f"{where}: not JSON: {e.msg}")
-            continue
+    for where, obj in json_lines(lines, name, errors):
         if not isinstance(obj, dict) or "id" not in obj:
             errors.append(f"{where}: needs an 'id'")
             continue
