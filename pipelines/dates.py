@@ -4,7 +4,10 @@ Order (the first rule that yields a plausible date wins):
 1. ``meta:pubdate``: the standard Chinese government meta tag PubDate, then gov.cn's
    ``meta:firstpublishedtime``;
 2. ``jsonld``: JSON-LD datePublished; then ``meta:<name>`` for other meta tags
-   (publishdate, article:published_time, ...);
+   (publishdate, article:published_time, ...); then ``script``: a publication-time
+   variable in an inline script (``var publish_time = "2026-01-05"``, ``"pubtime":
+   "2026-01-05 20:30:00"``, WeChat's ``var ct = "<unix seconds>"``), where pages that are
+   rendered in the browser keep their date;
 3. ``selector``: the source's date selector from the catalog;
    ``document``: the 发布日期 of a policy document's metadata block (pipelines.policydoc);
 4. ``text``: a full date near the headline: in the by-line right after it (stopping at the
@@ -16,7 +19,8 @@ Order (the first rule that yields a plausible date wins):
 5. ``url``: /t20260105_, /2026-01/05/, /art/2026/1/5/, /n1/2026/0105/, /20260105/, ...;
 6. ``text:noyear``: a 1月5日 in the by-line, its year taken from the crawl time (trusted
    below the URL because its year is a guess);
-then the caller's fallbacks: the feed entry, and last the crawl time (``crawl``).
+then the caller's fallbacks (pipelines.extraction): the feed entry, htmldate's markup pass
+(``htmldate``), and last the crawl time (``crawl``).
 Times without a zone are Asia/Shanghai; dates in the future or before 1990 are rejected.
 """
 
@@ -64,12 +68,17 @@ _LISTS = {"li", "ul", "ol", "dd", "dl"}
 _WINDOW = 240  # characters of by-line read after the headline
 _PROSE = re.compile(r"[，。；！？]")
 _SPACE = re.compile(r"\s+")
+# A publication-time variable in an inline script: its name, then = or :, then the value.
+_SCRIPT_DATE = re.compile(
+    r"\b(?:publish_?time|publish_?date|pub_?time|pub_?date|release_?time|create_?time|ct)"
+    r"""["']?\s*[:=]\s*["']([^"']{8,32})["']""", re.I)
+_EPOCH = re.compile(r"\d{10}(\d{3})?")
 
 
 @dataclass(frozen=True)
 class FoundDate:
     value: datetime  # aware, UTC
-    source: str  # meta:<name> | jsonld | selector | document | text | url | text:noyear
+    source: str  # meta:<name> | jsonld | script | selector | document | text | url | text:noyear
     precision: str  # day | minute
 
 
@@ -110,6 +119,22 @@ def _jsonld_date(root) -> str | None:
                 if isinstance(item.get("datePublished"), str):
                     return item["datePublished"]
                 stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+    return None
+
+
+def _script_date(root):
+    """The first publication-time variable of the page's inline scripts, as (datetime,
+    precision): a date text, or seconds (milliseconds) since the epoch."""
+    for script in root.iter("script"):
+        if script.get("src") or not script.text:
+            continue
+        for m in _SCRIPT_DATE.finditer(script.text):
+            value = m.group(1).strip()
+            if _EPOCH.fullmatch(value):
+                seconds = int(value) / (1000 if len(value) == 13 else 1)
+                return datetime.fromtimestamp(seconds, timezone.utc), "minute"
+            if got := parse_date_text(value):
+                return got
     return None
 
 
@@ -229,6 +254,8 @@ def find_date(html: str, url: str, title: str, now: datetime, *, root=None, head
     for name in OTHER_META:
         if name in metas and (got := _accept(parse_date_text(metas[name]), f"meta:{name}", now)):
             return got
+    if got := _accept(_script_date(root), "script", now):
+        return got
     if selector:
         text = select_text(root, selector)
         got = _accept(parse_date_text(text) or _parse_yearless(text, now), "selector", now)

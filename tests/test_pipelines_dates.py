@@ -221,3 +221,68 @@ def test_find_date_reads_the_by_line_after_a_headline_that_is_only_text():
             f"<b>{TITLE}</b><br>2026-01-05 阅读 1034 次</td></tr></table>{BODY}</body></html>")
     found = find_date(html, "http://x.cn/a.html", TITLE, NOW)
     assert (found.value, found.source) == (sh(2026, 1, 5, 12).astimezone(timezone.utc), "text")
+
+
+# --- pages rendered in the browser: the date lives in a script, or only htmldate sees it --
+
+
+def _rendered(script: str, head: str = "") -> str:
+    """A page laid out as WeChat / QQ / Baijiahao articles are: the by-line's date element is
+    empty in the HTML and a script carries the time."""
+    return (f"<html><head><title>{TITLE}</title>{head}</head><body><h1>{TITLE}</h1>"
+            f"<div class='meta'><span class='nickname'>河南发布</span><em id='publish_time'></em>"
+            f"</div>{BODY}<script>{script}</script></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        pytest.param('var nickname = "河南发布"; var ct = "1767616200";',
+                     sh(2026, 1, 5, 20, 30), id="WeChat: seconds since the epoch"),
+        pytest.param('var publish_time = "2026-01-05" || "";', sh(2026, 1, 5, 12),
+                     id="WeChat, older pages: a date variable"),
+        pytest.param('window.DATA = {"title": "x", "pubtime": "2026-01-05 20:30:00"};',
+                     sh(2026, 1, 5, 20, 30), id="QQ: a JSON field"),
+        pytest.param('window.jsonData = {"publishTime": "1767616200000"};',
+                     sh(2026, 1, 5, 20, 30), id="milliseconds since the epoch"),
+    ],
+)
+def test_find_date_reads_a_publication_time_variable_in_a_script(script, expected):
+    found = find_date(_rendered(script), "https://mp.weixin.qq.com/s/AbCdEf", TITLE, NOW)
+    assert (found.value, found.source) == (expected.astimezone(timezone.utc), "script")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param('var ct = "1893456000";', id="an epoch in the future"),
+        pytest.param('var select = "2026-01-05"; var product = "2026-01-05";',
+                     id="names that merely end in ct"),
+        pytest.param('var tracking = {"page": "2026-01-05"};', id="a date under another name"),
+    ],
+)
+def test_find_date_ignores_script_values_that_are_not_a_publication_time(script):
+    assert find_date(_rendered(script), "https://x.cn/a", TITLE, NOW) is None
+
+
+def test_extract_falls_back_to_htmldate_before_the_crawl_time():
+    """A CMS stamp in a comment is invisible to our rules; htmldate's markup pass reads it
+    (as trafilatura does), and the date says where it came from."""
+    from provwatch.pipelines.extraction import extract
+
+    html = _rendered("")
+    stamped = html.replace("<h1>", "<!-- published at 2026-01-05 14:01:37 by system --><h1>")
+    got = extract(stamped.encode(), "https://x.cn/a", fetched_at=NOW)
+    assert (got.published_at.astimezone(SHANGHAI).date().isoformat(), got.date_source,
+            got.date_precision) == ("2026-01-05", "htmldate", "day")
+    bare = extract(html.encode(), "https://x.cn/a", fetched_at=NOW)
+    assert (bare.published_at, bare.date_source) == (NOW, "crawl")
+
+
+def test_extract_prefers_the_feed_date_to_htmldate():
+    from provwatch.pipelines.extraction import extract
+
+    html = _rendered("").replace("<h1>", "<!-- published at 2026-01-05 14:01:37 --><h1>")
+    feed = sh(2026, 1, 6, 9, 0).astimezone(timezone.utc)
+    got = extract(html.encode(), "https://x.cn/a", fetched_at=NOW, feed_published=feed)
+    assert (got.published_at, got.date_source) == (feed, "feed")
