@@ -12,6 +12,8 @@ are included.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 
 _WORDS = frozenset("""
     nav navbar navi menu menus breadcrumb breadcrumbs crumb crumbs location position dqwz
@@ -64,6 +66,7 @@ def tokens(value: str | None) -> list[str]:
     return [t.lower() for t in _SPLIT.split(value or "") if t]
 
 
+@lru_cache(maxsize=4096)  # a page repeats its few class names on every element
 def is_furniture_attr(class_: str | None, id_: str | None) -> bool:
     for tok in tokens(class_) + tokens(id_):
         if tok in _WORDS or tok.startswith(_PREFIXES):
@@ -78,9 +81,11 @@ def is_furniture(el) -> bool:
     return is_furniture_attr(el.get("class"), el.get("id"))
 
 
-def is_info_line(line: str, has_date: bool) -> bool:
-    """The by-line under a headline: a date with source/author/views, not body text."""
-    return has_date and len(line) <= 120 and bool(_INFO_LINE.search(line)) and "。" not in line
+def is_info_line(line: str, has_date: Callable[[str], bool]) -> bool:
+    """The by-line under a headline: a date with source/author/views, not body text.
+    ``has_date`` is asked last: it is the costly test."""
+    return (len(line) <= 120 and "。" not in line and bool(_INFO_LINE.search(line))
+            and has_date(line))
 
 
 def _ui_only(line: str) -> bool:

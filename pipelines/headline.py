@@ -19,6 +19,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from provwatch.pipelines.boilerplate import tokens
 from provwatch.pipelines.govmeta import read_gov_meta
@@ -75,10 +76,12 @@ def _title_tag(root) -> str:
 
 
 def _is_title_like(el) -> bool:
-    if el.tag in _HEADINGS:
-        return True
-    return any("title" in t or t in ("bt", "biaoti") for t in
-               tokens(el.get("class")) + tokens(el.get("id")))
+    return el.tag in _HEADINGS or _title_attr(el.get("class"), el.get("id"))
+
+
+@lru_cache(maxsize=4096)  # a page repeats its few class names on every element
+def _title_attr(class_: str | None, id_: str | None) -> bool:
+    return any("title" in t or t in ("bt", "biaoti") for t in tokens(class_) + tokens(id_))
 
 
 def _body_heading(root, raw_title: str, stripped: str):

@@ -51,43 +51,41 @@ class Stats:
     link: int = 0
 
 
-def _count(text: str | None) -> int:
-    return sum(map(len, text.split())) if text else 0
-
-
 def prose_stats(root) -> dict:
     """Stats for every element, children before parents."""
     stats: dict = {}
-    elements = [el for el in root.iter() if isinstance(el.tag, str)]
-    for el in reversed(elements):
-        s = Stats()
-        stats[el] = s
+    punct = _PUNCT.search
+    for el in reversed(list(root.iter(etree.Element))):  # elements only, in C
+        s = stats[el] = Stats()
         if el.tag in _SKIP:
             continue
         in_link = el.tag == "a"
-        for run in (el.text, *(c.tail for c in el)):
-            n = _count(run)
-            if not n:
+        kids = list(el)
+        prose = other = link = 0
+        for run in (el.text, *[c.tail for c in kids]):
+            if not run or run.isspace():
                 continue
+            n = sum(map(len, run.split()))
             if in_link:
-                s.link += n
-            elif n >= 10 and _PUNCT.search(run):
-                s.prose += n
+                link += n
+            elif n >= 10 and punct(run):
+                prose += n
             else:
-                s.other += n
-        own_prose = s.prose
-        for child in el:
+                other += n
+        own_prose = prose
+        for child in kids:
             c = stats.get(child)
             if c is None:
                 continue
             if in_link:
-                s.link += c.prose + c.other + c.link
-            elif child.tag == "a" and own_prose:
-                s.prose += c.prose + c.other + c.link  # a link inside a sentence
+                link += c.prose + c.other + c.link
+            elif own_prose and child.tag == "a":
+                prose += c.prose + c.other + c.link  # a link inside a sentence
             else:
-                s.prose += c.prose
-                s.other += c.other
-                s.link += c.link
+                prose += c.prose
+                other += c.other
+                link += c.link
+        s.prose, s.other, s.link = prose, other, link
     return stats
 
 

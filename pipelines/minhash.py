@@ -33,7 +33,7 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def signature(shingles: Iterable[bytes], num_perm: int, seed: int) -> np.ndarray:
     """The ``num_perm`` minimum hash values of ``shingles`` (uint64, each below 2**32)."""
     a, b = _permutations(num_perm, seed)
-    hashed = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint64)
+    hashed = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64)
     if hashed.size == 0:
         return np.full(num_perm, _MAX, dtype=np.uint64)
     return np.bitwise_and((hashed[:, None] * a + b) % _PRIME, _MAX).min(axis=0)

@@ -111,10 +111,14 @@ def insert_ignoring(session: Session, model: Any, conflict: list[str]):
     return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
+_NOTHING_WRITTEN = (update(Story.__table__).where(Story.__table__.c.id == -1)
+                    .values(copy_count=Story.__table__.c.copy_count))
+
+
 def write_lock(session: Session) -> None:
     """SQLite: take the database's write lock now, with a write that changes nothing, so
     that no other writer commits between this transaction's reads and its writes (SQLite
     has one writer at a time, and a reader that writes late fails instead of waiting).
     PostgreSQL locks rows as they are written: nothing to do."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(Story).where(Story.id == -1).values(copy_count=Story.copy_count))
+        session.execute(_NOTHING_WRITTEN)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from provwatch.crawler.storage.db import insert_ignoring, write_lock
@@ -44,18 +44,37 @@ class StoredArticle:
 
 # --- articles and stories -------------------------------------------------------------
 
+# The store transaction's statements, built once from the tables and executed with
+# parameters: store_article runs once per article, and building its statements on every
+# call (each value coerced, each cache key generated) cost more than SQLite took to run
+# them (bench/ingest_throughput.py).
+_A, _S, _T = Article.__table__, Story.__table__, Tag.__table__
+_F, _B = Fingerprint.__table__, FingerprintBand.__table__
+_URL_SEEN = select(_A.c.id).where(_A.c.canonical_url == bindparam("url")).limit(1)
+_STORY_OF_CONTENT = (select(_A.c.story_id).where(_A.c.content_hash == bindparam("hash"))
+                     .order_by(_A.c.id).limit(1))
+_NEW_STORY = insert(_S).returning(_S.c.id)
+_ONE_MORE_COPY = (update(_S).where(_S.c.id == bindparam("b_story"))
+                  .values(copy_count=_S.c.copy_count + 1,
+                          first_article_id=func.coalesce(_S.c.first_article_id,
+                                                         bindparam("b_article")))
+                  .returning(_S.c.copy_count))
+_NEW_ARTICLE: dict[str, Any] = {}  # dialect name -> INSERT ... ON CONFLICT DO NOTHING
+
+
+def _new_article(session: Session):
+    name = session.get_bind().dialect.name
+    if name not in _NEW_ARTICLE:
+        _NEW_ARTICLE[name] = insert_ignoring(session, _A, ["canonical_url"]).returning(_A.c.id)
+    return _NEW_ARTICLE[name]
+
 
 def url_seen(session: Session, canonical_url: str) -> bool:
-    return session.scalar(
-        select(Article.id).where(Article.canonical_url == canonical_url).limit(1)
-    ) is not None
+    return session.execute(_URL_SEEN, {"url": canonical_url}).first() is not None
 
 
 def story_for_content(session: Session, content_hash: str) -> int | None:
-    return session.scalar(
-        select(Article.story_id).where(Article.content_hash == content_hash)
-        .order_by(Article.id).limit(1)
-    )
+    return session.execute(_STORY_OF_CONTENT, {"hash": content_hash}).scalar()
 
 
 @dataclass(frozen=True)
@@ -113,11 +132,11 @@ class FingerprintValue(Protocol):
 
 def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
                     published_at: datetime | None) -> None:
-    session.execute(insert(Fingerprint).values(
-        article_id=article_id, story_id=story_id, signature=fp.signature,
-        numbers=" ".join(sorted(fp.numbers)), places=" ".join(sorted(fp.places)),
-        title_key=fp.title_key[:500], published_at=published_at, scheme=fp.scheme))
-    session.execute(insert(FingerprintBand), [
+    session.execute(insert(_F), {
+        "article_id": article_id, "story_id": story_id, "signature": fp.signature,
+        "numbers": " ".join(sorted(fp.numbers)), "places": " ".join(sorted(fp.places)),
+        "title_key": fp.title_key[:500], "published_at": published_at, "scheme": fp.scheme})
+    session.execute(insert(_B), [
         {"band_key": key, "article_id": article_id, "published_at": published_at}
         for key in dict.fromkeys(fp.bands)])
 
@@ -175,28 +194,24 @@ def store_article(session: Session, values: dict[str, Any],
         near = story_id is not None
     new_story = story_id is None
     if new_story:
-        story_id = session.scalar(insert(Story).values(
-            title=values.get("title", ""), copy_count=0, first_seen_at=utcnow())
-            .returning(Story.id))
+        story_id = session.execute(_NEW_STORY, {
+            "title": values.get("title", ""), "copy_count": 0,
+            "first_seen_at": utcnow()}).scalar()
     raw = values.pop("raw_html", None)
     # level 1: a third of level 6's time for pages a few percent bigger; decompression
     # does not care which level wrote them
     row = {**values, "story_id": story_id, "raw_html": zlib.compress(raw, 1) if raw else None}
-    article_id = session.scalar(insert_ignoring(session, Article, ["canonical_url"])
-                                .values(**row).returning(Article.id))
+    article_id = session.execute(_new_article(session), row).scalar()
     if article_id is None:  # stored by a writer that did not share our lock keys
         return None  # the caller raises, which rolls the story row back
     rows = [{"article_id": article_id, "kind": k, "value": v, "role": r, "score": sc}
             for k, v, r, sc in tags]
     if rows:
-        session.execute(insert(Tag), rows)
+        session.execute(insert(_T), rows)
     if fingerprint is not None:
         add_fingerprint(session, article_id, story_id, fingerprint, published_at)
-    copies = session.scalar(
-        update(Story).where(Story.id == story_id)
-        .values(copy_count=Story.copy_count + 1,
-                first_article_id=func.coalesce(Story.first_article_id, article_id))
-        .returning(Story.copy_count))
+    copies = session.execute(_ONE_MORE_COPY, {"b_story": story_id,
+                                              "b_article": article_id}).scalar()
     return StoredArticle(article_id, story_id, new_story, copies=copies, near_copy=near)
 
 
