@@ -178,8 +178,14 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
     db.execute("UPDATE articles SET title = '旧标题', date_source = 'crawl', "
                "meta = '{\"content_type\": \"text/html; charset=utf-8\"}' WHERE id = ?",
                (policy_id,))
+    # the other's fingerprint as another MinHash scheme made it: never a candidate
+    (nev_id,) = db.execute("SELECT id FROM articles WHERE url LIKE '%/2.html'").fetchone()
+    fresh = db.execute("SELECT signature FROM fingerprints WHERE article_id = ?",
+                       (nev_id,)).fetchone()[0]
+    db.execute("UPDATE fingerprints SET scheme = 'datasketch-2', signature = x'00' "
+               "WHERE article_id = ?", (nev_id,))
+    db.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (nev_id,))
     db.commit()
-    db.close()
 
     result = _run(["reextract", "--source", "archive"], env)
     again = _run(["reextract", "--since", "2000-01-01"], env)
@@ -188,7 +194,14 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
 
     assert result.returncode == 0, result.stderr
     assert "re-extracted 2 articles: 1 changed, 1 unchanged" in result.stdout
+    assert "2 fingerprints made again" in result.stdout  # the changed text, the old scheme
+    assert db.execute("SELECT scheme, signature FROM fingerprints WHERE article_id = ?",
+                      (nev_id,)).fetchone() == ("crc32-universal-v1", fresh)
+    assert db.execute("SELECT count(*) FROM fingerprint_bands WHERE article_id = ?",
+                      (nev_id,)).fetchone()[0] > 0
+    db.close()
     assert "re-extracted 2 articles: 0 changed, 2 unchanged" in again.stdout
+    assert "0 fingerprints made again" in again.stdout
     assert "re-extracted 0 articles" in other.stdout
     assert "广西壮族自治区人民政府办公厅关于印发人工智能产业发展行动方案的通知" in shown.stdout
     assert "(from document, day)" in shown.stdout

@@ -67,7 +67,8 @@ def reextract(
         err.print(f"kept {message}", markup=False)
     out.print(f"re-extracted {report.seen} articles: {report.changed} changed, "
               f"{report.seen - report.changed - len(report.errors)} unchanged, "
-              f"{len(report.errors)} kept as they were")
+              f"{len(report.errors)} kept as they were; "
+              f"{report.refingerprinted} fingerprints made again")
 
 
 def _catalog_selectors() -> dict[str, dict[str, str]]:

@@ -19,6 +19,8 @@ from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article
 from provwatch.pipelines.decoding import DecodeError
 from provwatch.pipelines.extraction import Extracted, extract, has_body
+from provwatch.pipelines.fingerprint import fingerprint
+from provwatch.pipelines.minhash import SCHEME
 from provwatch.pipelines.store import EXTRACTED_META, extracted_meta
 from provwatch.pipelines.textnorm import content_hash
 
@@ -100,6 +102,7 @@ class ReextractReport:
     seen: int = 0
     changed: int = 0
     errors: list[str] = field(default_factory=list)
+    refingerprinted: int = 0  # fingerprints made again (text changed, or an older scheme)
 
 
 _FIELDS = ("title", "text", "published_at", "date_source", "date_precision", "lang", "charset",
@@ -114,23 +117,39 @@ def reextract(config: Config, *, source_id: str | None = None, since: datetime |
 
     ``selectors`` maps source ids to their catalog selectors. A page that no longer decodes
     or yields no text keeps its stored values and is reported. Stories and tags are left as
-    they are.
+    they are. Then fingerprints are made again where the text changed and wherever one was
+    made with another MinHash scheme than pipelines.minhash's (those are never compared).
     """
     report = ReextractReport()
     factory = open_database(config.database_url)
     with factory() as session:
         ids = repository.reextractable_ids(session, source_id=source_id, since=since)
+    changed: list[int] = []
     for start in range(0, len(ids), _BATCH):
         with transaction(factory) as session:
             for article in repository.articles_by_id(session, ids[start:start + _BATCH],
                                                      with_raw_html=True):
                 report.seen += 1
                 try:
-                    report.changed += _reextract_one(article, (selectors or {}).get(
-                        article.source_id, {}))
+                    if _reextract_one(article, (selectors or {}).get(article.source_id, {})):
+                        changed.append(article.id)
                 except ValueError as e:
                     report.errors.append(f"article {article.id} ({article.url}): {e}")
+    report.changed = len(changed)
+    with factory() as session:
+        stale = repository.stale_fingerprint_ids(session, SCHEME)
+    report.refingerprinted = refingerprint(factory, sorted(set(changed) | set(stale)))
     return report
+
+
+def refingerprint(factory, ids: list[int]) -> int:
+    """Make the articles' fingerprints again from their stored title and text."""
+    for start in range(0, len(ids), _BATCH):
+        with transaction(factory) as session:
+            for article in repository.articles_by_id(session, ids[start:start + _BATCH]):
+                repository.replace_fingerprint(session, article,
+                                               fingerprint(article.title, article.text))
+    return len(ids)
 
 
 def _reextract_one(article: Article, selectors: dict[str, str]) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from provwatch.crawler.storage.db import insert_ignoring, write_lock
@@ -28,6 +28,7 @@ __all__ = [
     "StoredArticle", "add_fingerprint", "article_ids", "articles_by_id", "content_key",
     "count_articles", "get_article", "get_story", "list_articles", "message_rows",
     "near_duplicate_candidates", "outlets_of", "raw_html", "reextractable_ids",
+    "replace_fingerprint", "stale_fingerprint_ids",
     "serialise_story_decisions", "source_ids", "store_article", "story_copies",
     "story_copies_since", "story_for_content", "story_outlets", "url_seen",
 ]
@@ -139,6 +140,22 @@ def add_fingerprint(session: Session, article_id: int, story_id: int, fp: Finger
     session.execute(insert(_B), [
         {"band_key": key, "article_id": article_id, "published_at": published_at}
         for key in dict.fromkeys(fp.bands)])
+
+
+def replace_fingerprint(session: Session, article: Article, fp: FingerprintValue) -> None:
+    """The article's fingerprint and band keys made again (its text or the scheme changed);
+    its story stays as it is."""
+    session.execute(delete(_B).where(_B.c.article_id == article.id))
+    session.execute(delete(_F).where(_F.c.article_id == article.id))
+    add_fingerprint(session, article.id, article.story_id, fp, article.published_at)
+
+
+def stale_fingerprint_ids(session: Session, scheme: str) -> list[int]:
+    """Ids of the articles whose fingerprint was made with another MinHash scheme (they are
+    never near-duplicate candidates until made again), oldest first."""
+    return list(session.scalars(select(Fingerprint.article_id)
+                                .where(Fingerprint.scheme != scheme)
+                                .order_by(Fingerprint.article_id)))
 
 
 def story_copies(session: Session, story_id: int) -> Sequence[Article]:
