@@ -32,3 +32,15 @@ def test_the_dockerfile_runs_the_daemon_as_a_non_root_user_with_data_in_a_volume
     assert re.search(r'^ENTRYPOINT\s+\["provwatch"\]', text, re.M)
     assert re.search(r'^CMD\s+\["run"\]', text, re.M)
     assert "status\", \"--check\"" in text  # the container's health check
+
+
+def test_install_instructions_install_from_a_checkout_not_from_an_index():
+    """provwatch is not published on PyPI: `pip install provwatch` would fail (or install
+    someone else's package). Every install line names a path; the README's first commands
+    make their own virtualenv (a fresh Debian refuses pip outside one, PEP 668)."""
+    for name in ("README.md", "Dockerfile", "deploy/provwatch.service"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert not re.search(r"pip install (-U |--upgrade )?provwatch\b", text), name
+    first = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1].strip().splitlines()
+    assert len(first) == 2 and all(line.startswith("python3 -m venv .venv && ") for line in first)
+    assert first[0].endswith("provwatch demo") and first[1].endswith("pytest")
