@@ -92,6 +92,15 @@ def _non_negative(v: Any) -> float:
     return x
 
 
+def _share(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"not a number: {v!r}")
+    x = float(v)
+    if not 0 < x <= 1:
+        raise ValueError(f"must be a share above 0 and at most 1 (e.g. 0.5), got {v!r}")
+    return x
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -143,6 +152,10 @@ SETTINGS: tuple[Setting, ...] = (
             "crawls of one host the daemon runs at the same time (politeness across sources)"),
     Setting("heartbeat", _positive(float), 10.0,
             "seconds between the daemon's heartbeats (lock, status, metrics)"),
+    Setting("unhealthy_after_no_success", _positive(float), 1800.0,
+            "seconds of crawls without one success before the daemon is unhealthy"),
+    Setting("unhealthy_failing_share", _share, 0.5,
+            "the daemon is unhealthy when more than this share of enabled sources fail"),
     Setting("operator_channels", _opt_str, None,
             "where source-health alerts go: channel targets separated by commas, "
             "e.g. email:ops@example.com,webhook:https://..."),
@@ -186,6 +199,8 @@ class Config:
     crawls_per_host: int = 1
     crawl_run_days: int = 90
     heartbeat: float = 10.0
+    unhealthy_after_no_success: float = 1800.0
+    unhealthy_failing_share: float = 0.5
     operator_channels: str | None = None
     metrics_port: int = 0
     metrics_address: str = "127.0.0.1"
