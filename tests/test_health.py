@@ -72,11 +72,13 @@ def test_a_source_goes_bad_after_two_failed_runs_alerts_once_and_recovers_after_
     failed = _result("failed", error_kinds={"http_503": 1},
                      error_messages=("source s: list/feed https://x.gov.cn/l/: http_503",))
 
-    assert health.apply(row, source, failed, T0) is None  # one failure is not news
-    assert (row.health, row.consecutive_failures) == ("ok", 1)
+    change = health.apply(row, source, failed, T0)  # shown at once, with its reason ...
+    assert change == health.Transition("s", "ok", "failing", failed.error_messages[0])
+    assert (row.health, row.consecutive_failures) == ("failing", 1)
     assert "http_503" in row.last_error
+    assert not health.needs_report(row.health, row.reported_health)  # ... but not news
     change = health.apply(row, source, failed, T0)
-    assert change == health.Transition("s", "ok", "http_error", failed.error_messages[0])
+    assert change == health.Transition("s", "failing", "http_error", failed.error_messages[0])
     assert health.needs_report(row.health, row.reported_health)
     row.reported_health = row.health  # told
     assert health.apply(row, source, failed, T0) is None
@@ -85,6 +87,16 @@ def test_a_source_goes_bad_after_two_failed_runs_alerts_once_and_recovers_after_
     change = health.apply(row, source, _result(new_articles=1), T0)
     assert change.new == "ok" and row.consecutive_failures == 0 and row.last_error is None
     assert health.needs_report(row.health, row.reported_health)  # recovery is told too
+
+
+def test_a_first_failure_after_a_bad_state_keeps_the_bad_state_and_one_good_run_clears_it():
+    source, row = _source(), Row(health="ok", reported_health="ok")
+    failed = _result("failed", error_kinds={"dns": 1}, error_messages=("dns lookup failed",))
+    health.apply(row, source, failed, T0)
+    assert health.apply(row, source, _result(new_articles=1), T0).new == "ok"
+    assert not health.needs_report(row.health, row.reported_health)  # failing was never told
+    row.health, row.reported_health = "stale", "stale"
+    assert health.apply(row, source, failed, T0).new == "unreachable"  # bad to bad at once
 
 
 def test_a_first_ever_success_is_not_news():

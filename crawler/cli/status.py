@@ -14,7 +14,8 @@ from provwatch.crawler.cli.app import app, out, state
 from provwatch.crawler.services import status as status_mod
 from provwatch.crawler.storage.models import BAD_STATES
 
-STATE_STYLES = {"ok": "green", "new": "dim", "stale": "yellow"}  # other bad states: red
+# other bad states: red
+STATE_STYLES = {"ok": "green", "new": "dim", "stale": "yellow", "failing": "yellow"}
 
 
 @app.command()
@@ -49,6 +50,7 @@ def _print_report(report: dict[str, Any], now: datetime) -> None:
     table.add_column("state", no_wrap=True)
     for name in ("last run", "last success", "new", "failures", "next due"):
         table.add_column(name)
+    table.add_column("why", overflow="fold")  # a failing or bad source's last error
     for s in sources:
         label = s["id"] if s["in_catalog"] else f"{s['id']} (not in catalog)"
         if not s["enabled"] and s["in_catalog"]:
@@ -56,13 +58,22 @@ def _print_report(report: dict[str, Any], now: datetime) -> None:
         table.add_row(label, _state(s["health"]), _relative(s["last_run"], now),
                       _relative(s["last_success"], now),
                       "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
-                      str(s["failures"]), _relative(s["next_due"], now))
+                      str(s["failures"]), _relative(s["next_due"], now), _why(s))
     out.print(table)
     box = report["outbox"]
     sending = f"{box['sending']} being sent, " if box.get("sending") else ""
     out.print(f"outbox: {box['pending']} pending, {sending}{box['failed']} failed, "
               f"{box['sent_24h']} sent in the last 24h", markup=False)
     out.print(_daemon_line(report["daemon"], now), markup=False)
+
+
+def _why(source: dict[str, Any]) -> str:
+    """The reason a source is not ok: its last error's first line, shortened."""
+    error = (source["last_error"] or "").strip()
+    if source["health"] in ("ok", "new") or not error:
+        return ""
+    line = error.splitlines()[0]
+    return line if len(line) <= 120 else line[:119] + "…"
 
 
 def _state(health: str) -> Text:

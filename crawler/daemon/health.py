@@ -7,6 +7,8 @@ it is next due. Pure rules, no I/O, so they are tested as tables.
 States:
 - ``new``: never crawled.
 - ``ok``: the last run worked.
+- ``failing``: the last run failed, once; shown at once with its reason (the last error),
+  but not yet told to operators.
 - ``unreachable``: DNS, refused or reset connections, timeouts, a crawl killed at its limit.
 - ``http_error``: the feed or list page answered with an HTTP error.
 - ``blocked``: 403 / 412 / 521, or a challenge page instead of the page (the site's
@@ -15,9 +17,11 @@ States:
 - ``stale``: runs work, but no new item for much longer than the source's usual gap.
 - ``error``: the crawl itself failed (a bug or a broken environment).
 
-A source enters a bad state after ``FAILURES_TO_ALERT`` consecutive bad runs (a single
-dropped connection is not news), and is ``ok`` again after one good run. Failing sources
-back off exponentially, capped by the catalog's ``max_backoff``.
+A source's first failed run makes it ``failing`` at once (status shows it, and counts it
+towards the daemon's own health); it enters a bad state, which is told to operators,
+after ``FAILURES_TO_ALERT`` consecutive bad runs (a single dropped connection is not
+news), and is ``ok`` again after one good run. Failing sources back off exponentially,
+capped by the catalog's ``max_backoff``.
 
 Adaptive polling (after Media Cloud's rss-fetcher): the share of already-seen items in a
 run moves the interval. Under a third seen (mostly new: the source moves faster than we
@@ -176,7 +180,7 @@ def apply(row: StateRow, source: Source, result: CrawlResult, now: datetime, *,
         row.next_due_at = now + timedelta(
             seconds=backoff(row.consecutive_failures, interval, source.max_backoff))
         new = verdict if row.consecutive_failures >= FAILURES_TO_ALERT or old in BAD_STATES \
-            else old
+            else "failing"
     if new != old:
         row.health = new
         row.health_since = now

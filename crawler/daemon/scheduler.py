@@ -104,6 +104,10 @@ class Daemon:
         self._notices = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="notices")
         self._notice_queued = False
+        # the daemon's own health as last told to operators (notices thread only): told
+        # once when it turns unhealthy, once when it recovers
+        self._told_unhealthy = False
+        self._unhealthy_since: datetime | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.metrics = None
         self._server = None
@@ -407,6 +411,10 @@ class Daemon:
             self._report_health()
         except Exception:  # boundary: the next heartbeat tries again
             log.exception("operator notices failed; next try at the next heartbeat")
+        try:
+            self._report_daemon_health()
+        except Exception:  # boundary: the next heartbeat tries again
+            log.exception("the daemon health check failed; next try at the next heartbeat")
 
     def _report_health(self) -> None:
         """Tell operators of every state change not yet told; retried each heartbeat."""
@@ -434,6 +442,43 @@ class Daemon:
                         continue  # nobody heard it: try again at the next heartbeat
                 with transaction(self.sessions) as session:
                     repository.mark_reported(session, state.id, state.health)
+
+    def _report_daemon_health(self) -> None:
+        """Tell operators once when the deployment turns unhealthy (the reasons of
+        `status --check` and /healthz), once when it is healthy again; a notice no channel
+        took is retried at the next heartbeat. Runs on the notices thread only."""
+        reasons = check(gather(self.config), self.config)
+        unhealthy = bool(reasons)
+        if unhealthy and self._unhealthy_since is None:
+            self._unhealthy_since = utcnow()
+        if unhealthy == self._told_unhealthy:
+            if not unhealthy:
+                self._unhealthy_since = None
+            return
+        since = self._unhealthy_since or utcnow()
+        if unhealthy:
+            subject = "provwatch: the daemon is unhealthy"
+            body = "".join(f"- {r}\n" for r in reasons)
+        else:
+            subject = "provwatch: the daemon is healthy again"
+            body = f"Unhealthy since {since:%Y-%m-%d %H:%M} UTC; every check passes now.\n"
+        # "type" in the data overrides the payload's source.health: this one is not a source
+        notice = Notice(key=f"daemon:{'unhealthy' if unhealthy else 'healthy'}:"
+                            f"{since:%Y%m%dT%H%M%S}", subject=subject, body=body,
+                        data={"type": "daemon.health", "source": None, "daemon": True,
+                              "state": "unhealthy" if unhealthy else "healthy",
+                              "reasons": reasons})
+        event(log, "daemon_health", level=logging.WARNING if unhealthy else logging.INFO,
+              state=notice.data["state"], reasons=reasons)
+        if self.operator_targets:
+            errors = send_notice(self.operator_targets, notice, self.channel_settings)
+            for message in errors:
+                log.warning("%s", message)
+            if len(errors) == len(self.operator_targets):
+                return  # nobody heard it: try again at the next heartbeat
+        self._told_unhealthy = unhealthy
+        if not unhealthy:
+            self._unhealthy_since = None
 
     def _log_crawl(self, r: CrawlResult) -> None:
         level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO

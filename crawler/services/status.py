@@ -42,25 +42,82 @@ def gather(config: Config, now: datetime | None = None) -> dict[str, Any]:
     known = {s.id for s in catalog}
     sources += [_source_entry(sid, None, rows[sid])
                 for sid in sorted(rows) if sid not in known]
+    enabled = [rows[s.id] for s in catalog if s.enabled and s.id in rows]
     return {"checked_at": _iso(now), "version": _installed_version(),
-            "daemon": daemon, "sources": sources, "outbox": outbox}
+            "daemon": daemon, "sources": sources, "outbox": outbox,
+            "crawling": _crawling(enabled, daemon, now)}
 
 
 def check(status: dict[str, Any], config: Config) -> list[str]:
     """Why the deployment needs a human, one sentence each; [] when it is healthy.
 
     A few bad sources are normal life for a crawler (sites go down, get redesigned) and
-    are shown in the status and told to operators by the daemon itself; only when
-    *every* enabled source is bad does it point at us (network, DNS, a proxy).
+    are shown in the status and told to operators by the daemon itself. It points at us
+    (network, DNS, a proxy) when more than ``unhealthy_failing_share`` of the enabled
+    sources are failing, when every one is bad (stale included), or when crawls kept
+    failing and none succeeded for ``unhealthy_after_no_success`` while the daemon ran.
     """
     reasons = _daemon_reasons(status["daemon"], config)
     enabled = [s for s in status["sources"] if s["enabled"]]
-    bad = Counter(s["health"] for s in enabled if s["health"] in BAD_STATES)
-    if enabled and sum(bad.values()) == len(enabled):
-        states = ", ".join(f"{state}: {n}" for state, n in sorted(bad.items()))
-        reasons.append(f"all {len(enabled)} enabled sources are in a bad state ({states}); "
-                       "likely the network or DNS of the crawler's host")
+    reasons += _source_reasons(enabled, config)
+    if status["daemon"]["running"]:
+        reasons += _no_success_reasons(status.get("crawling"), enabled, config)
     return reasons
+
+
+def failing(source: dict[str, Any]) -> bool:
+    """Did the source's last run fail? (``stale`` sources run fine: not failing.)"""
+    return source["health"] == "failing" or (
+        source["health"] in BAD_STATES and source["health"] != "stale")
+
+
+def _source_reasons(enabled: list[dict[str, Any]], config: Config) -> list[str]:
+    bad = Counter(s["health"] for s in enabled
+                  if s["health"] in BAD_STATES or s["health"] == "failing")
+    if not enabled or not bad:
+        return []
+    states = ", ".join(f"{state}: {n}" for state, n in sorted(bad.items()))
+    example = _last_error([s for s in enabled if failing(s)])
+    if sum(bad.values()) == len(enabled):
+        return [f"all {len(enabled)} enabled sources are in a bad state ({states}); "
+                f"likely the network or DNS of the crawler's host{example}"]
+    down = sum(1 for s in enabled if failing(s))
+    share = config.unhealthy_failing_share
+    if down > share * len(enabled):
+        return [f"{down} of {len(enabled)} enabled sources are failing ({states}), more "
+                f"than {share:.0%} (unhealthy_failing_share); likely the network or DNS of "
+                f"the crawler's host{example}"]
+    return []
+
+
+def _no_success_reasons(crawling: dict[str, Any] | None, enabled: list[dict[str, Any]],
+                        config: Config) -> list[str]:
+    """Crawls ran, from at least two sources (or every enabled one, if fewer), and all
+    failed for longer than allowed: one source down alone is not the deployment's fault."""
+    if not crawling or crawling.get("quiet_seconds") is None:
+        return []
+    failed_ids = set(crawling.get("failed_since") or ())
+    failed = [s for s in enabled if s["id"] in failed_ids]
+    quiet = crawling["quiet_seconds"]
+    if quiet <= config.unhealthy_after_no_success or not failed or \
+            len(failed) < min(2, len(enabled)):
+        return []
+    since = ("the daemon started" if crawling.get("quiet_since") == "daemon_start"
+             else "the last success")
+    return [f"no crawl has succeeded for {_duration(quiet)} (since {since}; limit "
+            f"{_duration(config.unhealthy_after_no_success)}, unhealthy_after_no_success) "
+            f"while {len(failed)} source(s) failed{_last_error(failed)}"]
+
+
+def _last_error(sources: list[dict[str, Any]]) -> str:
+    """'; last error (gov_a): ...' from the first of ``sources`` that has one."""
+    for s in sources:
+        error = (s.get("last_error") or "").strip()
+        if error:
+            line = error.splitlines()[0]
+            line = line if len(line) <= 200 else line[:199] + "…"
+            return f"; last error ({s['id']}): {line}"
+    return ""
 
 
 def _daemon_reasons(daemon: dict[str, Any], config: Config) -> list[str]:
@@ -122,6 +179,26 @@ def _daemon(lock: DaemonLock | None, config: Config, now: datetime) -> dict[str,
         "workers": info.get("workers"),
         "database": config.redacted()["database_url"],
     }
+
+
+def _crawling(rows: list[SourceState], daemon: dict[str, Any], now: datetime
+              ) -> dict[str, Any]:
+    """How long the enabled sources went without a success, and which failed since.
+
+    The clock starts at the newest success, or at the daemon's start if later: a daemon
+    started on a dead network is not unhealthy the moment its first crawl fails, nor is
+    one restarted after a night off.
+    """
+    successes = [r.last_success_at for r in rows if r.last_success_at is not None]
+    last_success = max(successes) if successes else None
+    started = parse_time(daemon["started_at"]) if daemon["running"] else None
+    since = max((t for t in (last_success, started) if t is not None), default=None)
+    failed = sorted(r.id for r in rows if (r.consecutive_failures or 0) > 0
+                    and r.last_run_at is not None and (since is None or r.last_run_at > since))
+    return {"last_success_at": _iso(last_success), "quiet_seconds": _age(now, since),
+            "quiet_since": None if since is None else (
+                "last_success" if since == last_success else "daemon_start"),
+            "failed_since": failed}
 
 
 def _source_entry(source_id: str, source: Source | None, row: SourceState | None

@@ -56,7 +56,8 @@ class Base(DeclarativeBase):
 # the values of SourceState.health; the rules that move a source between them are
 # crawler/daemon/health.py
 BAD_STATES = ("unreachable", "http_error", "blocked", "redesigned", "stale", "error")
-HEALTH_STATES = ("new", "ok", *BAD_STATES)
+# failing: the last run failed, not yet often enough to be bad (not told to operators)
+HEALTH_STATES = ("new", "ok", "failing", *BAD_STATES)
 
 
 class SourceState(Base):
@@ -71,7 +72,7 @@ class SourceState(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # new | ok | unreachable | http_error | blocked | redesigned | stale (crawler/daemon/health.py)
+    # one of HEALTH_STATES (the rules: crawler/daemon/health.py)
     health: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     health_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reported_health: Mapped[str | None] = mapped_column(String(20))  # last told to operators
