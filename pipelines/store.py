@@ -33,9 +33,11 @@ log = logging.getLogger(__name__)
 
 def article_meta(item: ArticleItem) -> dict:
     """What an article keeps beside its columns: the Content-Type header (re-extraction
-    decodes the stored bytes as the crawl did), the policy-document metadata, the
+    decodes the stored bytes as the crawl did), what it was tagged from beside its text
+    (its source's province then: retag reads it, so that tagging again with unchanged data
+    changes nothing whatever the catalog says today), the policy-document metadata, the
     government meta set, its content source and its column."""
-    meta: dict = {}
+    meta: dict = {"tagged_from": {"source_province": item.source_province}}
     if item.content_type:
         meta["content_type"] = item.content_type
     meta.update(extracted_meta(item.document, item.gov, item.content_source, item.column))

@@ -80,6 +80,15 @@ def _rows(tags: Tags) -> set[tuple[str, str, str]]:
     return rows
 
 
+def _source_province(article, provinces: dict[str, str]) -> str | None:
+    """The source province the article was tagged with when stored; for articles stored
+    before that was kept, its source's province in today's catalog."""
+    tagged_from = (article.meta or {}).get("tagged_from")
+    if isinstance(tagged_from, dict) and "source_province" in tagged_from:
+        return tagged_from["source_province"]
+    return provinces.get(article.source_id)
+
+
 def retag(config: Config, since: datetime | None = None) -> RetagReport:
     """Tag stored articles again (after the data files changed); report what changed."""
     tagger = default_tagger()
@@ -93,7 +102,7 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
             for article in repository.articles_by_id(session, ids[start:start + 200]):
                 report.articles += 1
                 tags = tagger.tag(article.title, article.text, url=article.url,
-                                  source_province=provinces.get(article.source_id))
+                                  source_province=_source_province(article, provinces))
                 new = _rows(tags)
                 old = {(t.kind, t.value, t.role) for t in article.tags if t.kind in _TAG_KINDS}
                 if new == old:
