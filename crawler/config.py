@@ -7,12 +7,16 @@ else in the code base reads the environment.
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -24,6 +28,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ENV_PREFIX = "PROVWATCH_"
+# PROVWATCH_* variables that are not settings: the config file's path, and the test
+# suite's PostgreSQL (tests/conftest.py)
+NOT_SETTINGS = frozenset({"PROVWATCH_CONFIG", "PROVWATCH_TEST_DATABASE_URL"})
 REDACTED = "<redacted>"
 
 
@@ -48,11 +55,27 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
     return parse
 
 
+def _number(v: Any, kind: Callable[[Any], Any]) -> Any:
+    """``v`` as an int or float: a clear message for a word, a boolean, inf or NaN."""
+    if isinstance(v, bool) or isinstance(v, (list, dict)):
+        raise ValueError(f"not a number: {v!r}")
+    whole = kind is _int or kind is int
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a {'whole ' if whole else ''}number, got {v!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"must be a finite number, got {v!r}")
+    if whole:
+        if not x.is_integer():
+            raise ValueError(f"must be a whole number, got {v!r}")
+        return int(x)
+    return x
+
+
 def _positive(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def parse(v: Any) -> Any:
-        if isinstance(v, bool):
-            raise ValueError(f"not a number: {v!r}")
-        x = kind(v)
+        x = _number(v, kind)
         if x <= 0:
             raise ValueError(f"must be > 0, got {v!r}")
         return x
@@ -71,34 +94,115 @@ def _opt_str(v: Any) -> str | None:
 
 
 def _int(v: Any) -> int:
-    if isinstance(v, float) and not v.is_integer():
-        raise ValueError(f"must be a whole number, got {v!r}")
-    return int(v)
+    return _number(v, _int)
 
 
-def _port(v: Any) -> int:
-    n = _int(v)
-    if not 0 <= n <= 65535:
-        raise ValueError(f"must be a port number 0-65535, got {v!r}")
-    return n
+def _port(lowest: int) -> Callable[[Any], int]:
+    def parse(v: Any) -> int:
+        n = _number(v, _int)
+        if not lowest <= n <= 65535:
+            raise ValueError(f"must be a port number {lowest}-65535, got {v!r}")
+        return n
+
+    return parse
 
 
 def _non_negative(v: Any) -> float:
-    if isinstance(v, bool):
-        raise ValueError(f"not a number: {v!r}")
-    x = float(v)
+    x = _number(v, float)
     if x < 0:
         raise ValueError(f"must be >= 0, got {v!r}")
     return x
 
 
 def _share(v: Any) -> float:
-    if isinstance(v, bool):
-        raise ValueError(f"not a number: {v!r}")
-    x = float(v)
+    x = _number(v, float)
     if not 0 < x <= 1:
         raise ValueError(f"must be a share above 0 and at most 1 (e.g. 0.5), got {v!r}")
     return x
+
+
+def _share(v: Any) -> float:
+    x = _number(v, float)
+    if not 0 < x <= 1:
+        raise ValueError(f"must be a share above 0 and at most 1 (e.g. 0.5), got {v!r}")
+    return x
+
+
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def _database_url(v: Any) -> str:
+    """A SQLite or PostgreSQL (psycopg) URL; the message never shows its password."""
+    url = _str(v).strip()
+    if not url:
+        return ""
+    check_database_url(url)
+    return url
+
+
+def check_database_url(url: str) -> None:
+    """Raise ValueError, naming the URL with its password hidden, unless ``url`` is one
+    provwatch can store into (storage.db checks URLs given to it the same way)."""
+    # lazy: SQLAlchemy's URL parser costs an import only when a URL is set
+    from sqlalchemy.engine import make_url
+
+    shown = _redact_url(url)
+    usage = "use sqlite:///PATH or postgresql://USER@HOST/DATABASE (postgresql+psycopg)"
+    try:
+        parsed = make_url(url)
+        port = parsed.port
+    except Exception:
+        raise ValueError(f"{shown} is not a database URL: {usage}") from None
+    if parsed.drivername not in (*DATABASE_SCHEMES, "sqlite+pysqlite"):
+        hint = _did_you_mean(parsed.drivername, DATABASE_SCHEMES)
+        raise ValueError(f"database {parsed.drivername!r} in {shown} is not supported{hint}: "
+                         f"{usage}")
+    if port is not None and not 0 < port <= 65535:
+        raise ValueError(f"{shown}: port {port} is not a port number 1-65535")
+
+
+_CHANNEL_KINDS = ("email", "webhook")
+# the apprise schemes of alerts.channels.base.CHAT_SCHEMES (a test keeps the two equal):
+# config sits on the ground floor and cannot import the alerts package
+CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
+                "workflow")
+_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
+
+
+def _channels(v: Any) -> str | None:
+    """Channel targets separated by commas, each email:ADDRESS, webhook:URL or a chat URL
+    (the channel itself checks a chat URL's details when it is made)."""
+    text = _opt_str(v)
+    for target in (t.strip() for t in (text or "").split(",")):
+        if not target:
+            continue
+        scheme, sep, _ = target.partition("://")
+        if sep and scheme.lower() in CHAT_SCHEMES:
+            continue
+        kind, sep, rest = target.partition(":")
+        kind, rest = kind.strip().lower(), rest.strip()
+        valid = ("email:ADDRESS, webhook:https://HOST/PATH or a chat URL "
+                 f"({', '.join(s + '://' for s in CHAT_SCHEMES[:-1])})")
+        if not sep or kind not in _CHANNEL_KINDS:
+            hint = _did_you_mean(kind, _CHANNEL_KINDS + CHAT_SCHEMES)
+            raise ValueError(f"{target!r} is not a channel target{hint}: use {valid}")
+        if kind == "email" and not _EMAIL.fullmatch(rest):
+            raise ValueError(f"{target!r}: {rest!r} is not an email address")
+        if kind == "webhook":
+            parts = urlsplit(rest)
+            if parts.scheme not in ("http", "https") or not parts.netloc or " " in rest:
+                raise ValueError(f"{target!r}: a webhook needs an http(s) URL with a host")
+    return text
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = _closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +216,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", _str, None,
+    Setting("database_url", _database_url, None,
             "SQLAlchemy URL; default a SQLite file in the user data dir", secret=True),
     Setting("catalog", _opt_str, None, "source catalog YAML; default the bundled catalog"),
     Setting("data_dir", _opt_str, None, "where provwatch keeps files; default the user data dir"),
@@ -131,7 +235,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("alert_rate_limit", _positive(_int), 30,
             "messages a minute per channel; the overflow is folded into one summary"),
     Setting("smtp_host", _str, "localhost", "SMTP server"),
-    Setting("smtp_port", _positive(_int), 25, "SMTP port"),
+    Setting("smtp_port", _port(1), 25, "SMTP port"),
     Setting("smtp_username", _opt_str, None, "SMTP user"),
     Setting("smtp_password", _opt_str, None, "SMTP password", secret=True),
     Setting("smtp_security", _choice("none", "starttls", "ssl"), "none", "SMTP transport security"),
@@ -156,10 +260,10 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds of crawls without one success before the daemon is unhealthy"),
     Setting("unhealthy_failing_share", _share, 0.5,
             "the daemon is unhealthy when more than this share of enabled sources fail"),
-    Setting("operator_channels", _opt_str, None,
+    Setting("operator_channels", _channels, None,
             "where source-health alerts go: channel targets separated by commas, "
             "e.g. email:ops@example.com,webhook:https://..."),
-    Setting("metrics_port", _port, 0,
+    Setting("metrics_port", _port(0), 0,
             "serve Prometheus metrics and /healthz on this port (0: off)"),
     Setting("metrics_address", _str, "127.0.0.1", "address the metrics port listens on"),
     Setting("metrics_textfile", _opt_str, None,
@@ -235,6 +339,11 @@ def _redact_url(url: str) -> str:
     return parsed.set(query=query).render_as_string(hide_password=True)
 
 
+def default_data_dir() -> str:
+    """provwatch's own data directory (made on first use; one you name must exist)."""
+    return platformdirs.user_data_dir("provwatch")
+
+
 def load_config(
     path: str | Path | None = None,
     env: Mapping[str, str] | None = None,
@@ -246,11 +355,18 @@ def load_config(
     raw: dict[str, tuple[Any, str]] = {}
     if path:
         raw.update({k: (v, f"{path}: key {k!r}") for k, v in _read_toml(Path(path)).items()})
-    for s in SETTINGS:
-        name = ENV_PREFIX + s.key.upper()
-        if name in env:
-            raw[s.key] = (env[name], f"environment variable {name}")
+    for name in sorted(k for k in env if k.startswith(ENV_PREFIX)):
+        key = name[len(ENV_PREFIX):].lower()
+        if key in _BY_KEY:
+            raw[key] = (env[name], f"environment variable {name}")
+        elif name not in NOT_SETTINGS:
+            close = _closest(key, _BY_KEY)
+            hint = f" (did you mean {ENV_PREFIX}{close.upper()}?)" if close else ""
+            raise ConfigError(f"environment variable {name} is not a provwatch setting{hint}; "
+                              "unset it, or see `provwatch config` for the settings")
     for k, v in (overrides or {}).items():
+        if k not in _BY_KEY:
+            raise ConfigError(f"setting {k!r} does not exist{_did_you_mean(k, _BY_KEY)}")
         raw[k] = (v, f"setting {k!r}")
     values: dict[str, Any] = {}
     for s in SETTINGS:
@@ -262,7 +378,7 @@ def load_config(
                 raise ConfigError(f"{where}: {e}") from None
         else:
             values[s.key] = s.default
-    data_dir = values["data_dir"] or platformdirs.user_data_dir("provwatch")
+    data_dir = values["data_dir"] or default_data_dir()
     values["data_dir"] = str(data_dir)
     if not values["database_url"]:
         values["database_url"] = "sqlite:///" + str(Path(data_dir) / "provwatch.db")
@@ -275,6 +391,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             data = tomllib.load(f)
     except OSError as e:
         raise ConfigError(f"{path}: cannot read config file: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start}): save the config file "
+                          "as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
     section = data.get("provwatch", data)
@@ -286,5 +405,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
                           "put every setting inside it")
     unknown = sorted(set(section) - set(_BY_KEY))
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (see `provwatch config`)")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r}"
+                          f"{_did_you_mean(unknown[0], _BY_KEY)} (see `provwatch config` "
+                          "for the settings)")
     return section

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from provwatch.crawler.config import REDACTED, SETTINGS, load_config
+from provwatch.crawler.config import CHAT_SCHEMES, REDACTED, SETTINGS, load_config
 from provwatch.crawler.errors import ConfigError
 
 
@@ -107,9 +107,14 @@ def test_environment_strings_are_parsed_to_their_type(name, raw, key, value):
     assert getattr(load_config(env={name: raw}), key) == value
 
 
-def test_unrelated_environment_variables_are_ignored():
-    cfg = load_config(env={"PROVWATCH_NOT_A_SETTING": "x", "SMTP_HOST": "elsewhere"})
-    assert cfg.smtp_host == "localhost"
+def test_environment_variables_without_the_prefix_are_ignored():
+    cfg = load_config(env={"SMTP_HOST": "elsewhere", "WORKERS": "9"})
+    assert (cfg.smtp_host, cfg.workers) == ("localhost", 4)
+
+
+def test_provwatch_variables_that_are_not_settings_but_are_read_elsewhere_are_allowed():
+    cfg = load_config(env={"PROVWATCH_TEST_DATABASE_URL": "postgresql://u@h/db"})
+    assert cfg.workers == 4
 
 
 # --- errors -------------------------------------------------------------------------
@@ -118,8 +123,10 @@ def test_unrelated_environment_variables_are_ignored():
 @pytest.mark.parametrize(
     ("text", "key", "why"),
     [
-        pytest.param("smtp_port = -1\n", "smtp_port", "must be > 0", id="a negative port"),
-        pytest.param('smtp_port = "abc"\n', "smtp_port", "invalid literal", id="a port word"),
+        pytest.param("smtp_port = -1\n", "smtp_port", "must be a port number 1-65535",
+                     id="a negative port"),
+        pytest.param('smtp_port = "abc"\n', "smtp_port", "must be a whole number, got 'abc'",
+                     id="a port word"),
         pytest.param("smtp_port = true\n", "smtp_port", "not a number", id="a boolean port"),
         pytest.param('log_level = "loud"\n', "log_level", "must be one of", id="a bad choice"),
         pytest.param('obey_robots = "maybe"\n', "obey_robots", "not a boolean",
@@ -140,9 +147,24 @@ def test_a_bad_file_value_names_the_file_and_key(tmp_path, text, key, why):
 @pytest.mark.parametrize(
     ("name", "raw", "why"),
     [
-        pytest.param("PROVWATCH_SMTP_PORT", "0", "must be > 0", id="zero port"),
+        pytest.param("PROVWATCH_SMTP_PORT", "0", "must be a port number 1-65535", id="zero port"),
         pytest.param("PROVWATCH_OBEY_ROBOTS", "maybe", "not a boolean", id="bad boolean"),
-        pytest.param("PROVWATCH_DOWNLOAD_DELAY", "soon", "could not convert", id="bad float"),
+        pytest.param("PROVWATCH_DOWNLOAD_DELAY", "soon", "must be a number, got 'soon'",
+                     id="bad float"),
+        pytest.param("PROVWATCH_WORKERS", "four", "must be a whole number, got 'four'",
+                     id="a number in words"),
+        pytest.param("PROVWATCH_DOWNLOAD_TIMEOUT", "inf", "must be a finite number",
+                     id="an infinite timeout"),
+        pytest.param("PROVWATCH_CRAWL_TIMEOUT", "nan", "must be a finite number",
+                     id="a NaN timeout, which would never kill a hanging crawl"),
+        pytest.param("PROVWATCH_DOWNLOAD_DELAY", "-inf", "must be a finite number",
+                     id="a negative infinite delay"),
+        pytest.param("PROVWATCH_SMTP_PORT", "70000", "must be a port number 1-65535",
+                     id="a port above 65535"),
+        pytest.param("PROVWATCH_METRICS_PORT", "65536", "must be a port number 0-65535",
+                     id="a metrics port above 65535"),
+        pytest.param("PROVWATCH_UNHEALTHY_FAILING_SHARE", "nan", "must be a finite number",
+                     id="a NaN share"),
     ],
 )
 def test_a_bad_environment_value_names_the_variable(name, raw, why):
@@ -252,7 +274,6 @@ def test_redacted_leaves_unset_secrets_as_none():
         pytest.param("sqlite:////var/lib/provwatch/provwatch.db",
                      "sqlite:////var/lib/provwatch/provwatch.db",
                      id="a sqlite url has nothing to hide"),
-        pytest.param("not a url secret", REDACTED, id="an unparsable url is hidden whole"),
     ],
 )
 def test_redacted_hides_only_the_password_of_the_database_url(url, shown):
@@ -270,3 +291,124 @@ def test_redacted_lists_every_setting_and_keeps_the_rest_visible():
 def test_redacted_hides_a_database_password_given_as_a_query_parameter():
     out = load_config(env={"PROVWATCH_DATABASE_URL": "postgresql://u@h/db?password=secret"})
     assert "secret" not in out.redacted()["database_url"]
+
+
+# --- names that are not settings, and values that could never work -----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "suggestion"),
+    [
+        pytest.param("PROVWATCH_WORKRS", "PROVWATCH_WORKERS", id="a misspelt variable"),
+        pytest.param("PROVWATCH_SMTP_PASSWROD", "PROVWATCH_SMTP_PASSWORD",
+                     id="a misspelt secret"),
+    ],
+)
+def test_an_unknown_provwatch_variable_is_an_error_with_a_suggestion(name, suggestion):
+    with pytest.raises(ConfigError) as err:
+        load_config(env={name: "3"})
+    assert str(err.value).startswith(f"environment variable {name} is not a provwatch setting")
+    assert f"did you mean {suggestion}?" in str(err.value)
+
+
+def test_an_unknown_provwatch_variable_unlike_any_setting_is_still_an_error():
+    with pytest.raises(ConfigError, match="PROVWATCH_NOT_A_SETTING is not a provwatch"):
+        load_config(env={"PROVWATCH_NOT_A_SETTING": "x"})
+
+
+def test_a_misspelt_key_in_the_file_suggests_the_setting(tmp_path):
+    path = write(tmp_path, "[provwatch]\nworkrs = 3\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(err.value).startswith(f"{path}: unknown key 'workrs' (did you mean 'workers'?)")
+
+
+def test_an_unknown_override_is_refused():
+    with pytest.raises(ConfigError, match="setting 'wokers' does not exist"):
+        load_config(env={}, overrides={"wokers": 2})
+
+
+def test_a_config_file_that_is_not_utf8_is_one_message_naming_it(tmp_path):
+    path = tmp_path / "gbk.toml"
+    path.write_bytes('[provwatch]\nsmtp_host = "主机"\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(err.value).startswith(f"{path}: not UTF-8 text")
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("crawl_timeout = nan\n", id="nan"),
+        pytest.param("download_timeout = inf\n", id="inf"),
+        pytest.param("smtp_port = 70000\n", id="a port out of range"),
+    ],
+)
+def test_toml_special_numbers_and_out_of_range_values_are_refused(tmp_path, text):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=f"{path}: key '{text.split()[0]}': must be"):
+        load_config(path, env={})
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        pytest.param("foo://bar", "database 'foo' in foo://bar is not supported",
+                     id="an unknown scheme"),
+        pytest.param("mysql://u:secret@h/db", "database 'mysql' in mysql://u:***@h/db",
+                     id="mysql"),
+        pytest.param("mongodb://u:secret@h/db", "database 'mongodb'", id="mongodb"),
+        pytest.param("postgres://u:secret@h/db", "(did you mean 'postgresql'?)",
+                     id="postgres, a near miss"),
+        pytest.param("postgresql://u:secret@h:99999/db", "port 99999 is not a port number",
+                     id="a port out of range"),
+        pytest.param("not a url secret", "<redacted> is not a database URL",
+                     id="not a URL at all, shown hidden"),
+    ],
+)
+def test_a_database_url_provwatch_cannot_use_is_refused_without_its_password(url, why):
+    with pytest.raises(ConfigError) as err:
+        load_config(env={"PROVWATCH_DATABASE_URL": url})
+    msg = str(err.value)
+    assert msg.startswith("environment variable PROVWATCH_DATABASE_URL: ")
+    assert why in msg and "secret" not in msg
+    assert "sqlite:///PATH or postgresql://" in msg or "port number 1-65535" in msg
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///x.db", "sqlite+pysqlite:////tmp/x.db", "postgresql://u:p@h/db",
+     "postgresql+psycopg://u@h:5432/db"],
+)
+def test_sqlite_and_postgresql_urls_are_accepted(url):
+    assert load_config(env={"PROVWATCH_DATABASE_URL": url}).database_url == url
+
+
+@pytest.mark.parametrize(
+    ("channels", "why"),
+    [
+        pytest.param("smtp:foo", "'smtp:foo' is not a channel target", id="an unknown kind"),
+        pytest.param("emial:ops@example.com", "(did you mean 'email'?)", id="a misspelt kind"),
+        pytest.param("ops@example.com", "is not a channel target", id="no kind"),
+        pytest.param("email:ops", "'ops' is not an email address", id="not an address"),
+        pytest.param("email:a@b.example,webhook:ftp://h/x", "a webhook needs an http(s) URL",
+                     id="the second target is bad"),
+    ],
+)
+def test_operator_channels_are_checked_target_by_target(channels, why):
+    with pytest.raises(ConfigError) as err:
+        load_config(env={"PROVWATCH_OPERATOR_CHANNELS": channels})
+    assert str(err.value).startswith("environment variable PROVWATCH_OPERATOR_CHANNELS: ")
+    assert why in str(err.value)
+
+
+def test_good_operator_channels_are_kept_as_written():
+    text = "email:ops@example.com, webhook:https://hooks.example.com/p, slack://a/b/c"
+    assert load_config(env={"PROVWATCH_OPERATOR_CHANNELS": text}).operator_channels == text
+
+
+def test_config_knows_the_chat_schemes_the_alerts_package_supports():
+    from provwatch.alerts.channels.base import CHAT_SCHEMES as ALERTS_CHAT_SCHEMES
+
+    assert CHAT_SCHEMES == ALERTS_CHAT_SCHEMES

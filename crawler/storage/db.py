@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from provwatch.crawler.config import check_database_url, default_data_dir
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage.models import Story
 
@@ -36,20 +37,50 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """An engine on ``url``, which must be SQLite or PostgreSQL (psycopg).
+
+    A SQLite file that does not exist is created only when ``create`` (a command that
+    writes); its directory must exist, except provwatch's own default data directory,
+    which is made on first use: a missing directory is more likely a typo in
+    database_url or data_dir than a wish for a new tree.
+    """
     try:
-        parsed = make_url(url)
-    except Exception as e:
-        raise DatabaseError(f"database_url {url!r} is not a valid SQLAlchemy URL: {e}") from None
+        check_database_url(url)
+    except ValueError as e:
+        raise DatabaseError(f"database_url: {e}") from None
+    parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" \
+                and not parsed.database.startswith("file:"):
+            _check_sqlite_file(Path(parsed.database).expanduser(), create)
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if path.is_file():
+        return
+    if path.exists():
+        raise DatabaseError(f"database_url: {path} is not a file")
+    if not create:
+        raise DatabaseError(
+            f"database_url: {path} does not exist, so nothing has been stored there yet "
+            "(check database_url if you expected data; a command that stores, such as "
+            "`provwatch run`, `crawl`, `ingest` or `watch add`, creates it)")
+    parent = path.parent
+    if parent.is_dir():
+        return
+    if parent.resolve() == Path(default_data_dir()).resolve():
+        parent.mkdir(parents=True, exist_ok=True)
+        return
+    raise DatabaseError(
+        f"database_url: directory {parent} does not exist (is the path mistyped? if not, "
+        f"create the directory first: mkdir -p {parent})")
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
@@ -77,18 +108,22 @@ def migrate(engine: Engine) -> None:
 _engines: dict[str, Engine] = {}
 
 
-def _engine_for(url: str) -> Engine:
+def _engine_for(url: str, create: bool) -> Engine:
     engine = _engines.get(url)
     if engine is None:
-        engine = make_engine(url)
+        engine = make_engine(url, create=create)
         migrate(engine)
         _engines[url] = engine
     return engine
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    """A session factory on a migrated database (one engine per URL and process)."""
-    return sessionmaker(_engine_for(url), expire_on_commit=False)
+def open_database(url: str, *, create: bool = True) -> sessionmaker[Session]:
+    """A session factory on a migrated database (one engine per URL and process).
+
+    ``create=False`` for a command that only reads: a SQLite file that does not exist is
+    then an error saying so, instead of a new empty database that reports "0 articles".
+    """
+    return sessionmaker(_engine_for(url, create), expire_on_commit=False)
 
 
 @contextmanager
