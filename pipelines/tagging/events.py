@@ -1,52 +1,90 @@
 """The one event kind of an article, from its title, then its lead paragraph.
 
-Rule order (first that fires wins), applied to the title and, when the title decides
-nothing, to the lead paragraph:
-1. leader_meeting: 会见/会谈/接见, or 座谈 with a visiting delegation (一行); met/meets/held talks
-2. signing: 签约/签署/签订/合作协议; signs/signed/inks/agreement
-3. policy_document: 印发/出台/发布 + 方案/意见/措施/规划/条例/办法/通知, 行动方案, 实施意见;
-   action plan, guideline(s), regulation(s), unveils/releases/issues … plan/measures
-4. inspection: 调研/考察/视察/检查/走访; inspects, inspection, visits, tours
-5. work_conference: 会议/大会/常务会/常委会/推进会/动员会/座谈会/两会/工作报告/开幕;
-   conference, meeting, session, congress, forum … plenary, work report
-6. statistics: 同比/增长X%/GDP/统计/数据显示/产值/产量; year on year, percent, GDP, output, grew
-7. other
+Cues are families (data/events.yaml): a verb group, a noun group or verb × noun, in Chinese
+and English, each compiled to one regular expression. A bracketed column name (【一线调研】)
+is read by rule 1 only. The title is read first; the lead paragraph only when the title
+fires no family. Within one part the first family that fires wins:
+
+1. feature → other (title only): interview, reaction piece, press tour, reporter's column
+   (权威访谈, 引发热烈反响, 调研行); the story is the reporting.
+2. care_visit → other: 慰问/看望 visits are not inspections.
+3. personnel: 任命, 免去, 当选, 不再担任, 职务调整, 开除党籍, (同志)任…书记; appointed,
+   elected, removed. Before everything else: an appointment named next to a meeting or a
+   document (会议决定任命…) is still the news.
+4. leader_meeting: 会见/会谈/接见/拜会, 座谈 with a visiting delegation (一行); meets, met,
+   held talks.
+5. work_conference, review: a meeting that 审议/研究部署 a document (政治局召开会议 审议《…意见》)
+   is the meeting; the document is not yet released.
+6. policy_document, released: release verb × document noun (印发/出台/发布/公布/征求意见 ×
+   方案/意见/办法/规划/指南/清单/政策/细则/通知), a document's title form (关于…的通知/批复),
+   征求意见. Before signing and project: 家庭医生签约服务 or 项目开工 inside a notice's name
+   belong to the document.
+7. signing: 签约/签署/签订/合作协议; signs, inks, agreement. Before project: 签约落户 is a
+   contract signed; 落户/开工 alone is the project.
+8. project: 开工, 竣工, 全面建成, 投产, 并网, 投运, 商运, 落户, 项目落地; breaks ground,
+   starts production, grid-connected. Before meeting: 出席开工仪式 is the project.
+9. work_conference: meeting nouns (会议, 大会, 座谈会, 论坛, 两会, 第一会, 工作报告); conference,
+   session, forum. Before a named document and before inspection (考察并主持召开座谈会 is
+   the meeting).
+10. policy_document, named: a document without a release verb (实施办法, 行动方案, N条措施,
+    新规, 补贴, 最高可获…支持, 申报, 指南); guideline, regulation, subsidies. Before
+    statistics: a subsidy's percentage is a term, not a figure.
+11. inspection: 调研/考察/视察/检查/走访; inspects, visits, tours.
+12. statistics: data verbs, data nouns, figures (同比, 增长5%, 装机规模, 均价, 出清, GDP); year on
+    year, percent, grew.
+13. other.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
 
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("leader_meeting", re.compile(
-        r"会见|会谈|接见|见面|座谈.*一行|一行.*座谈|\bmeets\b|\bmet\b|held talks|\btalks with\b",
-        re.I)),
-    ("signing", re.compile(
-        r"签约|签署|签订|合作协议|合作备忘录|\bsigns?\b|\bsigned\b|\binks\b|\bagreements?\b|"
-        r"\bdeals?\b|\bMoU\b", re.I)),
-    ("policy_document", re.compile(
-        r"印发|出台|行动方案|实施方案|实施意见|指导意见|若干措施|若干政策|工作方案|发展规划|管理办法|"
-        r"条例|(?:发布|公布).{0,12}(?:方案|意见|措施|规划|政策|办法|通知)|关于.{2,40}的通知|"
-        r"action plan|guidelines?|regulations?|\bpolicy\b|policies|implementation opinions?|"
-        r"implementation plan|\bissued\b.{0,40}\b(?:opinions|notice|plan|measures)\b|"
-        r"(?:unveils?|releases?|issues?|rolls? out|sets? out|launche?s?).{0,40}"
-        r"(?:plan|measures|rules|guideline|policy|policies|scheme|vouchers)", re.I)),
-    ("inspection", re.compile(
-        r"调研|考察|视察|检查|走访|督导|\binspects?\b|inspection|\bvisits?\b|\btours?\b|"
-        r"\binvestigated\b|\bsurveyed\b|research(?:ed)? in\b", re.I)),
-    ("work_conference", re.compile(
-        r"会议|大会|常务会|常委会|推进会|动员会|座谈会|两会|工作报告|开幕|闭幕|第一会|全会|"
-        r"conference|meeting|\bsession\b|congress|plenary|work report|\bforum\b", re.I)),
-    ("statistics", re.compile(
-        r"同比|增长\s*\d|增速|\d+(?:\.\d+)?\s*%|GDP|统计|数据显示|产值|产量|总值|"
-        r"year[- ]on[- ]year|\bpercent\b|output|\bgrew\b|\brose\b|\bjumps?\b|statistics|"
-        r"\bdata\b|增长|\bgrowth\b|\bsteadies\b|\bslows?\b|\bclimbs?\b", re.I)),
+import yaml
+
+DATA = Path(__file__).parent / "data"
+# (family, event kind) in precedence order; see the module docstring
+ORDER: tuple[tuple[str, str], ...] = (
+    ("feature", "other"), ("care_visit", "other"), ("personnel", "personnel"),
+    ("leader_meeting", "leader_meeting"), ("review", "work_conference"),
+    ("policy_release", "policy_document"),
+    ("signing", "signing"), ("project", "project"), ("meeting", "work_conference"),
+    ("policy_named", "policy_document"), ("inspection", "inspection"),
+    ("statistics", "statistics"),
 )
+TITLE_ONLY = frozenset({"feature"})
+_COLUMN = re.compile(r"【[^】]{0,30}】")
+# a press conference (发布会/吹风会) is neither a release nor a meeting by itself
+_PRESS = re.compile(r"新闻发布会|发布会|吹风会|press conference", re.I)
+
+
+def compile_family(cues: dict[str, list[str]]) -> re.Pattern[str]:
+    parts = [f"(?:{c})" for c in cues.get("zh", [])]
+    parts += [rf"(?i:\b(?:{c})\b)" for c in cues.get("en", [])]
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def families() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    data = yaml.safe_load((DATA / "events.yaml").read_text(encoding="utf-8"))
+    return tuple((name, kind, compile_family(data[name])) for name, kind in ORDER)
+
+
+def fired(part: str, *, title: bool = True) -> Iterator[tuple[str, str]]:
+    """(family, kind) for each family that fires in ``part``, in precedence order (lazily)."""
+    plain = _PRESS.sub("　", _COLUMN.sub("　", part))
+    for name, kind, pattern in families():
+        if name in TITLE_ONLY:
+            if title and pattern.search(part):
+                yield name, kind
+        elif pattern.search(plain):
+            yield name, kind
 
 
 def tag_event(title: str, lead: str) -> str:
-    for part in (title, lead):
-        for kind, pattern in _RULES:
-            if pattern.search(part):
-                return kind
+    for part, is_title in ((title, True), (lead, False)):
+        for _, kind in fired(part, title=is_title):
+            return kind
     return "other"
