@@ -49,6 +49,7 @@ Every error names the file, the entry id and the field.
 from __future__ import annotations
 
 import codecs
+import difflib
 import hashlib
 import math
 import re
@@ -191,18 +192,32 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise CatalogError(f"{path}: cannot read catalog: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[:e.start].count(b"\n") + 1
+        raise CatalogError(f"{path}: line {line}: not UTF-8 text: save the catalog as "
+                           "UTF-8") from None
     key = (str(path), hashlib.sha1(text.encode("utf-8")).hexdigest())
     if key in _PARSED:
         return _PARSED[key]
     try:
         data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
-        raise CatalogError(f"{path}: not valid YAML: {e}") from e
+        raise CatalogError(f"{path}: {yaml_problem(e)}") from None
     catalog = parse_catalog(data, str(path))
     if len(_PARSED) >= 16:
         _PARSED.clear()
     _PARSED[key] = catalog
     return catalog
+
+
+def yaml_problem(e: yaml.YAMLError) -> str:
+    """A YAML error in one line: where (line and column, from 1) and what."""
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    what = " ".join(filter(None, (getattr(e, "context", None), getattr(e, "problem", None))))
+    what = " ".join((what or str(e)).split())
+    if mark is None:
+        return f"not valid YAML: {what}"
+    return f"line {mark.line + 1}, column {mark.column + 1}: not valid YAML: {what}"
 
 
 def parse_catalog(data: Any, where: str) -> Catalog:
@@ -231,9 +246,11 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
     def bad(fieldname: str, why: str) -> CatalogError:
         return CatalogError(f"{where}: {label}: field {fieldname!r}: {why}")
 
-    unknown = set(raw) - _FIELDS
+    unknown = sorted(set(raw) - _FIELDS, key=str)
     if unknown:
-        raise bad(sorted(unknown)[0], "unknown field")
+        close = difflib.get_close_matches(str(unknown[0]), sorted(_FIELDS), n=1)
+        raise bad(unknown[0], f"unknown field (did you mean {close[0]!r}?)" if close
+                  else "unknown field")
     for req in ("id", "name", "kind", "urls", "province", "language", "interval"):
         if raw.get(req) in (None, "", []):
             raise bad(req, "is required")
