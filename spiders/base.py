@@ -5,10 +5,16 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, timezone
+from ssl import SSLError
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -29,13 +35,57 @@ _ERROR_STATUSES = list(range(400, 600))
 def error_kind(failure) -> str:
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError) or "timeout" in failure.type.__name__.lower():
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError) or \
+            "timeout" in failure.type.__name__.lower():
         return "timeout"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection_refused"
+    if failure.check(IgnoreRequest):
+        return refusal(failure)[0]
+    if _MAX_SIZE.search(str(failure.value)):
+        return "too_large"
+    if failure.check(SSLError) or _TLS.search(str(failure.value)):
+        return "tls"
     return failure.type.__name__.lower()
+
+
+# Scrapy's words when a body passes DOWNLOAD_MAXSIZE: before the download (Content-Length),
+# during it, or while decompressing it (HttpCompressionMiddleware)
+_MAX_SIZE = re.compile(r"download max ?size|DOWNLOAD_MAXSIZE", re.I)
+_TLS = re.compile(r"SSL|TLS|certificate|handshake", re.I)
+
+
+def refusal(failure, max_size: int = 0) -> tuple[str, str]:
+    """An IgnoreRequest's kind and reason: a body too large once decompressed, a redirect
+    loop, robots.txt; ``seen`` for an article already stored (not an error)."""
+    text = str(failure.value)
+    request = failure.request
+    if text.startswith("already stored"):
+        return "seen", text
+    if _MAX_SIZE.search(text):
+        limit = request.meta.get("download_maxsize") or max_size
+        return "too_large", (f"response body over {_mb(limit)} after decompression "
+                             f"at {request.url}; refused")
+    if "max redirections" in text:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        kind = "redirect_loop" if len(set(chain)) < len(chain) else "too_many_redirects"
+        what = "redirect loop" if kind == "redirect_loop" else "too many redirects"
+        return kind, f"{what} at {chain[0]} ({len(chain) - 1} redirects, last {chain[-1]})"
+    if "robots.txt" in text:
+        return "robots_forbidden", f"forbidden by robots.txt: {request.url}"
+    return "refused", f"{text[:200]} ({request.url})"
+
+
+_DROPS = ("robots_forbidden",)  # refusals that are our own choice, not the site's fault
+
+
+def _mb(size: int | None) -> str:
+    if not size:
+        return "the size limit"
+    mb = size / (1024 * 1024)
+    return f"{mb:g} MB" if mb == int(mb) else f"{mb:.1f} MB"
 
 
 # What anti-bot shields serve instead of the page: Ruishu (瑞数, common on gov.cn portals,
@@ -167,24 +217,35 @@ class SourceSpider(scrapy.Spider):
 
     # -- errors --------------------------------------------------------------------------
 
-    def _record(self, failure, what: str) -> None:
+    def _record(self, failure, what: str) -> bool:
+        """Count a failed request as an error with its reason; False when it is none (an
+        article already stored, a URL robots.txt forbids: counted as a drop)."""
         if failure.check(IgnoreRequest):
-            return
+            kind, reason = refusal(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            if kind == "seen":
+                return False
+            if kind in _DROPS:
+                self.drop(kind, f"{what} {reason}")
+                return False
+            self.error(kind, f"{what} {failure.request.url}: {kind} ({reason})")
+            return True
         kind = error_kind(failure)
         message = f"{what} {failure.request.url}: {kind}"
         detail = str(failure.value).strip()
         if detail and not failure.check(HttpError):
             message += f" ({detail[:200]})"
         self.error(kind, message)
+        return True
 
     def entry_error(self, failure) -> None:
         self.entry_failed += 1
-        self._record(failure, "list/feed")
+        if not self._record(failure, "list/feed"):
+            self.error("refused", f"list/feed {failure.request.url}: not fetched "
+                                  f"({str(failure.value)[:200]})")
 
     def article_error(self, failure) -> None:
-        if not failure.check(IgnoreRequest):
+        if self._record(failure, "article"):
             self.article_failed += 1
-        self._record(failure, "article")
 
     def drop(self, reason: str, message: str) -> None:
         self.crawler.stats.inc_value(f"provwatch/dropped/{reason}")

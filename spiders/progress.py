@@ -70,12 +70,16 @@ class ProgressReporter:
         self.fd = fd
         self.stats = stats
         self.last = 0.0
+        self.stored = 0
 
     def tick(self, *args, **kwargs) -> None:
+        """Throttled, but a newly stored article is always told at once: a run killed at
+        crawl_timeout is recorded with the count the parent heard last."""
         now = time.monotonic()
-        if now - self.last < INTERVAL:
+        stored = int(self.stats.get_value("provwatch/new_articles", 0))
+        if now - self.last < INTERVAL and stored == self.stored:
             return
-        self.last = now
+        self.last, self.stored = now, stored
         self._write()
 
     def final(self, *args, **kwargs) -> None:

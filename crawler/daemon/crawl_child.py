@@ -15,13 +15,13 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from datetime import date
 from typing import Any
 
 import provwatch.settings as project_settings
 from provwatch.crawler.catalog.sources import Source, load_catalog
 from provwatch.crawler.config import Config
+from provwatch.crawler.daemon.logs import configure_logging
 from provwatch.pipelines.errors import PipelineDrop
 from provwatch.spiders.registry import SPIDERS
 
@@ -44,7 +44,28 @@ def scrapy_settings(config: Config, source: Source | None = None) -> dict[str, A
         "ROBOTSTXT_OBEY": config.obey_robots and (source is None or source.robots),
         "PROVWATCH_ALERT_OLD": False,
         "LOG_LEVEL": "DEBUG" if config.log_level == "debug" else "WARNING",
+        # provwatch's own handler (crawler.daemon.logs), installed by the child: Scrapy's
+        # would write its plain lines and whole tracebacks beside the JSON ones
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        # close the spider in order before the parent's kill at crawl_timeout: a request
+        # still hanging then is cut, and what was stored is counted
+        "CLOSESPIDER_TIMEOUT": soft_deadline(config),
     }
+
+
+def soft_deadline(config: Config) -> float:
+    """Seconds after which the spider is closed: early enough that a download in flight
+    (up to ``download_timeout``) ends before the parent kills the process."""
+    margin = min(config.download_timeout + 5, config.crawl_timeout / 2)
+    return max(1.0, config.crawl_timeout - margin)
+
+
+def log_threshold(config: Config, quiet: bool) -> int:
+    """The child logs warnings (every skip and failure, one line each); a quiet run, whose
+    caller prints the run's error messages itself, only errors (bugs)."""
+    if config.log_level == "debug":
+        return logging.DEBUG
+    return logging.ERROR if quiet else logging.WARNING
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
@@ -78,22 +99,27 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     _running.append(crawler)
     process.start()
     # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
-    return payload(crawler, crawler.stats.get_stats().get("finish_reason") == "shutdown")
+    reason = crawler.stats.get_stats().get("finish_reason")
+    if reason == "closespider_timeout":
+        crawler.spider.error("crawl_timeout", f"crawl stopped after {soft_deadline(config):g}s "
+                             f"(crawl_timeout {config.crawl_timeout:g}s); what was stored "
+                             "is counted")
+    return payload(crawler, reason == "shutdown", timed_out=reason == "closespider_timeout")
 
 
-def payload(crawler, interrupted: bool) -> dict[str, Any]:
+def payload(crawler, interrupted: bool, timed_out: bool = False) -> dict[str, Any]:
     """The run's result: Scrapy's stats and what the spider counted."""
     spider = crawler.spider
     stats = crawler.stats.get_stats()
     return {"stats": _jsonable(stats), "dropped": dropped_by_reason(stats), "spider": {
-        "interrupted": interrupted,
+        "interrupted": interrupted, "timed_out": timed_out,
         "entry_ok": spider.entry_ok, "entry_failed": spider.entry_failed,
         "article_failed": spider.article_failed, "not_modified": spider.not_modified,
         "errors": spider.errors[:50],
         # keep validators only when every article was fetched: else the next run must
         # re-read the feed to retry the ones that failed
         "validators": spider.new_validators
-        if spider.article_failed == 0 and not interrupted else {},
+        if spider.article_failed == 0 and not (interrupted or timed_out) else {},
     }}
 
 
@@ -165,12 +191,14 @@ def _watch_parent(grace: float) -> None:
 
 def main() -> None:
     job = json.loads(sys.stdin.buffer.readline())
+    config = Config(**job["config"])
+    configure_logging(config, log_threshold(config, bool(job.get("quiet"))))
     threading.Thread(target=_watch_parent, args=(float(job["config"].get("stop_grace", 5)),),
                      daemon=True, name="watch-parent").start()
     try:
         result = run(job)
     except Exception as e:  # the boundary of a crawl: report, never hang the parent
-        logging.getLogger(__name__).error("crawl failed:\n%s", traceback.format_exc())
+        logging.getLogger(__name__).error("crawl failed", exc_info=True)
         result = {"fatal": f"{e.__class__.__name__}: {e}"}
     _report(result)
 

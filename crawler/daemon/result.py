@@ -11,7 +11,9 @@ from typing import Any
 @dataclass(frozen=True)
 class CrawlResult:
     source_id: str
-    outcome: str  # ok | not_modified | failed | timeout | interrupted
+    # ok | not_modified | failed | interrupted | timeout (a run that reached crawl_timeout
+    # before any feed or list page arrived; one that got some is ok, with what it stored)
+    outcome: str
     started_at: datetime
     finished_at: datetime
     pages: int = 0
@@ -56,6 +58,8 @@ def summarise(source_id: str, payload: dict[str, Any], started: datetime,
              if k.startswith("provwatch/errors/")}
     if spider.get("interrupted"):
         outcome = "interrupted"
+    elif spider.get("timed_out") and spider["entry_ok"] == 0:
+        outcome = "timeout"  # stopped at crawl_timeout before any feed or list page came
     elif spider["entry_ok"] == 0 and spider["entry_failed"] > 0:
         outcome = "failed"
     elif spider["not_modified"] and spider["not_modified"] == spider["entry_ok"]:

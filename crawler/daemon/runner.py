@@ -55,6 +55,7 @@ def run_crawl(
     resume: bool = True,
     alert_old: bool = False,
     stop: threading.Event | None = None,
+    quiet: bool = False,
 ) -> CrawlResult:
     """One crawl of ``source`` in a child process, recorded as a crawl run.
 
@@ -62,6 +63,7 @@ def run_crawl(
     a cursor after every list page, kept on the source so an interrupted backfill resumes
     there (``resume``). ``stop`` set from another thread (a signal) asks the child to stop
     gracefully; it is killed if it has not within ``config.stop_grace`` seconds.
+    ``quiet``: the caller prints the run's error messages, so the child logs only bugs.
     """
     sessions = open_database(config.database_url)
     with transaction(sessions) as session:
@@ -70,7 +72,8 @@ def run_crawl(
         cursor = dict(state.backfill or {})
     job: dict[str, Any] = {
         "config": config.to_dict(), "source_id": source.id, "validators": validators,
-        "max_pages": max_pages, "paginate": paginate, "alert_old": alert_old}
+        "max_pages": max_pages, "paginate": paginate, "alert_old": alert_old,
+        "quiet": quiet}
     if window is not None:
         job.update(window.key())
         job["paginate"] = True
@@ -85,12 +88,22 @@ def run_crawl(
         with transaction(sessions) as session:
             repository.source_state(session, source.id).backfill = {**window.key(), **c}
 
+    last: dict[str, Any] = {}
+
+    def progress(p: dict[str, Any]) -> None:
+        last.update(p)
+        if on_progress is not None:
+            on_progress(p)
+
     started = datetime.now(timezone.utc)
-    payload, ended = _run_child(job, config, on_progress, save_cursor, env, stop)
+    payload, ended = _run_child(job, config, progress, save_cursor, env, stop)
     finished = datetime.now(timezone.utc)
     if ended == "timeout":
+        # what the child reported last: its stored articles are committed, and count
         result, new_state = CrawlResult(
-            source.id, "timeout", started, finished, errors=1, error_kinds={"crawl_timeout": 1},
+            source.id, "timeout", started, finished, pages=int(last.get("pages", 0)),
+            new_articles=int(last.get("new", 0)), errors=1,
+            error_kinds={"crawl_timeout": 1},
             error_messages=(f"source {source.id}: crawl killed after {config.crawl_timeout:g}s",),
         ), {}
     elif payload is None and ended == "stopped":

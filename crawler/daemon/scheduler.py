@@ -25,7 +25,6 @@ released; exit 0, within ``stop_grace`` + a few seconds.
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import logging
 import os
 import random
@@ -47,6 +46,7 @@ from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import health, lock
+from provwatch.crawler.daemon.logs import configure_logging, event  # noqa: F401 (cli.daemon)
 from provwatch.crawler.daemon.metrics import Metrics, serve
 from provwatch.crawler.daemon.result import CrawlResult
 from provwatch.crawler.daemon.runner import run_crawl
@@ -488,57 +488,3 @@ class Daemon:
               errors=r.errors, error_kinds=r.error_kinds, alerts_held=r.alerts_held,
               health=r.health, next_due=r.next_due_at.isoformat() if r.next_due_at else None,
               error=r.error_messages[0] if r.error_messages else None)
-
-
-# -- structured logging -----------------------------------------------------------------------
-
-
-def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
-    """One structured log record: ``name`` plus fields, rendered by the formatters below."""
-    logger.log(level, name, extra={"fields": fields})
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: what log shippers (journald, Loki, ELK) parse as is."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"),
-            "level": record.levelname.lower(), "logger": record.name,
-            "event": record.getMessage()}
-        out.update(getattr(record, "fields", {}) or {})
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False, default=str)
-
-
-class TextFormatter(logging.Formatter):
-    """``time LEVEL event key=value ...`` (logfmt): greppable, and still one line a run."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        ts = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        parts = [ts, record.levelname, record.getMessage()]
-        for key, value in (getattr(record, "fields", {}) or {}).items():
-            if value in (None, {}, [], ""):
-                continue
-            if isinstance(value, (dict, list)):
-                value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            value = str(value)
-            if not value or any(c in value for c in ' "='):
-                value = json.dumps(value, ensure_ascii=False)
-            parts.append(f"{key}={value}")
-        line = " ".join(parts)
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return line
-
-
-def configure_logging(config: Config) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if config.log_format == "json" else TextFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(getattr(logging, config.log_level.upper()))
-    logging.getLogger("apscheduler").setLevel(
-        logging.INFO if config.log_level == "debug" else logging.WARNING)
