@@ -2,45 +2,109 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from provwatch.crawler.chinatime import china_text
-from provwatch.crawler.cli.app import app, day_option, out, state
-from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.cli.app import app, day_option, out, state, until_option
+
+CSV_COLUMNS = ("id", "published_at", "source_id", "provinces_about", "provinces_mentioned",
+               "sectors", "event", "people", "orgs", "story_id", "title", "url")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _service():
+    # lazy: SQLAlchemy and the migrations load only when a command reads the database
+    from provwatch.crawler.services import articles as articles_service
+
+    return articles_service
 
 
 @app.command()
 def articles(
-    province: Annotated[str | None, typer.Option(help="Province id, e.g. henan.")] = None,
-    sector: Annotated[str | None, typer.Option(help="Sector id, e.g. nev.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    province: Annotated[list[str] | None, typer.Option(
+        help="Province id or name: henan, Henan, 河南 (repeatable; any of them).")] = None,
+    sector: Annotated[list[str] | None, typer.Option(
+        help="Sector id or name: nev, 新能源汽车 (repeatable; any of them).")] = None,
+    event: Annotated[list[str] | None, typer.Option(
+        help="Event kind, e.g. policy_document (repeatable; any of them).")] = None,
+    source: Annotated[list[str] | None, typer.Option(
+        help="Source id (repeatable; any of them).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Published on or after this China day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Published on or before this China day, the whole day (YYYY-MM-DD).")] = None,
+    q: Annotated[list[str] | None, typer.Option(
+        "--q", help="Text in the title or body (Chinese as written, Latin in any case; "
+                    "repeatable: each must occur).")] = None,
+    org: Annotated[list[str] | None, typer.Option(
+        help="Organisation named in the tags, part of the name will do (repeatable).")] = None,
+    person: Annotated[list[str] | None, typer.Option(
+        help="Person named in the tags, part of the name will do (repeatable).")] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    fmt: Annotated[Format, typer.Option(
+        "--format", help="table, json (one object per line) or csv.")] = Format.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
-    """List stored articles, newest first."""
-    rows = articles_service.list_articles(state.config, province=province, sector=sector,
-                             since=day_option(since, "--since"), limit=limit)
-    if as_json:
+    """List stored articles, newest first. Filters combine: any value within one option,
+    every option given (`--province henan --province hubei --sector nev`)."""
+    rows = _service().list_articles(
+        state.config, provinces=province or (), sectors=sector or (), events=event or (),
+        sources=source or (), since=day_option(since, "--since"),
+        until=until_option(until, "--until"), text=q or (), orgs=org or (),
+        people=person or (), limit=limit)
+    if as_json or fmt is Format.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
-        return
-    table = Table("id", "published (China time)", "source", "about", "sectors", "event", "title",
-                  title=f"{len(rows)} articles")
+    elif fmt is Format.csv:
+        write_csv(rows)
+    else:
+        out.print(articles_table(rows))
+
+
+def write_csv(rows: list[dict]) -> None:
+    """One header line, then one line per article; lists joined with ';'."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
     for r in rows:
-        table.add_row(str(r["id"]), china_text(r["published_at"]),
-                      r["source_id"], ",".join(r["provinces_about"]), ",".join(r["sectors"]),
-                      r["event"] or "", r["title"][:60])
-    out.print(table)
+        writer.writerow([";".join(v) if isinstance(v, list) else ("" if v is None else v)
+                         for v in (r[c] for c in CSV_COLUMNS)])
+
+
+def articles_table(rows: list[dict]) -> Table:
+    table = Table(title=f"{len(rows)} articles")
+    table.add_column("id", no_wrap=True)
+    table.add_column("published (China time)", no_wrap=True)
+    for name in ("source", "about", "sectors", "event", "title"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(str(r["id"]), china_text(r["published_at"]), r["source_id"],
+                      ",".join(r["provinces_about"]), ",".join(r["sectors"]), r["event"] or "",
+                      escape(cut(r["title"], 60)))
+    return table
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, ending in … when it was cut."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 @app.command()
 def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None:
     """Print one article with its tags and the outlets that carried its story."""
-    a = articles_service.show_article(state.config, article_id)
+    a = _service().show_article(state.config, article_id)
     out.print(f"[bold]{a['title']}[/bold]")
     out.print(f"{a['url']}")
     precision = f", {a['date_precision']}" if a.get("date_precision") else ""
@@ -90,7 +154,7 @@ def story(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print one story: when it was first seen and every copy, with source and time."""
-    s = articles_service.show_story(state.config, story_id)
+    s = _service().show_story(state.config, story_id)
     if as_json:
         print(json.dumps(s, ensure_ascii=False))
         return
@@ -101,5 +165,5 @@ def story(
                   "title / url")
     for c in s["copies"]:
         table.add_row(str(c["article_id"]), c["source_id"], china_text(c["published_at"]),
-                      china_text(c["fetched_at"]), f"{c['title'][:40]}\n{c['url']}")
+                      china_text(c["fetched_at"]), f"{cut(c['title'], 40)}\n{c['url']}")
     out.print(table)

@@ -12,6 +12,7 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     crawl,
     daemon,
     demo,
+    ids,
     pages,
     sources,
     status,

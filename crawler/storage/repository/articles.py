@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from provwatch.crawler.storage.db import insert_ignoring, write_lock
@@ -24,7 +24,7 @@ from provwatch.crawler.storage.models import (
 SYNDICATION_WINDOW = timedelta(days=3)
 
 __all__ = [
-    "Candidate", "FingerprintValue", "MessageRows", "SYNDICATION_WINDOW",
+    "ArticleFilter", "Candidate", "FingerprintValue", "MessageRows", "SYNDICATION_WINDOW",
     "StoredArticle", "add_fingerprint", "article_ids", "articles_by_id", "content_key",
     "count_articles", "get_article", "get_story", "list_articles", "message_rows",
     "near_duplicate_candidates", "outlets_of", "raw_html", "reextractable_ids",
@@ -291,17 +291,51 @@ def article_ids(session: Session, *, since: datetime | None = None) -> list[int]
     return list(session.scalars(q))
 
 
-def list_articles(session: Session, *, province: str | None = None, sector: str | None = None,
-                  since: datetime | None = None, limit: int = 50) -> Sequence[Article]:
+@dataclass(frozen=True)
+class ArticleFilter:
+    """What `provwatch articles` asks for: any of the values within one field, every
+    field given. Label values are ids; ``text``, ``orgs`` and ``people`` are substrings
+    (Latin letters in any case); ``until`` is exclusive."""
+    provinces: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    text: tuple[str, ...] = ()  # each must occur in the title or the body
+    orgs: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+def _tagged(kind: str, values: tuple[str, ...], substring: bool = False):
+    """Article.id IN (articles with a ``kind`` tag equal to / containing any value)."""
+    match = (or_(*(Tag.value.icontains(v, autoescape=True) for v in values)) if substring
+             else Tag.value.in_(values))
+    return Article.id.in_(select(Tag.article_id).where(Tag.kind == kind, match))
+
+
+def list_articles(session: Session, where: ArticleFilter | None = None,
+                  limit: int = 50) -> Sequence[Article]:
+    """Newest first, undated last, then by id: an order PostgreSQL reads from
+    ix_articles_published_order (migration 0008) and SQLite from ix_articles_published_at."""
+    f = where or ArticleFilter()
     q = select(Article).order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
-    if province:
-        q = q.where(Article.id.in_(select(Tag.article_id).where(
-            Tag.kind == "province", Tag.value == province)))
-    if sector:
-        q = q.where(Article.id.in_(select(Tag.article_id).where(
-            Tag.kind == "sector", Tag.value == sector)))
-    if since:
-        q = q.where(Article.published_at >= since)
+    for kind, values in (("province", f.provinces), ("sector", f.sectors),
+                         ("event", f.events)):
+        if values:
+            q = q.where(_tagged(kind, values))
+    for kind, values in (("org", f.orgs), ("person", f.people)):
+        if values:
+            q = q.where(_tagged(kind, values, substring=True))
+    if f.sources:
+        q = q.where(Article.source_id.in_(f.sources))
+    if f.since:
+        q = q.where(Article.published_at >= f.since)
+    if f.until:
+        q = q.where(Article.published_at < f.until)
+    for term in f.text:
+        q = q.where(or_(Article.title.icontains(term, autoescape=True),
+                        Article.text.icontains(term, autoescape=True)))
     return session.scalars(q.limit(limit)).all()
 
 
