@@ -121,13 +121,6 @@ def _share(v: Any) -> float:
     return x
 
 
-def _share(v: Any) -> float:
-    x = _number(v, float)
-    if not 0 < x <= 1:
-        raise ValueError(f"must be a share above 0 and at most 1 (e.g. 0.5), got {v!r}")
-    return x
-
-
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 
 
