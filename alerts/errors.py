@@ -1,10 +1,16 @@
-"""Errors of the alerts package."""
+"""Errors of the alerts package; their messages never carry a secret (crawler.redact)."""
 
 from __future__ import annotations
 
+from provwatch.crawler.redact import redact
+
 
 class AlertError(Exception):
-    """Base of the alerts package's known errors."""
+    """Base of the alerts package's known errors: the message is redacted on creation, so
+    no token of a channel URL reaches an output, a log or the outbox's ``last_error``."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        super().__init__(redact(str(message)), *args)
 
 
 class WatchlistError(AlertError):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from provwatch.crawler.redact import redact
+
 NOTICE_EVENT = "source.health"
 
 
@@ -23,6 +25,11 @@ class Notice:
     body: str
     data: dict[str, Any] = field(default_factory=dict)
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def __post_init__(self) -> None:
+        # a source's last error can quote a URL with its token: no notice carries one
+        object.__setattr__(self, "subject", redact(self.subject))
+        object.__setattr__(self, "body", redact(self.body))
 
     def payload(self) -> dict[str, Any]:
         """The webhook body: versioned like alert payloads, typed by ``event``."""

@@ -64,6 +64,7 @@ import yaml
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.schedule import QuietHours, Schedule
 from provwatch.alerts.watchlist import WatchlistSpec, validate
+from provwatch.crawler.redact import redact
 
 KEYS = ("name", "provinces", "scope", "sectors", "events", "keywords", "sources",
         "min_copies", "schedule", "quiet_hours", "channels", "backfill_days")
@@ -76,8 +77,8 @@ class WatchfileError(WatchlistError):
     """A watchlist file is bad; ``problems`` holds one line per problem found."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+        self.problems = [redact(p) for p in problems]
+        super().__init__("\n".join(self.problems))
 
 
 # --- reading --------------------------------------------------------------------------

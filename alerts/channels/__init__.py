@@ -24,6 +24,7 @@ from provwatch.alerts.channels.email import EmailChannel
 from provwatch.alerts.channels.webhook import WebhookChannel
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.notice import Notice
+from provwatch.crawler.redact import redact
 
 __all__ = ["CHAT_SCHEMES", "KINDS", "SMTP_SECURITY", "Channel", "ChannelSettings",
            "make_channel", "parse_target", "send_notice", "settings_from_config"]
@@ -43,12 +44,12 @@ def make_channel(spec: str, settings: ChannelSettings) -> Channel:
 
 
 def send_notice(targets: list[str], notice: Notice, settings: Any) -> list[str]:
-    """Send ``notice`` to every target spec; return one error message per failed target.
-    A notice counts as told when at least one target took it."""
+    """Send ``notice`` to every target spec; return one error message per failed target
+    (secrets redacted). A notice counts as told when at least one target took it."""
     errors = []
     for target in targets:
         try:
             make_channel(target, settings).send_notice(notice)
         except (DeliveryError, ValueError) as e:
-            errors.append(f"operator notice to {target}: {e}")
+            errors.append(redact(f"operator notice to {target}: {e}"))
     return errors

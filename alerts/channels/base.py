@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
+from provwatch.crawler.redact import redact
 
 KINDS = ("email", "webhook")
 # apprise schemes of the chat tools provwatch supports (alerts.channels.chat)
@@ -76,7 +77,14 @@ def settings_from_config(config) -> ChannelSettings:
 
 def parse_target(spec: str) -> tuple[str, str]:
     """Split and validate ``kind:target``; raise ValueError naming the spec if it is bad.
-    A chat URL gives ``("chat", url)``."""
+    A chat URL gives ``("chat", url)``; the message never shows a secret of the spec."""
+    try:
+        return _parse_target(spec)
+    except ValueError as e:  # the spec is quoted in the message: hide its tokens
+        raise ValueError(redact(str(e))) from None
+
+
+def _parse_target(spec: str) -> tuple[str, str]:
     scheme, sep, _ = spec.strip().partition("://")
     if sep and scheme.lower() in CHAT_SCHEMES:
         # lazy: apprise takes a tenth of a second to import; only chat URLs need it

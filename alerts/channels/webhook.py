@@ -21,6 +21,7 @@ from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import NOTICE_EVENT, Notice
 from provwatch.crawler import __version__
+from provwatch.crawler.redact import redact_url
 
 SIGNATURE_PREFIX = "sha256="
 RETRYABLE_4XX = (408, 429)
@@ -54,7 +55,7 @@ class WebhookChannel:
     def __init__(self, url: str, settings: ChannelSettings) -> None:
         self.url = url
         self.settings = settings
-        self.key = f"webhook:{url}"
+        self.key = f"webhook:{redact_url(url)}"  # shown in errors: no token of the URL
         self._opener = urllib.request.build_opener(_NoRedirect)
 
     def request(self, msg: AlertMessage) -> urllib.request.Request:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from provwatch.crawler.cli.app import alerts_app, err, out, state
 from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.redact import redact
 from provwatch.crawler.services import alerts as alerts_service
 
 
@@ -20,7 +21,8 @@ def alerts_failed(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
 ) -> None:
     """List deliveries that gave up: watchlist, channel, attempts, the last error."""
-    rows = alerts_service.failed(state.config, limit)
+    rows = [{**r, "channel": redact(r["channel"]), "last_error": redact(r["last_error"] or "")
+             or None} for r in alerts_service.failed(state.config, limit)]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -45,7 +47,7 @@ def alerts_retry(
         raise ProvwatchError("alerts retry: give delivery ids or --all (not both)")
     count, report = alerts_service.retry(state.config, None if all_ else list(ids or []))
     for m in report.messages:
-        err.print(m, markup=False)
+        err.print(redact(m), markup=False)
     out.print(f"{count} delivery(ies) queued again: sent {report.sent}, will retry "
               f"{report.retrying}, failed {report.failed}")
     if report.failed or report.retrying:
@@ -58,12 +60,12 @@ def alerts_test(
 ) -> None:
     """Send a sample alert to each channel of WATCHLIST; print success or the exact error."""
     results = alerts_service.test_channels(state.config, watchlist)
-    for r in results:
+    for r in results:  # a channel spec holds its tokens: shown redacted, as its error
         if r.ok:
-            out.print(f"[green]ok[/green]     {escape(r.channel)}", highlight=False)
+            out.print(f"[green]ok[/green]     {escape(redact(r.channel))}", highlight=False)
         else:
-            out.print(f"[red]failed[/red] {escape(r.channel)}", highlight=False)
-            err.print(f"       {r.error}", markup=False, highlight=False)
+            out.print(f"[red]failed[/red] {escape(redact(r.channel))}", highlight=False)
+            err.print(f"       {redact(r.error or '')}", markup=False, highlight=False)
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
@@ -73,5 +75,5 @@ def alerts_send() -> None:
     """Deliver what the outbox holds, then exit."""
     report = alerts_service.send_alerts(state.config)
     for m in report.messages:
-        err.print(m, markup=False)
+        err.print(redact(m), markup=False)
     out.print(f"sent {report.sent}, will retry {report.retrying}, failed {report.failed}")

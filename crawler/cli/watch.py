@@ -13,6 +13,7 @@ from provwatch.alerts.watchfile import WatchfileError
 from provwatch.alerts.watchlist import describe, validate
 from provwatch.crawler.cli.app import err, out, state, watch_app
 from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.redact import redact
 
 
 def _watchlists():
@@ -81,15 +82,16 @@ def watch_list() -> None:
     table.add_column("channels", overflow="fold")  # a URL cut short is no use
     for w in _watchlists().list_watchlists(state.config):
         d = describe(w)
-        table.add_row(w.name, d["matches"], d["when"], d["channels"])
+        table.add_row(w.name, d["matches"], d["when"], redact(d["channels"]))
     out.print(table, markup=False)
 
 
 @watch_app.command("show")
 def watch_show(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
-    """Print one watchlist as YAML (the `watch import` format)."""
+    """Print one watchlist as YAML (the `watch import` format), tokens of its channel URLs
+    hidden; `watch export` writes them in full, for re-import."""
 
-    print(_watchlists().export_watchlists(state.config, [name]), end="")
+    print(redact(_watchlists().export_watchlists(state.config, [name])), end="")
 
 
 @watch_app.command("import")

@@ -1,0 +1,128 @@
+"""Secrets out of text: the one place that hides tokens, keys and passwords before provwatch
+shows, logs or stores text for people to read.
+
+``redact(text)`` rewrites every URL and ``name=value`` pair in ``text`` (a whole line, an
+error, a log message); ``redact_url(url)`` one URL. What is hidden becomes ``****``:
+
+- a URL's password (``https://user:****@host``, ``postgresql://me:****@db/x``);
+- query parameters whose name says secret (``SECRET_PARAMS``: ``access_token``, ``token``,
+  ``key``, ``secret``, ``sign``, ``password``, ...), wherever they appear, also outside a
+  URL (``token=abc`` in an error);
+- every part of a chat URL (``CHAT_SCHEMES``: ``slack://``, ``dingtalk://``,
+  ``wecombot://``, ...), whose host and path *are* the tokens; its shape, a ``#channel``,
+  a port, a Teams host and apprise's privacy forms stay: ``slack://****/****/****/#policy``,
+  ``dingtalk://****@****``;
+- a path segment of a web URL that looks like a token: 16 or more letters, digits, ``-``
+  and ``_`` with both a letter and a digit; on the incoming-webhook hosts of Slack,
+  Discord, Feishu, Lark and Teams, the whole path after its marker
+  (``hooks.slack.com/services/****/****/****``, ``discord.com/api/webhooks/****/****``);
+- any of the ``secrets`` the caller names (an SMTP password, a webhook signing secret).
+
+Ground floor: standard library only, so every floor can use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+MASK = "****"
+CHAT_SCHEMES = frozenset({"slack", "discord", "feishu", "lark", "dingtalk", "wecombot",
+                          "workflows", "workflow", "msteams", "tgram", "json", "jsons"})
+SECRET_PARAMS = frozenset({
+    "access_token", "token", "key", "secret", "sign", "signature", "sig", "password",
+    "passwd", "pass", "pwd", "apikey", "api_key", "auth", "authorization", "client_secret",
+    "refresh_token", "id_token", "webhook_secret", "smtp_password", "private_key",
+})
+
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s'\"<>`]+")
+# name=value (also name: value in "password: x") outside URLs; the name must end a word
+_PAIR = re.compile(r"(?i)(?<![\w-])([A-Za-z][\w-]*)(\s*[=:]\s*)([^\s&;,'\"<>)]+)")
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{16,}")
+# incoming-webhook hosts whose path after the marker segment is all credentials
+_HOOK_HOSTS = ("slack.com", "discord.com", "discordapp.com", "feishu.cn", "larksuite.com",
+               "office.com", "logic.azure.com")
+_HOOK_MARKERS = {"services", "webhooks", "hook", "workflows"}
+
+
+def _secret_name(name: str) -> bool:
+    low = name.lower()
+    return low in SECRET_PARAMS or low.endswith(("_token", "_secret", "_password", "_key"))
+
+
+def _tokenish(segment: str) -> bool:
+    return bool(_TOKENISH.fullmatch(segment)) and any(c.isdigit() for c in segment) \
+        and any(c.isalpha() for c in segment)
+
+
+def _query(query: str) -> str:
+    out = []
+    for part in query.split("&"):
+        name, eq, value = part.partition("=")
+        out.append(f"{name}={MASK}" if eq and value and _secret_name(name) else part)
+    return "&".join(out)
+
+
+_PRIVACY = re.compile(r"[^/@:]\.\.\.[^/@:]")  # apprise's privacy form of a token: T...D
+
+
+def _chat_url(url: str) -> str:
+    """A chat URL with each token hidden; separators, a ``#channel``, a Teams host, a port
+    and apprise's own privacy forms (``T...D``) stay, so the URL keeps its shape."""
+    scheme, _, rest = url.partition("://")
+    rest, q, query = rest.partition("?")
+    body, hash_, fragment = rest.partition("#")
+    workflows = scheme.lower() in ("workflows", "workflow")
+    shown = []
+    for t in re.split(r"([/@:])", body):
+        keep = (not t or t in "/@:" or t == MASK or _PRIVACY.fullmatch(t)
+                or (t.isdigit() and len(t) <= 5) or (workflows and "." in t))
+        shown.append(t if keep else MASK)
+    return f"{scheme}://{''.join(shown)}{hash_}{fragment}{q}{_query(query)}"
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its secrets hidden (see the module docstring)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed netloc
+    except ValueError:  # a bad port or bracket: hide what could be a credential, keep the rest
+        scheme, _, rest = url.partition("://")
+        if scheme.lower() in CHAT_SCHEMES:
+            return f"{scheme}://{MASK}"
+        head, q, query = rest.partition("?")
+        netloc, slash, path = head.partition("/")
+        if "@" in netloc:
+            netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+        return f"{scheme}://{netloc}{slash}{path}{q}{_query(query)}"
+    scheme = parts.scheme.lower()
+    if scheme in CHAT_SCHEMES:
+        return _chat_url(url)
+    netloc = parts.netloc
+    if parts.password is not None or (parts.username and scheme not in ("http", "https")):
+        user, _, host = netloc.rpartition("@")
+        name = user.split(":", 1)[0]
+        netloc = f"{name}:{MASK}@{host}" if ":" in user else f"{MASK}@{host}"
+    elif parts.username is not None:  # https://TOKEN@host: a bare userinfo is a credential
+        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    host = (parts.hostname or "").lower()
+    hook = any(host == h or host.endswith("." + h) for h in _HOOK_HOSTS)
+    segments, after_marker = [], False
+    for seg in parts.path.split("/"):
+        segments.append(MASK if seg and (after_marker or _tokenish(seg)) else seg)
+        after_marker = after_marker or (hook and seg.lower() in _HOOK_MARKERS)
+    path = "/".join(segments)
+    return urlunsplit((parts.scheme, netloc, path, _query(parts.query), parts.fragment))
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every secret hidden: URLs, ``name=value`` pairs with a secret name,
+    and each of ``secrets`` (values of four characters or more) wherever it occurs."""
+    if not text:
+        return text
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    text = _URL.sub(lambda m: redact_url(m.group(0)), text)
+    return _PAIR.sub(lambda m: m.group(0) if not _secret_name(m.group(1)) or
+                     m.group(3) == MASK else f"{m.group(1)}{m.group(2)}{MASK}", text)
