@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +18,11 @@ from provwatch.crawler.config import check_database_url, default_data_dir
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage.models import Story
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+_REVISION = re.compile(r"^(down_)?revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
 class DatabaseError(ProvwatchError):
@@ -84,21 +85,45 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    # lazy: alembic (about 0.2 s) loads only when a schema is to be upgraded
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration's revision id, read from the version files' ``revision`` and
+    ``down_revision`` lines (as Alembic finds it, without importing Alembic)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseError(f"{MIGRATIONS}: migrations have {len(heads)} heads, not one: "
+                            f"{', '.join(sorted(heads))}")
+    return heads.pop()
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to head; cheap when it is already there."""
-    cfg = alembic_config(engine)
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    """Upgrade the schema to head; cheap when it is already there (no Alembic import)."""
     try:
-        with engine.connect() as conn:
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return
-        command.upgrade(cfg, "head")
+        if _current_revision(engine) == head_revision():
+            return
+        # lazy: alembic loads only when there is a migration to run
+        from alembic import command
+
+        command.upgrade(alembic_config(engine), "head")
     except SQLAlchemyError as e:
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseError(f"{where}: cannot migrate database: {e.__class__.__name__}: "
