@@ -3,7 +3,18 @@ and what would be valid, exit code 1, and nothing created or changed."""
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from _pages import GUANGXI_AI, HENAN_NEV, page
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.errors import CatalogError
@@ -36,3 +47,108 @@ def test_a_bad_catalog_file_is_one_line_naming_file_and_place(tmp_path, data, wh
     message = str(err.value)
     assert message.startswith(f"{path}: ") and why in message
     assert "\n" not in message and "\\n" not in message
+
+
+# --- through the command line --------------------------------------------------------------
+
+
+def _run(args, env_extra, stdin=None, cwd=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args],
+                          capture_output=True, text=True, env=env, input=stdin, timeout=300,
+                          cwd=cwd)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {"PROVWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "PROVWATCH_DATA_DIR": str(tmp_path)}
+
+
+def _one_error_line(result) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("provwatch: error: ")
+    return lines[0]
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+# ingest: each bad line named file:line, exit 1 when nothing was stored
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        pytest.param({"url": "not a url", "html": "<p>x</p>"},
+                     "pages.jsonl:1: field 'url': 'not a url' is not an http(s) URL",
+                     id="a url that is not one"),
+        pytest.param({"url": "https://gov.example/a.html", "html_base64": "!!not base64!!"},
+                     "pages.jsonl:1: field 'html_base64': not valid base64", id="bad base64"),
+        pytest.param({"url": "https://gov.example/a.html", "fetched_at": "yesterday",
+                      "html": "<p>x</p>"},
+                     "pages.jsonl:1: field 'fetched_at': 'yesterday' is not an ISO 8601 time",
+                     id="a fetch time that is not one"),
+    ],
+)
+def test_an_ingest_of_only_bad_lines_fails_naming_the_line_and_stores_nothing(
+        env, tmp_path, line, why):
+    (tmp_path / "pages.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    before = _files(tmp_path)
+
+    result = _run(["ingest", "pages.jsonl"], env, cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert why in message and "nothing stored (1 bad line)" in message
+    assert _files(tmp_path) == before  # no database was created
+
+
+def test_an_ingest_line_that_is_not_utf8_is_named_and_skipped(env, tmp_path):
+    good = json.dumps({"url": "https://gov.example/a/1.html", "html": page(*HENAN_NEV)})
+    data = good.encode() + b"\n" + '{"url": "https://gov.example/2.html", "html": "河南"}\n'\
+        .encode("gbk")
+    (tmp_path / "pages.jsonl").write_bytes(data)
+
+    result = _run(["ingest", "pages.jsonl"], env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped pages.jsonl:2: not UTF-8 text" in result.stderr
+    assert "stored 1" in result.stdout and "bad lines: 1" in result.stdout
+
+
+def test_an_ingest_with_good_and_bad_lines_stores_the_good_and_exits_0(env, tmp_path):
+    good = json.dumps({"url": "https://gov.example/a/1.html",
+                       "html_base64": base64.b64encode(page(*HENAN_NEV).encode()).decode()})
+    bad = json.dumps({"url": "ftp://gov.example/x", "html": "<p>x</p>"})
+
+    result = _run(["ingest"], env, stdin=f"{bad}\n{good}\n", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped <stdin>:1: field 'url': 'ftp://gov.example/x'" in result.stderr
+    assert "stored 1" in result.stdout
+
+
+def _warc(path: Path, url: str, html: str) -> str:
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                protocol="HTTP/1.1")
+        body = html.encode("utf-8")
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http))
+    return path.name
+
+
+def test_ingest_warc_takes_several_files_after_one_flag(env, tmp_path):
+    a = _warc(tmp_path / "a.warc.gz", "https://gov.example/a/1.html", page(*HENAN_NEV))
+    b = _warc(tmp_path / "b.warc.gz", "https://gov.example/b/2.html", page(*GUANGXI_AI))
+
+    result = _run(["ingest", "--warc", a, b], env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "a.warc.gz: read 1 records, stored 1" in result.stdout
+    assert "b.warc.gz: read 1 records, stored 1" in result.stdout

@@ -82,44 +82,61 @@ def _catalog_selectors() -> dict[str, dict[str, str]]:
 
 @app.command()
 def ingest(
-    file: Annotated[Path | None, typer.Argument(
-        help="JSON lines {url, html, source_id?, fetched_at?}; stdin when absent or -.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="JSON-lines files of {url, html | html_base64, source_id?, fetched_at?}; stdin "
+        "when absent or -. With --warc, more WARC archives.", show_default=False)] = None,
     warc: Annotated[list[Path] | None, typer.Option(
-        "--warc", help="Read this WARC archive (.warc or .warc.gz) instead: its HTML "
-        "responses. Repeatable.")] = None,
+        "--warc", help="Read WARC archives (.warc or .warc.gz) instead, their HTML "
+        "responses: this one and every file named after it (--warc a.warc.gz b.warc.gz).")
+    ] = None,
     alerts: Annotated[bool, typer.Option(
         "--alerts", help="Also alert on articles published before the matching watchlist "
         "was created (held back by default: a backfill would flood the channels).")] = False,
 ) -> None:
     """Push pages fetched elsewhere (JSON lines, or web archives with --warc) through the
-    same pipeline (dedupe, tags, alerts)."""
+    same pipeline (dedupe, tags, alerts). Each bad line is named file:line on stderr; when
+    there were bad lines and nothing was stored, the exit code is 1."""
     # lazy: ingest loads the whole pipeline (lxml, trafilatura, the gazetteer,
     # numpy), which `provwatch run` and `status` never need
     from provwatch.crawler.services import ingest as ingest_service
 
-    if warc and file is not None:
-        raise ProvwatchError(f"ingest: give either a JSON-lines file ({file}) or --warc "
-                             "archives, not both")
     config = state.config
+    archives = [*(warc or []), *(files or [])] if warc else []
+    if archives and any(str(p) == "-" for p in archives):
+        raise ProvwatchError("ingest: --warc reads archive files, not stdin (-)")
+    if not warc and sum(str(p) == "-" for p in files or []) > 1:
+        raise ProvwatchError("ingest: stdin (-) can be read once")
+    totals = {"stored": 0, "bad": 0}
+    held: list[str] = []  # the last bad line: it becomes the error if nothing is stored
 
     def summary(report: ingest_service.IngestReport, read: str, bad: str) -> None:
-        for message in report.errors or []:
+        for message in [*held, *(report.errors or [])][:-1]:
             err.print(f"skipped {message}", markup=False)
+        held[:] = [*held, *(report.errors or [])][-1:]
         dropped = ", ".join(f"{k} {v}" for k, v in (report.dropped or {}).items()) or "none"
         out.print(f"{read}, stored {report.stored}, dropped: {dropped}, "
                   f"{bad}: {len(report.errors or [])}", markup=False)
+        totals["stored"] += report.stored
+        totals["bad"] += len(report.errors or [])
 
-    for path in warc or []:  # one summary per archive, printed before the next one starts
+    for path in archives:  # one summary per archive, printed before the next one starts
         report = ingest_service.ingest_warc(config, path, alert_old=alerts)
         summary(report, f"{path}: read {report.read} records", "bad records")
-    if warc:
-        return
-    if file is None or str(file) == "-":
-        report = ingest_service.ingest(config, sys.stdin, "<stdin>", alert_old=alerts)
-    else:
-        try:
-            with file.open(encoding="utf-8") as f:
-                report = ingest_service.ingest(config, f, str(file), alert_old=alerts)
-        except OSError as e:
-            raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
-    summary(report, f"read {report.read} pages", "bad lines")
+    for path in [] if warc else files or [Path("-")]:
+        if str(path) == "-":
+            report = ingest_service.ingest(config, sys.stdin.buffer, "<stdin>",
+                                           alert_old=alerts)
+        else:
+            try:
+                with path.open("rb") as f:
+                    report = ingest_service.ingest(config, f, str(path), alert_old=alerts)
+            except OSError as e:
+                raise ProvwatchError(f"{path}: cannot read: {e.strerror or e}") from None
+        where = f"{path}: " if files and len(files) > 1 else ""
+        summary(report, f"{where}read {report.read} pages", "bad lines")
+    if held and not totals["stored"]:
+        bad, noun = totals["bad"], "record" if warc else "line"
+        raise ProvwatchError(f"{held[0]}; nothing stored ({bad} bad {noun}"
+                             f"{'s, the others named above' if bad > 1 else ''})")
+    for message in held:
+        err.print(f"skipped {message}", markup=False)

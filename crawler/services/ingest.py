@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from urllib.parse import urlsplit
 
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
@@ -31,23 +34,46 @@ def _parse_time(value: Any, where: str) -> datetime:
     try:
         dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{where}: fetched_at {value!r} is not an ISO 8601 time") from None
+        raise ValueError(f"{where}: field 'fetched_at': {value!r} is not an ISO 8601 time "
+                         "(e.g. 2026-11-18T09:30:00+08:00)") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def read_pages(lines: Iterable[str], name: str, errors: list[str]) -> Iterator[ArticleItem]:
-    """JSON lines {url, html | html_base64, source_id?, fetched_at?} -> items; bad lines noted."""
+def _url(value: Any, where: str) -> str:
+    url = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise ValueError(f"{where}: field 'url': {value!r} is not an http(s) URL "
+                         "(e.g. https://www.henan.gov.cn/2024/01-02/1.html)")
+    return url
+
+
+def _body(obj: dict[str, Any], where: str) -> bytes:
+    if "html_base64" in obj:
+        encoded = obj["html_base64"]
+        try:
+            if not isinstance(encoded, str):
+                raise ValueError
+            return base64.b64decode("".join(encoded.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"{where}: field 'html_base64': not valid base64 (give the "
+                             "page's bytes base64-encoded, or its text as 'html')") from None
+    if isinstance(obj.get("html"), str):
+        return obj["html"].encode("utf-8")
+    raise ValueError(f"{where}: field 'html' missing or not a string")
+
+
+def read_pages(lines: Iterable[str | bytes], name: str, errors: list[str]
+               ) -> Iterator[ArticleItem]:
+    """JSON lines {url, html | html_base64, source_id?, fetched_at?} -> items; each bad line
+    is noted in ``errors`` as ``name:line: field: why`` and skipped."""
     for where, obj in json_lines(lines, name, errors):
         try:
             if not isinstance(obj, dict) or not obj.get("url"):
                 raise ValueError(f"{where}: needs at least 'url' and 'html'")
-            if "html_base64" in obj:
-                body = base64.b64decode(obj["html_base64"])
-            elif isinstance(obj.get("html"), str):
-                body = obj["html"].encode("utf-8")
-            else:
-                raise ValueError(f"{where}: field 'html' missing or not a string")
-            yield ArticleItem(url=obj["url"], source_id=str(obj.get("source_id") or "ingest"),
+            url = _url(obj["url"], where)
+            body = _body(obj, where)
+            yield ArticleItem(url=url, source_id=str(obj.get("source_id") or "ingest"),
                               body=body, fetched_at=_parse_time(obj.get("fetched_at"), where),
                               content_type="text/html; charset=utf-8"
                               if "html" in obj and "html_base64" not in obj else None)
@@ -55,13 +81,19 @@ def read_pages(lines: Iterable[str], name: str, errors: list[str]) -> Iterator[A
             errors.append(str(e))
 
 
-def ingest(config: Config, stream: TextIO, name: str, *, alert_old: bool = False
-           ) -> IngestReport:
-    """``alert_old``: alert also on articles published before the watchlist was created."""
+def ingest(config: Config, stream: Iterable[str | bytes], name: str, *,
+           alert_old: bool = False) -> IngestReport:
+    """``alert_old``: alert also on articles published before the watchlist was created.
+
+    The database is opened at the first good line: input with none changes nothing."""
     errors: list[str] = []
-    report = IngestReport(errors=errors)
+    report = IngestReport(errors=errors, dropped={})
+    pages = read_pages(stream, name, errors)
+    first = next(pages, None)
+    if first is None:
+        return report
     with Chain(config.database_url, config.keep_raw_html, alert_old=alert_old) as chain:
-        for item in read_pages(stream, name, errors):
+        for item in itertools.chain([first], pages):
             report.read += 1
             report.stored += chain.process(item) is not None
         report.dropped = dict(chain.dropped)
