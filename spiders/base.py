@@ -57,25 +57,27 @@ _MAX_SIZE = re.compile(r"download max ?size|DOWNLOAD_MAXSIZE", re.I)
 _TLS = re.compile(r"SSL|TLS|certificate|handshake", re.I)
 
 
-def refusal(failure, max_size: int = 0) -> tuple[str, str]:
-    """An IgnoreRequest's kind and reason: a body too large once decompressed, a redirect
-    loop, robots.txt; ``seen`` for an article already stored (not an error)."""
+def refusal(failure, max_size: int = 0) -> tuple[str, str, str]:
+    """An IgnoreRequest's kind, URL and reason: a body too large once decompressed, a
+    redirect loop, robots.txt; ``seen`` for an article already stored (not an error)."""
     text = str(failure.value)
     request = failure.request
     if text.startswith("already stored"):
-        return "seen", text
+        return "seen", request.url, text
     if _MAX_SIZE.search(text):
         limit = request.meta.get("download_maxsize") or max_size
-        return "too_large", (f"response body over {_mb(limit)} after decompression "
-                             f"at {request.url}; refused")
+        return "too_large", request.url, (f"response body over {_mb(limit)} after "
+                                          "decompression; refused")
     if "max redirections" in text:
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        kind = "redirect_loop" if len(set(chain)) < len(chain) else "too_many_redirects"
-        what = "redirect loop" if kind == "redirect_loop" else "too many redirects"
-        return kind, f"{what} at {chain[0]} ({len(chain) - 1} redirects, last {chain[-1]})"
+        if len(set(chain)) < len(chain):
+            return "redirect_loop", chain[0], (f"redirect loop: {len(chain) - 1} redirects "
+                                               f"through {len(set(chain))} URLs")
+        return "too_many_redirects", chain[0], (f"more than {len(chain) - 1} redirects, "
+                                                f"last to {chain[-1]}")
     if "robots.txt" in text:
-        return "robots_forbidden", f"forbidden by robots.txt: {request.url}"
-    return "refused", f"{text[:200]} ({request.url})"
+        return "robots_forbidden", request.url, "forbidden by robots.txt"
+    return "refused", request.url, text[:200]
 
 
 _DROPS = ("robots_forbidden",)  # refusals that are our own choice, not the site's fault
@@ -138,8 +140,10 @@ class SourceSpider(scrapy.Spider):
     # -- requests ------------------------------------------------------------------------
 
     def article_request(self, url: str, **feed: Any) -> scrapy.Request:
+        # tried twice at most: the host's other requests wait behind a hanging one, and an
+        # article not stored is requested again at the next run
         return scrapy.Request(url, callback=self.parse_article, errback=self.article_error,
-                              meta={"article": True, "feed": feed,
+                              meta={"article": True, "feed": feed, "max_retry_times": 1,
                                     "handle_httpstatus_list": _ERROR_STATUSES})
 
     def entry_request(self, url: str, callback, **kwargs: Any) -> scrapy.Request:
@@ -221,13 +225,14 @@ class SourceSpider(scrapy.Spider):
         """Count a failed request as an error with its reason; False when it is none (an
         article already stored, a URL robots.txt forbids: counted as a drop)."""
         if failure.check(IgnoreRequest):
-            kind, reason = refusal(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            kind, url, reason = refusal(failure,
+                                        self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
             if kind == "seen":
                 return False
             if kind in _DROPS:
-                self.drop(kind, f"{what} {reason}")
+                self.drop(kind, f"{what} {url}: {reason}")
                 return False
-            self.error(kind, f"{what} {failure.request.url}: {kind} ({reason})")
+            self.error(kind, f"{what} {url}: {kind} ({reason})")
             return True
         kind = error_kind(failure)
         message = f"{what} {failure.request.url}: {kind}"

@@ -87,8 +87,9 @@ SECTOR_CASES = [
     ("广西印发人工智能产业发展行动方案", "方案提出推动大模型应用和算力建设。", {"ai"}, "AI in title"),
     ("省长会见企业代表", "双方就人形机器人、具身智能和机器人产业链合作交流，机器人项目将落地。",
      {"robotics"}, "repeated robotics cues in the body"),
-    ("全省经济运行稳中向好", "前三季度经济增长，其中机器人产量也有增加，总体平稳。", set(),
-     "a sector named once in passing is not a subject"),
+    ("全省经济运行稳中向好", "前三季度经济增长，其中机器人产量也有增加，总体平稳。"
+     + "各项指标稳中有进，经济运行总体平稳。" * 60, set(),
+     "a sector named once in passing in a long report is not a subject"),
     ("New EV plant opens in Hefei", "Every worker at the plant is ready.", {"nev"},
      "EV is an acronym; every is not EV"),
     ("Qinghai boosts energy storage", "Qinghai plans more energy storage and battery plants, "

@@ -58,7 +58,9 @@ def crawl(
     config = state.config
     sources = _crawl_sources(config, source_id, all_sources)
     window = Window(first, last) if first or last else None
-    options: dict = {"alert_old": alerts}
+    # quiet: the run's error messages are printed below, one line each; the crawl child
+    # logs only what is not among them (a bug's traceback)
+    options: dict = {"alert_old": alerts, "quiet": True}
     if window is not None:
         options.update(window=window, resume=not restart)
     results = []

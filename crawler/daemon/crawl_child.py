@@ -101,9 +101,9 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
     reason = crawler.stats.get_stats().get("finish_reason")
     if reason == "closespider_timeout":
-        crawler.spider.error("crawl_timeout", f"crawl stopped after {soft_deadline(config):g}s "
-                             f"(crawl_timeout {config.crawl_timeout:g}s); what was stored "
-                             "is counted")
+        crawler.spider.error("crawl_timeout", f"crawl stopped at its time limit "
+                             f"({soft_deadline(config):g}s of crawl_timeout "
+                             f"{config.crawl_timeout:g}s); what was stored counts")
     return payload(crawler, reason == "shutdown", timed_out=reason == "closespider_timeout")
 
 

@@ -10,10 +10,11 @@ States:
 - ``failing``: the last run failed, once; shown at once with its reason (the last error),
   but not yet told to operators.
 - ``unreachable``: DNS, refused or reset connections, timeouts, a crawl killed at its limit.
-- ``http_error``: the feed or list page answered with an HTTP error.
+- ``http_error``: the feed or list page answered with an HTTP error, or redirects in a loop.
 - ``blocked``: 403 / 412 / 521, or a challenge page instead of the page (the site's
   bot shield; often temporary, always worth a human look).
-- ``redesigned``: the page loads, but the selectors or the feed parser find nothing.
+- ``redesigned``: the page loads, but the selectors or the feed parser find nothing, or
+  it is refused (a body over the size limit once decompressed: a compression bomb).
 - ``stale``: runs work, but no new item for much longer than the source's usual gap.
 - ``error``: the crawl itself failed (a bug or a broken environment).
 
@@ -47,7 +48,8 @@ NETWORK_ERRORS = ("dns", "connection_refused", "timeout", "crawl_timeout",
                   "tunnelerror", "connectionreset")
 # the kinds the spiders give a feed, list or sitemap that loads but cannot be used
 UNUSABLE_ENTRY = ("malformed_feed", "bad_json_list", "bad_sitemap", "sitemap_too_large",
-                  "no_links")
+                  "no_links", "too_large")
+REDIRECT_ERRORS = ("redirect_loop", "too_many_redirects")
 SPEED_UP = 1 / 1.5  # interval factor when most items were new
 SLOW_DOWN = 1.25  # interval factor when most were already seen
 DEFAULT_STALE = 3 * 86400  # without a catalog stale_after: 3 days ...
@@ -100,7 +102,7 @@ def classify(result: CrawlResult) -> tuple[str, str]:
         return "error", first_error
     if any(k in BLOCKED_STATUSES for k in kinds):
         return "blocked", first_error
-    if any(k.startswith("http_") for k in kinds):
+    if any(k.startswith("http_") or k in REDIRECT_ERRORS for k in kinds):
         return "http_error", first_error
     if any(k in UNUSABLE_ENTRY for k in kinds):
         return "redesigned", first_error

@@ -1,9 +1,15 @@
 """Sectors that are a subject of the article, not a passing word.
 
-Rule: cue hits are counted per sector (Chinese as substrings of simplified text, English
-as whole words); a hit in the title counts 3, in the lead paragraph 2, elsewhere 1, and a
-generic ("weak") cue half that. A sector is tagged when the title names it, or when it
-scores >= 4 and >= 25% of the best sector; at most three, best first.
+Rule order:
+1. Cue hits are counted per sector (Chinese as substrings of simplified text, longest
+   first, so a neutral phrase such as 主题教育 or 改革开放 hides the cue inside it; English
+   as whole words); a hit in the title counts 3, in the lead paragraph 2, elsewhere 1, and
+   a generic ("weak") cue half that.
+2. A sector is tagged when the title names it, or when it scores at least the length
+   threshold, one point per 300 characters of text, never below 1 nor above 4 (a 300-
+   character wire note naming a sector once carries it; a 10,000-character plan needs
+   four points), and at least 40% of the best sector.
+3. At most three, best first.
 """
 
 from __future__ import annotations
@@ -19,9 +25,17 @@ import yaml
 from provwatch.pipelines.tagging.text import PhraseTable, words
 
 DATA = Path(__file__).parent / "data"
-THRESHOLD = 4.0
-RELATIVE = 0.25
+CHARS_PER_POINT = 300
+MIN_THRESHOLD, MAX_THRESHOLD = 1.0, 4.0
+RELATIVE = 0.4
 MAX_SECTORS = 3
+LISTED = 0.5  # a cue that is one item of a 、-list counts half
+NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """An item of an enumeration (电动汽车、清洁能源、生物制药等领域): a passing word."""
+    return text[end:end + 1] == "、" or text[start - 1:start] == "、"
 
 
 @dataclass(frozen=True)
@@ -29,18 +43,21 @@ class CueTable:
     zh: ahocorasick.Automaton
     en: PhraseTable
 
-    def hits(self, text: str) -> list[tuple[str, float, int]]:
-        """(sector, weight, offset) per cue (Chinese longest-first, English whole words)."""
+    def hits(self, text: str, *, lists: bool = True) -> list[tuple[str, float, int]]:
+        """(sector, weight, offset) per cue (Chinese longest-first, English whole words);
+        ``lists``: an item of a 、-list counts ``LISTED``."""
         found = [] if text.isascii() else [
-            (key, weight, end - length + 1)
-            for end, ((key, weight), length) in self.zh.iter_long(text)]
+            (key, weight * (LISTED if lists and _listed(text, end - length + 1, end + 1) else 1),
+             end - length + 1)
+            for end, ((key, weight), length) in self.zh.iter_long(text) if key != NONE]
         found += [(key, weight, start) for (key, weight), start, _ in
                   self.en.find(words(text))]
         return found
 
     def count(self, text: str) -> Counter[str]:
+        """Weights per sector; a title's list names each of its items."""
         found: Counter[str] = Counter()
-        for key, weight, _ in self.hits(text):
+        for key, weight, _ in self.hits(text, lists=False):
             found[key] += weight
         return found
 
@@ -77,7 +94,8 @@ def tag_sectors(title: str, lead_end: int, text: str
     for key, weight, start in cues.hits(text):
         score[key] += weight * (2 if start < lead_end else 1)
     best = max(score.values(), default=0)
+    threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
     chosen = [k for k, s in score.most_common()
-              if k in in_title or s >= THRESHOLD and s >= RELATIVE * best][:MAX_SECTORS]
+              if k in in_title or s >= threshold and s >= RELATIVE * best][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}
