@@ -152,3 +152,15 @@ def test_ingest_warc_takes_several_files_after_one_flag(env, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "a.warc.gz: read 1 records, stored 1" in result.stdout
     assert "b.warc.gz: read 1 records, stored 1" in result.stdout
+
+
+def test_extract_answers_a_line_that_is_not_utf8_and_goes_on(env, tmp_path):
+    data = '{"id": 1, "html": "<p>河南</p>"}\n'.encode("gbk") + b'{"id": 2, "html": "<p>x</p>"}\n'
+    (tmp_path / "pages.jsonl").write_bytes(data)
+
+    result = _run(["extract", "--jsonl", "pages.jsonl"], env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first == {"id": None, "error": "pages.jsonl:1: not UTF-8 text (save the file as UTF-8)"}
+    assert second["id"] == 2 and second["text"] == "x"

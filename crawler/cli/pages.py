@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -36,16 +37,30 @@ def extract_cmd(
         print(json.dumps(extraction.extract_file(file, url), ensure_ascii=False))
         return
     if file is None or str(file) == "-":
-        rows = extraction.extract_lines(sys.stdin, "<stdin>", Path.cwd())
+        rows = extraction.extract_lines(_utf8_lines(sys.stdin.buffer, "<stdin>"), "<stdin>",
+                                        Path.cwd())
         for row in rows:
             print(json.dumps(row, ensure_ascii=False), flush=True)
         return
     try:
-        with file.open(encoding="utf-8") as f:
-            for row in extraction.extract_lines(f, str(file), file.parent):
+        with file.open("rb") as f:
+            for row in extraction.extract_lines(_utf8_lines(f, str(file)), str(file),
+                                                file.parent):
                 print(json.dumps(row, ensure_ascii=False), flush=True)
     except OSError as e:
         raise ProvwatchError(f"{file}: cannot read: {e.strerror or e}") from None
+
+
+def _utf8_lines(stream: Iterable[bytes], name: str) -> Iterator[str]:
+    """Each line as text; a line that is not UTF-8 is answered in place with an error
+    object, as a bad line of JSON is, and passed on blank so the numbering holds."""
+    for n, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            error = f"{name}:{n}: not UTF-8 text (save the file as UTF-8)"
+            print(json.dumps({"id": None, "error": error}), flush=True)
+            yield ""
 
 
 @app.command()
