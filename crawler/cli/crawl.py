@@ -9,14 +9,6 @@ import typer
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import app, err, out, state
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon.backfill import (
-    resume_command,
-    saved_cursor,
-    stopped_where,
-    totals_line,
-)
-from provwatch.crawler.daemon.crawl_view import crawl_with_progress, summary_line
-from provwatch.crawler.daemon.runner import Window
 from provwatch.spiders.window import FEED_NOTE, check_window, parse_day
 
 
@@ -53,6 +45,11 @@ def crawl(
     Ctrl-C stops it in order; the same command again resumes it.
     Feeds hold only their latest entries: a window filters them, cannot reach back.
     """
+    # lazy: the crawl machinery (its database cursor, the crawl child) loads only to crawl
+    from provwatch.crawler.daemon.backfill import totals_line
+    from provwatch.crawler.daemon.crawl_view import crawl_with_progress, summary_line
+    from provwatch.crawler.daemon.runner import Window
+
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     check_window(first, last)
     config = state.config
@@ -98,6 +95,9 @@ def _crawl_sources(config: Config, source_id: str | None, all_sources: bool) -> 
 def _crawl_interrupted(config: Config, source, window, max_pages: int | None,
                        not_started: list) -> None:
     """Say where an interrupted crawl stopped and how to go on; exit 130 (Ctrl-C)."""
+    # lazy: loaded by `crawl` already; kept off the module's imports for --help
+    from provwatch.crawler.daemon.backfill import resume_command, saved_cursor, stopped_where
+
     err.print(f"{source.id}: interrupted; articles stored so far are kept", markup=False)
     if window is not None:
         where = stopped_where(saved_cursor(config.database_url, source.id))

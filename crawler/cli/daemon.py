@@ -7,13 +7,15 @@ import os
 import sys
 
 from provwatch.crawler.cli.app import app, state
-from provwatch.crawler.daemon.scheduler import Daemon, configure_logging
 
 
 @app.command()
 def run() -> None:
     """Run the daemon: crawl every enabled source on its schedule and send alerts, until
     SIGTERM or Ctrl-C. Refuses to start while another daemon runs on the same database."""
+    # lazy: the daemon (APScheduler, its workers) loads only for `provwatch run`
+    from provwatch.crawler.daemon.scheduler import Daemon, configure_logging
+
     config = state.config
     configure_logging(config)
     daemon = Daemon(config)

@@ -13,7 +13,6 @@ from provwatch.crawler.catalog.coverage import markdown
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import err, out, sources_app, state
 from provwatch.crawler.errors import UnknownSource
-from provwatch.crawler.services.checks import STATES, check_sources
 
 _STYLE = {"ok": "green", "blocked": "red", "structure-changed": "yellow",
           "unreachable": "red", "disallowed": "magenta"}
@@ -35,6 +34,9 @@ def sources_check(
     This talks to the real sites: run it on a connected machine. It stores nothing.
     Exit status 1 when any checked page is not ok.
     """
+    # lazy: the checks load Scrapy's parsers and the platform adapters
+    from provwatch.crawler.services.checks import STATES, check_sources
+
     catalog = load_catalog(state.config.catalog)
     if ids:
         wanted = list(dict.fromkeys(ids))

@@ -1,0 +1,56 @@
+"""Start-up: how long `provwatch --help` and the read-only commands take, against a bare
+`python -c pass` measured in the same run.
+
+    python bench/startup.py [--runs N] [--commands "--help" "ids" "status" ...]
+
+Each command runs ``N`` times (default 15) as a fresh `python -m provwatch.crawler.cli`
+process on a throw-away SQLite database (migrated once before timing); the figure is the
+median wall time, and the ratio to the bare interpreter's median shows what provwatch
+adds on this machine, whatever its speed. Target on a quiet machine: every command under
+0.5 s. Run it when nothing else is busy: a loaded machine stretches every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMANDS = ("--help", "ids", "status", "articles", "watch list", "sources")
+
+
+def wall(argv: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--commands", nargs="+", default=list(COMMANDS))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
+        env.update(PROVWATCH_DATABASE_URL=f"sqlite:///{Path(folder) / 'startup.db'}",
+                   PROVWATCH_DATA_DIR=folder)
+        cli = [sys.executable, "-m", "provwatch.crawler.cli"]
+        subprocess.run([*cli, "status"], env=env, stdout=subprocess.DEVNULL, check=True)
+        bare = wall([sys.executable, "-c", "pass"], env, args.runs)
+        print(f"python -c pass: {bare * 1000:.0f} ms (median of {args.runs})")
+        for command in args.commands:
+            took = wall([*cli, *command.split()], env, args.runs)
+            print(f"provwatch {command}: {took * 1000:.0f} ms, {took / bare:.1f}x bare python")
+
+
+if __name__ == "__main__":
+    main()
