@@ -370,4 +370,4 @@ def test_a_challenge_page_instead_of_the_list_marks_the_source_blocked(
 
     assert first.outcome == "failed" and first.error_kinds == {"blocked": 1}
     assert "bot challenge page" in first.error_messages[0]
-    assert (first.health, second.health) == ("new", "blocked")  # bad after two runs
+    assert (first.health, second.health) == ("failing", "blocked")  # bad after two runs
