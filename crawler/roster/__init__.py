@@ -36,7 +36,7 @@ from provwatch.crawler.roster.errors import RosterError
 from provwatch.crawler.taxonomy import PROVINCES
 
 __all__ = ["Entry", "Roster", "RosterError", "POSTS", "holders", "history", "load",
-           "load_roster", "resolve"]
+           "load_roster", "resolve", "title_zh"]
 
 POSTS = {"province": ("secretary", "governor"), "capital": ("secretary", "mayor")}
 FIELDS = {"province", "level", "city", "post", "name_zh", "pinyin", "aliases", "start",
@@ -95,12 +95,13 @@ class Roster:
 
     def holders(self, province: str | None = None, on: date | None = None) -> list[Entry]:
         day = on or today()
-        return [e for e in self.entries
-                if (province is None or e.province == province) and e.holds_on(day)]
+        return sorted((e for e in self.entries
+                       if (province is None or e.province == province) and e.holds_on(day)),
+                      key=_order)
 
     def history(self, province: str) -> list[Entry]:
         return sorted((e for e in self.entries if e.province == province),
-                      key=lambda e: (e.level != "province", e.city or "", e.post, e.start))
+                      key=lambda e: (*_order(e), e.start))
 
     def resolve(self, name: str, on: date | None = None,
                 province: str | None = None) -> list[Entry]:
@@ -108,6 +109,31 @@ class Roster:
         return [e for e in self.entries
                 if key in e.names() and e.holds_on(day)
                 and (province is None or e.province == province)]
+
+
+_MUNICIPALITIES = {"beijing", "tianjin", "shanghai", "chongqing"}
+_REGIONS = {"inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"}
+
+
+def title_zh(entry: Entry, roster: Roster | None = None) -> str:
+    """The post as Chinese text names it: 省委书记, 省长, 自治区主席, 市长, 郑州市委书记..."""
+    if entry.level == "capital":
+        city = (roster or load()).capitals.get(entry.city or "", ("", ""))[1]
+        return f"{city}市委书记" if entry.post == "secretary" else f"{city}市长"
+    if entry.province in _MUNICIPALITIES:
+        return "市委书记" if entry.post == "secretary" else "市长"
+    if entry.province in _REGIONS:
+        return "自治区党委书记" if entry.post == "secretary" else "自治区主席"
+    return "省委书记" if entry.post == "secretary" else "省长"
+
+
+_PROVINCE_ORDER = {p: n for n, p in enumerate(PROVINCES)}
+
+
+def _order(e: Entry) -> tuple:
+    """Taxonomy order of provinces; province posts before the capital's; secretary first."""
+    return (_PROVINCE_ORDER[e.province], e.level != "province", e.city or "",
+            e.post != "secretary")
 
 
 def today() -> date:
