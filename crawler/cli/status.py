@@ -25,7 +25,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
     check: Annotated[bool, typer.Option(
         "--check", help="Exit 1 when unhealthy (no daemon, stale heartbeat, alerts not "
-                        "dispatched, every source failing); print why.")] = False,
+                        "dispatched, too many sources failing, no crawl succeeding); print "
+                        "why, one line per reason.")] = False,
     summary: Annotated[bool, typer.Option(
         "--summary", help="Sources counted per health state, and totals, instead of one "
                           "row per source.")] = False,
