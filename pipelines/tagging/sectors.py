@@ -4,7 +4,8 @@ Rule order:
 1. Cue hits are counted per sector (Chinese as substrings of simplified text, longest
    first, so a neutral phrase such as 主题教育 or 改革开放 hides the cue inside it; English
    as whole words); a hit in the title counts 3, in the lead paragraph 2, elsewhere 1, and
-   a generic ("weak") cue half that.
+   a generic ("weak") cue half that. An item of a 、-list in the text (电动汽车、清洁能源、
+   生物制药等领域) is a passing word: it counts half, in the lead too.
 2. A sector is tagged when the title names it, or when it scores at least the length
    threshold, one point per 300 characters of text, never below 1 nor above 4 (a 300-
    character wire note naming a sector once carries it; a 10,000-character plan needs
@@ -29,7 +30,7 @@ CHARS_PER_POINT = 300
 MIN_THRESHOLD, MAX_THRESHOLD = 1.0, 4.0
 RELATIVE = 0.4
 MAX_SECTORS = 3
-LISTED = 0.5  # a cue that is one item of a 、-list counts half
+LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
 
 
@@ -43,21 +44,20 @@ class CueTable:
     zh: ahocorasick.Automaton
     en: PhraseTable
 
-    def hits(self, text: str, *, lists: bool = True) -> list[tuple[str, float, int]]:
-        """(sector, weight, offset) per cue (Chinese longest-first, English whole words);
-        ``lists``: an item of a 、-list counts ``LISTED``."""
+    def hits(self, text: str) -> list[tuple[str, float, int, bool]]:
+        """(sector, weight, offset, listed) per cue (Chinese longest-first, English whole
+        words); ``listed``: the cue is an item of a 、-list."""
         found = [] if text.isascii() else [
-            (key, weight * (LISTED if lists and _listed(text, end - length + 1, end + 1) else 1),
-             end - length + 1)
+            (key, weight, end - length + 1, _listed(text, end - length + 1, end + 1))
             for end, ((key, weight), length) in self.zh.iter_long(text) if key != NONE]
-        found += [(key, weight, start) for (key, weight), start, _ in
+        found += [(key, weight, start, False) for (key, weight), start, _ in
                   self.en.find(words(text))]
         return found
 
     def count(self, text: str) -> Counter[str]:
         """Weights per sector; a title's list names each of its items."""
         found: Counter[str] = Counter()
-        for key, weight, _ in self.hits(text, lists=False):
+        for key, weight, _, _ in self.hits(text):
             found[key] += weight
         return found
 
@@ -91,8 +91,8 @@ def tag_sectors(title: str, lead_end: int, text: str
     title_counts = cues.count(title)
     for key, n in title_counts.items():
         score[key] += 3 * n
-    for key, weight, start in cues.hits(text):
-        score[key] += weight * (2 if start < lead_end else 1)
+    for key, weight, start, listed in cues.hits(text):
+        score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
