@@ -51,7 +51,7 @@ def leaders(
                       title=f"Leaders on {day.isoformat()} (China day)",
                       caption=f"roster checked {book.checked}; ~ = date approximate")
         for e in rows:
-            since = e.start.isoformat() + (" ~" if e.approx else "")
+            since = (e.start_text or e.start.isoformat()) + (" ~" if e.approx else "")
             table.add_row(e.province, roster.title_zh(e, book), e.name_zh, e.pinyin, since)
         out.print(table)
     if not rows:

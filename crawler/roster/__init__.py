@@ -61,6 +61,7 @@ class Entry:
     approx: bool = False
     note: str = ""
     aliases: tuple[str, ...] = ()
+    start_text: str = ""  # the start as the file writes it: 2022-10 keeps its month precision
 
     @property
     def key(self) -> tuple[str, str, str | None, str]:
@@ -145,6 +146,10 @@ def _name_key(name: str) -> str:
     return re.sub(r"[\s\-'·.]", "", name).lower()
 
 
+def _text(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value).strip()
+
+
 def _day(value: object, what: str) -> date:
     if isinstance(value, datetime):
         raise RosterError(f"{what}: {value!r} is a time, not a date (use YYYY-MM[-DD])")
@@ -161,10 +166,10 @@ def _day(value: object, what: str) -> date:
     raise RosterError(f"{what}: {value!r} is not a date (use YYYY-MM or YYYY-MM-DD)")
 
 
-def _entry(raw: object, n: int, capitals: dict[str, tuple[str, str]]) -> Entry:
+def _entry(raw: object, n: int, capitals: dict[str, tuple[str, str]], where: str) -> Entry:
     if not isinstance(raw, dict):
-        raise RosterError(f"entry {n}: not a mapping")
-    name = f"entry {n} ({raw.get('province')} {raw.get('post')} {raw.get('name_zh')})"
+        raise RosterError(f"{where}: entry {n}: not a mapping")
+    name = f"{where}: entry {n} ({raw.get('province')} {raw.get('post')} {raw.get('name_zh')})"
     unknown = sorted(set(raw) - FIELDS)
     if unknown:
         raise RosterError(f"{name}: unknown field {unknown[0]!r}")
@@ -193,7 +198,7 @@ def _entry(raw: object, n: int, capitals: dict[str, tuple[str, str]]) -> Entry:
     return Entry(province, level, city, post, str(raw["name_zh"]).strip(),
                  str(raw["pinyin"]).strip(), start, end, str(raw["source"]).strip(),
                  bool(raw.get("approx", False)), str(raw.get("note") or "").strip(),
-                 tuple(str(a).strip() for a in aliases))
+                 tuple(str(a).strip() for a in aliases), _text(raw["start"]))
 
 
 def parse(text: str, where: str = "roster") -> Roster:
@@ -209,7 +214,7 @@ def parse(text: str, where: str = "roster") -> Roster:
         if not isinstance(info, dict) or info.get("province") not in PROVINCES:
             raise RosterError(f"{where}: capital {city!r}: unknown province")
         capitals[city] = (info["province"], str(info.get("zh", "")))
-    entries = tuple(_entry(raw, n, capitals) for n, raw in enumerate(data["entries"], 1))
+    entries = tuple(_entry(raw, n, capitals, where) for n, raw in enumerate(data["entries"], 1))
     by_post: dict[tuple, list[Entry]] = {}
     for e in entries:
         by_post.setdefault(e.key, []).append(e)
