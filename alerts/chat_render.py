@@ -1,9 +1,12 @@
 """What a chat message says: alerts, digests and notices as (title, body, format) per service.
 
 Pure functions, no I/O and no apprise import; ``alerts.channels.chat`` hands the result to
-apprise. A ``Style`` says how one service, in the format apprise will send, must be
-written to: the markup dialect scraped text is neutralised for, the line break, and the
-message size limit. ``style_for(service, format)`` picks it.
+apprise. A message says what an email says (``alerts.render``, ``alerts.wording``), in the
+watchlist's language: tags and the outlet by name, China time with its offset, the
+snippet in whole sentences, and the "Matched:" line. A ``Style`` says how one service,
+in the format apprise will send, must be written to: the markup dialect scraped text is
+neutralised for, the line break, and the message size limit; ``style_for(service,
+format)`` picks it.
 
 Scraped text (titles, snippets, source ids, outlet names, tags, notice text) is hostile.
 Every scraped string goes through ``safe``, which makes it one inert line:
@@ -64,10 +67,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from provwatch.alerts import render
+from provwatch.alerts import render, wording
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
 
@@ -253,12 +256,22 @@ def fits(title: str, body: str, style: Style) -> bool:
 
 
 def _when(value: datetime | None, short: bool = False) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%m-%d %H:%M UTC" if short
-                                                   else "%Y-%m-%d %H:%M UTC")
+    return wording.china_time(value, short)
+
+
+_WORDS = {"en": {"source": "source", "copy": "copy", "copies": "copies",
+                 "watchlist": "watchlist", "matched": "matched: "},
+          "zh": {"source": "来源", "copy": "转载", "copies": "转载",
+                 "watchlist": "关注清单", "matched": "命中："}}
+
+
+def _word(key: str, msg: AlertMessage) -> str:
+    return _WORDS[wording.lang_of(msg.language)][key]
+
+
+def _matched(msg: AlertMessage, style: Style, limit: int = 300) -> str:
+    text = render.match_text(msg)
+    return f"{_word('matched', msg)}{safe(text, style.dialect, limit)}" if text else ""
 
 
 def _title(text: str, style: Style) -> str:
@@ -270,30 +283,39 @@ def _bold(text: str, style: Style) -> str:
 
 
 def _story_title(msg: AlertMessage, style: Style, limit: int = STORY_TITLE_MAX) -> str:
-    return safe(msg.title, style.dialect, limit) or "(untitled)".translate(
-        DIALECTS[style.dialect])
+    return safe(msg.title, style.dialect, limit) or wording.field(
+        "untitled", msg.language).translate(DIALECTS[style.dialect])
 
 
 def _alert_lines(msg: AlertMessage, style: Style, snippet: int, title: int) -> list[str]:
-    s = style.dialect
+    s, lang = style.dialect, msg.language
+    sep = "、" if wording.lang_of(lang) == wording.ZH else ", "
     lines = link(_story_title(msg, style, title), web_url(msg.url), style)
-    provinces = msg.provinces_about or msg.provinces_mentioned
-    tags = [", ".join(safe(p, s, 40) for p in provinces),
-            ", ".join(safe(x, s, 40) for x in msg.sectors),
-            safe(msg.event or "", s, 40)]
+    provinces = wording.names("province", msg.provinces_about or msg.provinces_mentioned, lang)
+    tags = [sep.join(safe(p, s, 40) for p in provinces),
+            sep.join(safe(x, s, 40) for x in wording.names("sector", msg.sectors, lang)),
+            safe(wording.tag_name("event", msg.event, lang) if msg.event else "", s, 40)]
     if any(tags):
         lines.append(" · ".join(t for t in tags if t))
-    outlets = [safe(o, s, 40) for o in msg.outlets[:OUTLETS_MAX]]
-    if len(msg.outlets) > OUTLETS_MAX:
-        outlets.append(f"+{len(msg.outlets) - OUTLETS_MAX}")
-    copies = f"{msg.copies} {'copy' if msg.copies == 1 else 'copies'}"
+    shown = msg.outlet_names or msg.outlets
+    outlets = [safe(o, s, 40) for o in shown[:OUTLETS_MAX]]
+    if len(shown) > OUTLETS_MAX:
+        outlets.append(f"+{len(shown) - OUTLETS_MAX}")
+    if wording.lang_of(lang) == wording.ZH:
+        copies = f"{_word('copies', msg)} {msg.copies}"
+    else:
+        copies = f"{msg.copies} {_word('copy' if msg.copies == 1 else 'copies', msg)}"
     if outlets:
-        copies += f" ({', '.join(outlets)})"
-    facts = [f"source {safe(msg.source_id, s, 60)}", _when(msg.published_at), copies]
+        copies += f" ({sep.join(outlets)})"
+    facts = [f"{_word('source', msg)} {safe(render.source_text(msg), s, 80)}",
+             _when(msg.published_at), copies]
     lines.append(" · ".join(f for f in facts if f))
-    lines.append(f"watchlist {safe(msg.watchlist, s, 60)}")
+    matched = _matched(msg, style)
+    if matched:
+        lines.append(matched)
+    lines.append(f"{_word('watchlist', msg)} {safe(msg.watchlist, s, 60)}")
     if snippet and msg.snippet.strip():
-        lines.append(safe(msg.snippet, s, snippet))
+        lines.append(safe(wording.cut_snippet(msg.snippet, snippet), s, 2 * snippet + 2))
     return lines
 
 
@@ -312,14 +334,16 @@ def alert(msg: AlertMessage, style: Style) -> ChatMessage:
 
 def _item_lines(msg: AlertMessage, style: Style) -> list[str]:
     s = style.dialect
-    facts = " · ".join(f for f in (safe(msg.source_id, s, 40), _when(msg.published_at, True))
-                       if f)
+    facts = " · ".join(f for f in (safe(render.source_text(msg), s, 60),
+                                   _when(msg.published_at, True)) if f)
     label = _story_title(msg, style, 120)
     url = web_url(msg.url)
+    matched = _matched(msg, style, 120)
+    why = [f"  {matched}"] if matched else []
     if style.markdown and style.dialect != "plain":
         head = f"[{label}]({url})" if url else label
-        return [f"• {head} — {facts}"]
-    return [f"• {label} — {facts}"] + ([f"  {url}"] if url else [])
+        return [f"• {head} — {facts}"] + why
+    return [f"• {label} — {facts}"] + ([f"  {url}"] if url else []) + why
 
 
 def _more(n: int) -> str:
@@ -337,8 +361,10 @@ def digest(d: Digest, style: Style) -> ChatMessage:
     lines = [safe(d.heading, style.dialect, 300)]
     listed = 0
     full = False
+    lang = render.digest_language(d)
     for name, items in render.groups(d.items):
-        heading = _bold(f"{safe(name, style.dialect, 80)} ({len(items)})", style)
+        heading = _bold(f"{safe(render.group_name(name, lang), style.dialect, 80)} "
+                        f"({len(items)})", style)
         started = False
         for msg in items:
             if listed >= MAX_ITEMS:

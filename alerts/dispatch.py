@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.alerts.channels import ChannelSettings, make_channel
 from provwatch.alerts.errors import DeliveryError, RowsGone
+from provwatch.alerts.matcher import reasons, view_of
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.outbox import after_failure
 from provwatch.alerts.schedule import (
@@ -53,7 +54,12 @@ from provwatch.alerts.schedule import (
     quiet_until,
     zone,
 )
+from provwatch.alerts.watchlist import from_row
+from provwatch.alerts.wording import cut_snippet
+from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.errors import CatalogError
 from provwatch.crawler.processes import host_id, pid_alive
+from provwatch.crawler.redact import redact
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.models import Delivery, Send, Watchlist
 
@@ -102,26 +108,52 @@ def _claimer_dead(claimed_by: str | None, created_at: datetime, now: datetime) -
 # --- building messages from stored rows ---------------------------------------------------
 
 
+def source_names(catalog: str | None) -> dict[str, tuple[str, str]]:
+    """Catalog source id -> (English, Chinese) name; empty if the catalog cannot be read
+    (the alert then shows ids: a message is never held up by the catalog)."""
+    try:
+        sources = load_catalog(catalog)
+    except CatalogError as e:
+        log.warning("alerts show source ids: %s", e)
+        return {}
+    return {s.id: (s.name_en or s.name, s.name) for s in sources}
+
+
 def build_message(delivery: Delivery, rows: repository.MessageRows,
-                  watchlists: dict[int, Watchlist]) -> AlertMessage:
-    """One alert from the rows read for its message (repository.message_rows)."""
+                  watchlists: dict[int, Watchlist],
+                  names: dict[str, tuple[str, str]] | None = None) -> AlertMessage:
+    """One alert from the rows read for its message (repository.message_rows); ``names``
+    (``source_names``) gives the outlets' names."""
     article = rows.articles.get(delivery.article_id)
     if article is None:
         raise RowsGone(f"article {delivery.article_id} of delivery {delivery.id} is gone")
     story = rows.stories.get(delivery.story_id)
     watchlist = watchlists.get(delivery.watchlist_id)
+    spec = from_row(watchlist) if watchlist is not None else None
+    language = spec.language if spec else "en"
+    copies = story.copy_count if story else 1
+
+    def name(source_id: str) -> str | None:
+        found = (names or {}).get(source_id)
+        return None if found is None else found[1 if language == "zh" else 0]
+
     tags = article.tags
+    outlets = tuple(rows.outlets.get(delivery.story_id, ()))
     return AlertMessage(
         delivery_id=delivery.id, watchlist=watchlist.name if watchlist else "?",
         story_id=delivery.story_id, article_id=article.id, title=article.title,
         url=article.url, source_id=article.source_id, published_at=article.published_at,
-        snippet=article.text[:SNIPPET],
+        snippet=cut_snippet(article.text or "", SNIPPET),
         provinces_about=tuple(t.value for t in tags if t.kind == "province" and t.role == "about"),
         provinces_mentioned=tuple(t.value for t in tags if t.kind == "province"),
         sectors=tuple(t.value for t in tags if t.kind == "sector"),
         event=next((t.value for t in tags if t.kind == "event"), None),
-        copies=story.copy_count if story else 1,
-        outlets=tuple(rows.outlets.get(delivery.story_id, ())),
+        copies=copies, outlets=outlets,
+        source_name=name(article.source_id),
+        outlet=(article.meta or {}).get("content_source") or None,
+        outlet_names=tuple(name(o) or o for o in outlets),
+        matched=reasons(spec, view_of(article, copies)) if spec else (),
+        language=language,
     )
 
 
@@ -140,13 +172,14 @@ def summary_heading(n: int, rate_limit: int) -> str:
             f"channel's limit of {rate_limit} messages a minute was reached")
 
 
-def _content(session: Session, send: Send, deliveries: list[Delivery]) -> AlertMessage | Digest:
+def _content(session: Session, send: Send, deliveries: list[Delivery],
+             names: dict[str, tuple[str, str]] | None = None) -> AlertMessage | Digest:
     # a few queries for the whole message, however many alerts a digest holds
     rows = repository.message_rows(session, [d.article_id for d in deliveries],
                                    [d.story_id for d in deliveries])
     watchlists = repository.watchlists_by_id(
         session, {d.watchlist_id for d in deliveries} | {send.watchlist_id} - {None})
-    items = tuple(build_message(d, rows, watchlists) for d in deliveries)
+    items = tuple(build_message(d, rows, watchlists, names) for d in deliveries)
     if send.kind == "alert":
         return items[0]
     watchlist = watchlists.get(send.watchlist_id) if send.watchlist_id else None
@@ -196,7 +229,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
         content: AlertMessage | Digest | None = None
         gone = False
         try:
-            content = _content(session, send, deliveries)
+            content = _content(session, send, deliveries, source_names(settings.catalog))
         except RowsGone as e:  # nothing left to send: failed for good
             log.warning("message %s cannot be built: %s", send_id, e)
             gone = True
@@ -213,7 +246,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
         except (DeliveryError, ValueError) as e:
             error = e
         except Exception as e:  # boundary: a broken channel must not stop the dispatcher
-            log.exception("message %s to %s crashed", send_id, channel)
+            log.exception("message %s to %s crashed", send_id, redact(channel))
             error = DeliveryError(f"{e.__class__.__name__}: {e}")
     sent_at = datetime.now(timezone.utc)
     with sessions() as session, session.begin():
@@ -238,8 +271,9 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
             d.status, d.next_attempt_at = after_failure(d.attempts, max_attempts, permanent, now)
             d.last_error = str(error)[:2000]
             report.add(failed=d.status == "failed", retrying=d.status == "pending")
-    report.error(f"message {send_id} ({channel}, {len(rows)} alert(s)): {error}")
-    log.warning("message %s to %s failed (%s): %s", send_id, channel,
+    shown = redact(channel)  # a channel spec holds its tokens; the error is redacted
+    report.error(f"message {send_id} ({shown}, {len(rows)} alert(s)): {error}")
+    log.warning("message %s to %s failed (%s): %s", send_id, shown,
                 "permanent" if permanent else "will retry", error)
     return permanent  # a permanent error is this message's; the channel may still work
 

@@ -24,6 +24,10 @@ Two time rules hold back an alert (``held_back``); ``alert_old`` runs skip them:
 - its story was first seen before the cutoff (``seen_before``), which also holds back a
   new copy of an old story.
 The cutoff is the watchlist's creation time minus its ``backfill_days``.
+
+``reasons`` says, for a view that matches, which criteria held and with what (the
+provinces, sectors, event and words that met them), in the order of the rules above;
+alerts show it as their "Matched:" line.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from provwatch.alerts.keywords import keyword_hit
+from provwatch.alerts.message import Reason
 from provwatch.alerts.watchlist import WatchlistSpec
 from provwatch.crawler.chinatime import SHANGHAI
 
@@ -87,6 +92,37 @@ def matches(spec: WatchlistSpec, view: MatchView) -> bool:
         if any(keyword_hit(k, haystack) for k in spec.keywords_none):
             return False
     return True
+
+
+def reasons(spec: WatchlistSpec, view: MatchView) -> tuple[Reason, ...]:
+    """Each set criterion of ``spec`` that ``view`` meets, with the values that meet it."""
+    out: list[Reason] = []
+    if spec.provinces:
+        about = tuple(p for p in spec.provinces if p in view.provinces_about)
+        if about:
+            out.append(Reason("province", about, "about"))
+        if spec.province_scope == "mentioned":
+            named = tuple(p for p in spec.provinces
+                          if p in view.provinces_mentioned and p not in about)
+            if named:
+                out.append(Reason("province", named, "mentioned"))
+    if spec.sectors:
+        hit = tuple(s for s in spec.sectors if s in view.sectors)
+        if hit:
+            out.append(Reason("sector", hit))
+    if spec.events and view.event in spec.events:
+        out.append(Reason("event", (view.event,)))
+    if spec.keywords_any or spec.keywords_all:
+        haystack = view.title + "\n" + view.text
+        words = tuple(dict.fromkeys(k for k in (*spec.keywords_any, *spec.keywords_all)
+                                    if keyword_hit(k, haystack)))
+        if words:
+            out.append(Reason("keywords", words))
+    if spec.sources and view.source_id in spec.sources:
+        out.append(Reason("source", (view.source_id,)))
+    if spec.min_copies > 1:
+        out.append(Reason("copies", (str(view.copies),), f"≥ {spec.min_copies}"))
+    return tuple(out)
 
 
 def cutoff(spec: WatchlistSpec) -> datetime | None:

@@ -7,6 +7,19 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One criterion of the watchlist that the story met, with what met it: ``("province",
+    ("henan",), "about")``, ``("keywords", ("比亚迪",))``, ``("copies", ("3",), "≥ 2")``.
+
+    ``criterion``: province | sector | event | keywords | source | copies; ``values`` are
+    ids for tags (named in the reader's language when shown), else the words or numbers."""
+
+    criterion: str
+    values: tuple[str, ...]
+    note: str = ""  # province: about | mentioned; copies: the watchlist's minimum
+
+
+@dataclass(frozen=True)
 class AlertMessage:
     delivery_id: int
     watchlist: str
@@ -16,13 +29,19 @@ class AlertMessage:
     url: str
     source_id: str
     published_at: datetime | None  # UTC, timezone-aware
-    snippet: str  # the first few hundred characters of the text, plain
+    snippet: str  # the first sentences of the text, plain (alerts.wording.cut_snippet)
     provinces_about: tuple[str, ...] = ()
     provinces_mentioned: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     event: str | None = None
     copies: int = 1  # how many stored articles the story has
     outlets: tuple[str, ...] = field(default_factory=tuple)  # source ids that carried it
+    # added for readers (issue 16); a message built without them reads as before
+    source_name: str | None = None  # the catalog's name of source_id (in ``language``)
+    outlet: str | None = None  # the article's own outlet, its 来源 line (meta content_source)
+    outlet_names: tuple[str, ...] = ()  # the catalog's names of ``outlets``, same order
+    matched: tuple[Reason, ...] = ()  # why the watchlist matched, criterion by criterion
+    language: str = "en"  # the watchlist's: what tags and field labels are named in
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ Every function is pure and takes an ``AlertMessage``. Scraped strings are never 
 the subject drops control characters and line breaks (no header injection), the HTML body
 escapes every scraped string and links only http(s) URLs.
 
+An alert reads in its watchlist's language (``msg.language``, ``alerts.wording``): tags by
+name (Henan, 新能源汽车), the outlet by name (the article's own 来源 and the catalog's name
+of the site), the time in China time with its offset, the snippet in whole sentences, and
+a "Matched:" line saying which criteria held and with what words.
+
 Webhook payload, version 1 (``webhook_payload``); receivers should check ``version``::
 
     {
@@ -17,7 +22,10 @@ Webhook payload, version 1 (``webhook_payload``); receivers should check ``versi
         "url": "https://example.cn/a/1007.html",
         "source_id": "henan_daily",
         "published_at": "2024-05-01T08:30:00Z",   # ISO 8601 UTC, or null if unknown
-        "snippet": "first few hundred characters of the text"
+        "snippet": "the first sentences of the text, … if cut",
+        "source_name": "河南日报",                  # the catalog's name; null if unknown
+        "outlet": "河南日报",                       # the article's own 来源, or null
+        "published_at_china": "2024-05-01T16:30:00+08:00"  # China time, or null
       },
       "tags": {
         "provinces_about": ["henan"],
@@ -25,8 +33,23 @@ Webhook payload, version 1 (``webhook_payload``); receivers should check ``versi
         "sectors": ["nev", "batteries_storage"],
         "event": "leader_meeting"                  # or null
       },
+      "tag_names": {                               # the tags' names in "language"
+        "provinces_about": ["河南"], "provinces_mentioned": ["广东"],
+        "sectors": ["新能源汽车", "动力电池与储能"], "event": "会见会谈"
+      },
+      "matched": [                                 # the watchlist's criteria that held
+        {"criterion": "province", "values": ["henan"], "names": ["河南"], "note": "about"},
+        {"criterion": "keywords", "values": ["比亚迪"], "names": ["比亚迪"], "note": ""}
+      ],
+      "matched_text": "省份 河南（涉及）；关键词 比亚迪",  # the same as one line
+      "language": "zh",                            # the watchlist's: en or zh
       "delivery_id": 555                           # unique per delivery; use to dedupe
     }
+
+``story`` also carries ``outlet_names`` (the catalog's names of ``outlets``, same order).
+``source_name``, ``outlet``, ``published_at_china``, ``outlet_names``, ``tag_names``,
+``matched``, ``matched_text`` and ``language`` were added in version 1 (issue 16); the
+fields before them are unchanged (``published_at`` stays UTC).
 
 Digests and rate-limit summaries (``digest_payload``), same version, with
 ``X-Provwatch-Event: stories.digest`` or ``stories.summary``::
@@ -37,7 +60,8 @@ Digests and rate-limit summaries (``digest_payload``), same version, with
       "id": "send-77",                       # unique per message; use to dedupe
       "watchlist": "nev-henan",              # null for a summary spanning watchlists
       "heading": "daily digest, 2026-11-21 08:00 to 2026-11-22 08:00 Asia/Shanghai",
-      "sections": [{"group": "henan · nev", "items": [<one alert's fields>, ...]}],
+      "sections": [{"group": "henan · nev", "group_name": "Henan · New energy vehicles",
+                    "items": [<one alert's fields>, ...]}],
       "count": 12
     }
 
@@ -54,6 +78,7 @@ import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
+from provwatch.alerts import wording
 from provwatch.alerts.message import AlertMessage, Digest
 
 SUBJECT_PREFIX = "[provwatch]"
@@ -81,14 +106,32 @@ def iso_utc(value: datetime | None) -> str | None:
 
 
 def _tags(msg: AlertMessage) -> str:
-    provinces = msg.provinces_about or msg.provinces_mentioned
-    groups = [", ".join(clean_line(t) for t in group) for group in (provinces, msg.sectors)]
+    provinces = wording.names("province", msg.provinces_about or msg.provinces_mentioned,
+                              msg.language)
+    sectors = wording.names("sector", msg.sectors, msg.language)
+    groups = [", ".join(clean_line(t) for t in group) for group in (provinces, sectors)]
     return " · ".join(g for g in groups if g)
+
+
+def source_text(msg: AlertMessage) -> str:
+    """The outlet line: ``河南日报 · 河南省人民政府·要闻`` (see ``wording.source_text``)."""
+    return clean_line(wording.source_text(msg.source_name, msg.source_id, msg.outlet))
+
+
+def match_text(msg: AlertMessage) -> str:
+    """Why the watchlist matched, without its label: ``province Henan (about), ...``."""
+    return clean_line(wording.match_line(msg.matched, msg.language, source_text(msg)))
+
+
+def when_text(msg: AlertMessage, short: bool = False) -> str:
+    """The publication time in China time with its offset, or "unknown"/"date unknown"."""
+    return wording.china_time(msg.published_at, short) or wording.field(
+        "unknown" if not short else "date unknown", msg.language)
 
 
 def subject(msg: AlertMessage) -> str:
     """``[provwatch] <title> — <provinces> · <sectors>``, one line, at most 200 chars."""
-    title = clean_line(msg.title) or "(untitled)"
+    title = clean_line(msg.title) or wording.field("untitled", msg.language)
     tags = _tags(msg)
     suffix = f" — {tags}" if tags else ""
     room = SUBJECT_MAX - len(SUBJECT_PREFIX) - 1 - len(suffix)
@@ -100,27 +143,33 @@ def subject(msg: AlertMessage) -> str:
 
 
 def _fields(msg: AlertMessage) -> list[tuple[str, str]]:
-    """The labelled lines both bodies show, in order; empty values are left out."""
-    outlets = ", ".join(msg.outlets)
+    """The labelled lines both bodies show, in order, labels in the message's language;
+    empty values are left out. "Mentions" lists the provinces named but not about."""
+    lang = msg.language
+    outlets = wording.joined(list(msg.outlet_names or msg.outlets), lang)
     copies = f"{msg.copies} ({outlets})" if outlets else str(msg.copies)
+    mentioned = [p for p in msg.provinces_mentioned if p not in msg.provinces_about]
     rows = [
-        ("Published", iso_utc(msg.published_at) or "unknown"),
-        ("Source", msg.source_id),
-        ("About", ", ".join(msg.provinces_about)),
-        ("Mentions", ", ".join(msg.provinces_mentioned)),
-        ("Sectors", ", ".join(msg.sectors)),
-        ("Event", msg.event or ""),
-        ("Copies", copies),
-        ("Watchlist", msg.watchlist),
+        ("matched", match_text(msg)),
+        ("published", when_text(msg)),
+        ("source", source_text(msg)),
+        ("about", wording.joined(wording.names("province", msg.provinces_about, lang), lang)),
+        ("mentions", wording.joined(wording.names("province", mentioned, lang), lang)),
+        ("sectors", wording.joined(wording.names("sector", msg.sectors, lang), lang)),
+        ("event", wording.tag_name("event", msg.event, lang) if msg.event else ""),
+        ("copies", copies),
+        ("watchlist", msg.watchlist),
     ]
-    return [(label, clean_line(value)) for label, value in rows if value]
+    return [(wording.field(key, lang), clean_line(value)) for key, value in rows if value]
 
 
 def text_body(msg: AlertMessage) -> str:
     """The plain-text body."""
-    lines = [clean_line(msg.title) or "(untitled)", clean_line(msg.url), ""]
+    lines = [clean_line(msg.title) or wording.field("untitled", msg.language),
+             clean_line(msg.url), ""]
+    colon = "：" if msg.language == wording.ZH else ":"
     width = max(len(label) for label, _ in _fields(msg)) + 1
-    lines += [f"{label + ':':<{width}} {value}" for label, value in _fields(msg)]
+    lines += [f"{label + colon:<{width}} {value}" for label, value in _fields(msg)]
     if msg.snippet.strip():
         lines += ["", msg.snippet.strip()]
     lines += ["", f"-- provwatch delivery {msg.delivery_id}, story {msg.story_id}"]
@@ -134,7 +183,7 @@ def _is_web_url(url: str) -> bool:
 def html_body(msg: AlertMessage) -> str:
     """The HTML body; every scraped string is escaped, only http(s) URLs are links."""
     esc = html.escape
-    title = esc(clean_line(msg.title) or "(untitled)")
+    title = esc(clean_line(msg.title) or wording.field("untitled", msg.language))
     url = clean_line(msg.url)
     if _is_web_url(url):
         heading = f'<a href="{esc(url)}">{title}</a>'
@@ -158,11 +207,13 @@ def html_body(msg: AlertMessage) -> str:
 
 def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
     """The versioned webhook payload documented in this module's docstring."""
+    lang = msg.language
     return {
         "version": PAYLOAD_VERSION,
         "type": EVENT_TYPE,
         "watchlist": msg.watchlist,
-        "story": {"id": msg.story_id, "copies": msg.copies, "outlets": list(msg.outlets)},
+        "story": {"id": msg.story_id, "copies": msg.copies, "outlets": list(msg.outlets),
+                  "outlet_names": list(msg.outlet_names or msg.outlets)},
         "article": {
             "id": msg.article_id,
             "title": msg.title,
@@ -170,6 +221,9 @@ def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
             "source_id": msg.source_id,
             "published_at": iso_utc(msg.published_at),
             "snippet": msg.snippet,
+            "source_name": msg.source_name,
+            "outlet": msg.outlet,
+            "published_at_china": wording.china_iso(msg.published_at),
         },
         "tags": {
             "provinces_about": list(msg.provinces_about),
@@ -177,8 +231,26 @@ def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
             "sectors": list(msg.sectors),
             "event": msg.event,
         },
+        "tag_names": {
+            "provinces_about": wording.names("province", msg.provinces_about, lang),
+            "provinces_mentioned": wording.names("province", msg.provinces_mentioned, lang),
+            "sectors": wording.names("sector", msg.sectors, lang),
+            "event": wording.tag_name("event", msg.event, lang) if msg.event else None,
+        },
+        "matched": [{"criterion": r.criterion, "values": list(r.values),
+                     "names": _reason_names(r, msg), "note": r.note} for r in msg.matched],
+        "matched_text": match_text(msg),
+        "language": lang,
         "delivery_id": msg.delivery_id,
     }
+
+
+def _reason_names(reason, msg: AlertMessage) -> list[str]:
+    if reason.criterion in ("province", "sector", "event"):
+        return wording.names(reason.criterion, reason.values, msg.language)
+    if reason.criterion == "source":
+        return [source_text(msg) if v == msg.source_id else v for v in reason.values]
+    return list(reason.values)
 
 
 def group_key(msg: AlertMessage) -> tuple[str, str]:
@@ -187,6 +259,21 @@ def group_key(msg: AlertMessage) -> tuple[str, str]:
     province = (msg.provinces_about or msg.provinces_mentioned or ("other",))[0]
     sector = (msg.sectors or ("other",))[0]
     return province, sector
+
+
+def group_name(name: str, language: str | None) -> str:
+    """A section's ids (``henan · nev``) by name: ``Henan · New energy vehicles``."""
+    province, _, sector = name.partition(" · ")
+    other = {"en": "other", "zh": "其他"}[wording.lang_of(language)]
+    shown = [other if p == "other" else wording.tag_name(kind, p, language)
+             for kind, p in (("province", province), ("sector", sector))]
+    return " · ".join(shown)
+
+
+def digest_language(digest: Digest) -> str:
+    """The language a digest is written in: its alerts' (the first one's, for a summary
+    spanning watchlists)."""
+    return digest.items[0].language if digest.items else wording.EN
 
 
 def groups(items: tuple[AlertMessage, ...] | list[AlertMessage]
@@ -231,25 +318,42 @@ def digest_payload(digest: Digest) -> dict[str, Any]:
         "id": digest.delivery_id,
         "watchlist": digest.watchlist,
         "heading": digest.heading,
-        "sections": [{"group": name, "items": [item(m) for m in msgs]}
+        "sections": [{"group": name, "group_name": group_name(name, digest_language(digest)),
+                      "items": [item(m) for m in msgs]}
                      for name, msgs in groups(digest.items)],
         "count": len(digest.items),
     }
 
 
+def _copies(msg: AlertMessage) -> str:
+    if msg.copies <= 1:
+        return ""
+    return f"，转载 {msg.copies}" if msg.language == wording.ZH else f", {msg.copies} copies"
+
+
 def _digest_line(msg: AlertMessage) -> str:
-    when = iso_utc(msg.published_at) or "date unknown"
-    extra = f", {msg.copies} copies" if msg.copies > 1 else ""
-    return f"{clean_line(msg.title) or '(untitled)'} ({clean_line(msg.source_id)}, {when}{extra})"
+    title = clean_line(msg.title) or wording.field("untitled", msg.language)
+    return f"{title} ({source_text(msg)}, {when_text(msg)}{_copies(msg)})"
+
+
+def _matched_line(msg: AlertMessage) -> str:
+    """``Matched: ...`` for a digest item; "" when the reasons are not known."""
+    text = match_text(msg)
+    colon = "：" if msg.language == wording.ZH else ": "
+    return f"{wording.field('matched', msg.language)}{colon}{text}" if text else ""
 
 
 def digest_text(digest: Digest) -> str:
     """The plain-text body of a digest or summary: sections, one line and a link each."""
     lines = [clean_line(digest.heading), ""]
+    lang = digest_language(digest)
     for name, msgs in groups(digest.items):
-        lines += [f"== {clean_line(name)} ({len(msgs)})", ""]
+        lines += [f"== {clean_line(group_name(name, lang))} ({len(msgs)})", ""]
         for msg in msgs:
             lines += [f"- {_digest_line(msg)}", f"  {clean_line(msg.url)}"]
+            matched = _matched_line(msg)
+            if matched:
+                lines.append(f"  {matched}")
         lines.append("")
     ids = ", ".join(str(m.delivery_id) for m in digest.items)
     lines.append(f"-- provwatch {digest.delivery_id}, deliveries {ids}")
@@ -262,16 +366,17 @@ def digest_html(digest: Digest) -> str:
     parts = ["<!DOCTYPE html>", '<html><head><meta charset="utf-8"><title>'
              f"{esc(digest_title(digest))}</title></head>", "<body>",
              f"<p>{esc(clean_line(digest.heading))}</p>"]
+    lang = digest_language(digest)
     for name, msgs in groups(digest.items):
-        parts.append(f"<h3>{esc(clean_line(name))} ({len(msgs)})</h3>\n<ul>")
+        parts.append(f"<h3>{esc(clean_line(group_name(name, lang)))} ({len(msgs)})</h3>\n<ul>")
         for msg in msgs:
-            title = esc(clean_line(msg.title) or "(untitled)")
+            title = esc(clean_line(msg.title) or wording.field("untitled", msg.language))
             url = clean_line(msg.url)
             head = f'<a href="{esc(url)}">{title}</a>' if _is_web_url(url) else title
-            when = esc(iso_utc(msg.published_at) or "date unknown")
-            extra = f", {msg.copies} copies" if msg.copies > 1 else ""
-            parts.append(f"<li>{head} <small>({esc(clean_line(msg.source_id))}, {when}"
-                         f"{extra})</small></li>")
+            matched = _matched_line(msg)
+            why = f"<br><small>{esc(matched)}</small>" if matched else ""
+            parts.append(f"<li>{head} <small>({esc(source_text(msg))}, "
+                         f"{esc(when_text(msg))}{esc(_copies(msg))})</small>{why}</li>")
         parts.append("</ul>")
     parts += [f"<p><small>provwatch {esc(digest.delivery_id)}</small></p>", "</body></html>"]
     return "\n".join(parts) + "\n"

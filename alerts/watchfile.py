@@ -30,6 +30,9 @@ The file is a mapping with one key, ``watchlists``, a list of entries::
           - slack://TokenA/TokenB/TokenC/#policy
         backfill_days: 7                  # when created: alert on matching stories first
                                           #   seen in the last 7 days too
+        language: zh                      # alerts name tags and fields in Chinese (河南,
+                                          #   新能源汽车); en (default): Henan, New energy
+                                          #   vehicles
       - name: ai-anywhere
         sectors: [ai]
         keywords: [大模型, LLM]           # a plain list means any-of
@@ -37,8 +40,8 @@ The file is a mapping with one key, ``watchlists``, a list of entries::
 
 Every key but ``name`` and ``channels`` is optional; an absent key matches anything (or
 takes its default: scope about, min_copies 1, schedule immediate, no quiet hours,
-backfill_days 0). Lists may be written in either YAML style; a single value may stand for
-a one-item list.
+backfill_days 0, language en). Lists may be written in either YAML style; a single value
+may stand for a one-item list.
 
 - ``schedule``: ``immediate`` (default), ``hourly :15``, ``daily 08:00``,
   ``weekly mon 08:00``, each optionally followed by an IANA time zone (default
@@ -63,11 +66,11 @@ import yaml
 
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.schedule import QuietHours, Schedule
-from provwatch.alerts.watchlist import WatchlistSpec, validate
+from provwatch.alerts.watchlist import DEFAULT_LANGUAGE, WatchlistSpec, validate
 from provwatch.crawler.redact import redact
 
 KEYS = ("name", "provinces", "scope", "sectors", "events", "keywords", "sources",
-        "min_copies", "schedule", "quiet_hours", "channels", "backfill_days")
+        "min_copies", "schedule", "quiet_hours", "channels", "backfill_days", "language")
 KEYWORD_KEYS = ("any", "all", "none")
 HEADER = ("# provwatch watchlists (see `provwatch watch import --help`); "
           "edit and import with --replace\n")
@@ -184,6 +187,7 @@ def parse_entry(raw: Any, index: int) -> WatchlistSpec:
         quiet_hours=_clock_fix(raw.get("quiet_hours"), ("start", "end")),
         channels=_listed(raw.get("channels"), "channels", bad),
         backfill_days=raw.get("backfill_days", 0),
+        language=raw.get("language", DEFAULT_LANGUAGE),
     )
 
 
@@ -273,6 +277,8 @@ def entry(spec: WatchlistSpec) -> dict[str, Any]:
     out["channels"] = list(spec.channels)
     if spec.backfill_days:
         out["backfill_days"] = spec.backfill_days
+    if spec.language != DEFAULT_LANGUAGE:
+        out["language"] = spec.language
     return out
 
 

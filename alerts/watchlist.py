@@ -11,7 +11,14 @@ field given but empty) rather than store one that stays silent.
 Field names in messages are those of the YAML format (alerts.watchfile): ``provinces``,
 ``scope``, ``sectors``, ``events``, ``keywords.any``, ``keywords.all``, ``keywords.none``,
 ``sources``, ``min_copies``, ``schedule``, ``quiet_hours``, ``channels``,
-``backfill_days``.
+``backfill_days``, ``language``.
+
+``language`` is the language alerts are written in (``LANGUAGES``): tag names (河南 or
+Henan), field labels and the match line. English is the default: provwatch's commands,
+logs and notices speak English, so an English alert reads as one piece with them, and
+watchlists stored before the setting existed keep the alerts their receivers know; the
+scraped title and snippet stay as published. ``zh`` writes everything but those in
+Chinese, for readers who want the tags in the words of the articles.
 """
 
 from __future__ import annotations
@@ -31,6 +38,12 @@ from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
 SCOPES = ("about", "mentioned")
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+# what people type for a language: named in the did-you-mean of the error
+_LANGUAGE_ALIASES = {"english": "en", "en-us": "en", "en-gb": "en", "英文": "en",
+                     "英语": "en", "chinese": "zh", "cn": "zh", "zh-cn": "zh", "zh-hans": "zh",
+                     "zh_cn": "zh", "中文": "zh", "汉语": "zh", "简体中文": "zh"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class WatchlistSpec:
     backfill_days: int = 0  # at creation, alert on stories first seen this many days back
     id: int | None = None
     created_at: datetime | None = None  # older stories are not alerted by default
+    language: str = DEFAULT_LANGUAGE  # LANGUAGES: what alerts name tags and fields in
 
     def to_row(self) -> dict[str, Any]:
         """Column values of ``crawler.storage.models.Watchlist`` (without ``id``)."""
@@ -65,6 +79,7 @@ class WatchlistSpec:
                 "min_copies": self.min_copies, "schedule": self.schedule.to_json(),
                 "quiet_hours": self.quiet_hours.to_json() if self.quiet_hours else None,
                 "channels": list(self.channels), "backfill_days": self.backfill_days,
+                "language": self.language,
                 **({"created_at": self.created_at} if self.created_at else {})}
 
 
@@ -85,7 +100,8 @@ def from_row(row: Any) -> WatchlistSpec:
         schedule=parse_schedule(schedule) if schedule else Schedule(),
         quiet_hours=parse_quiet(quiet) if quiet else None, channels=listed("channels"),
         backfill_days=getattr(row, "backfill_days", None) or 0, id=row.id,
-        created_at=getattr(row, "created_at", None))
+        created_at=getattr(row, "created_at", None),
+        language=getattr(row, "language", None) or DEFAULT_LANGUAGE)
 
 
 def _suggest(value: str, known: Iterable[str], aliases: dict[str, str] | None = None) -> str:
@@ -135,7 +151,8 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
              sources: Iterable[str] = (), min_copies: int = 1, schedule: Any = None,
              quiet_hours: Any = None, backfill_days: int = 0,
              created_at: datetime | None = None,
-             known_sources: Collection[str] | None = None) -> WatchlistSpec:
+             known_sources: Collection[str] | None = None,
+             language: Any = DEFAULT_LANGUAGE) -> WatchlistSpec:
     """Return a clean spec or raise WatchlistError naming the watchlist and the field.
 
     ``keywords`` and ``keywords_any`` are the same any-of list (either may be given).
@@ -219,9 +236,14 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
             parse_target(c)
         except ValueError as e:
             raise bad("channels", str(e)) from None
+    lang = language.strip().lower() if isinstance(language, str) else None
+    if lang not in LANGUAGES:
+        hint = _suggest(lang or "", LANGUAGES, _LANGUAGE_ALIASES)
+        raise bad("language", f"{language!r} is not a language alerts are written in "
+                              f"(en or zh){hint}")
     spec = WatchlistSpec(name, provinces, scope, sectors, events, any_of, all_of, none_of,
                          sources, min_copies, parsed_schedule, quiet, channels, backfill_days,
-                         id, created_at)
+                         id, created_at, lang)
     if known_sources is not None:
         check_sources(spec, known_sources)
     return spec
@@ -262,5 +284,7 @@ def describe(spec: WatchlistSpec) -> dict[str, str]:
         when += f"\nquiet {spec.quiet_hours.describe()}"
     if spec.backfill_days:
         when += f"\nbackfill {spec.backfill_days}d"
+    if spec.language != DEFAULT_LANGUAGE:
+        when += f"\nin {spec.language}"
     return {"matches": "\n".join(lines) or "everything", "when": when,
             "channels": "\n".join(spec.channels)}

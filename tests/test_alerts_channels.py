@@ -60,13 +60,13 @@ def test_an_email_arrives_with_text_and_html_parts_and_a_tagged_subject(smtp_ser
     assert mail.rcpt_tos == [TO]
     m = mail.message
     assert m.get_content_type() == "multipart/alternative"
-    assert m["Subject"] == f"[provwatch] {TITLE} — henan · nev, batteries_storage"
+    assert m["Subject"] == f"[provwatch] {TITLE} — Henan · New energy vehicles, Batteries and energy storage"
     assert m["To"] == TO
     assert m["X-Provwatch-Story"] == "42"
     assert m["Message-ID"] and m["Date"]
     text = m.get_body(("plain",)).get_content()
-    assert TITLE in text and MSG.url in text and "2024-05-01T08:30:00Z" in text
-    assert "guangdong" in text and "leader_meeting" in text and "dahe" in text
+    assert TITLE in text and MSG.url in text and "2024-05-01 16:30 +08:00" in text
+    assert "Guangdong" in text and "Leader meeting" in text and "dahe" in text
     html = m.get_body(("html",)).get_content()
     assert TITLE in html and 'href="https://example.cn/a/1007.html"' in html
 
@@ -146,7 +146,8 @@ def test_a_webhook_posts_the_versioned_payload_signed_with_the_secret(webhook_re
     assert req.json == render.webhook_payload(MSG)
     assert req.json["version"] == 1 and req.json["type"] == "story.matched"
     assert req.json["article"]["published_at"] == "2024-05-01T08:30:00Z"
-    assert req.json["story"] == {"id": 42, "copies": 3, "outlets": ["henan_daily", "dahe"]}
+    assert req.json["story"] == {"id": 42, "copies": 3, "outlets": ["henan_daily", "dahe"],
+                                 "outlet_names": ["henan_daily", "dahe"]}
     signature = req.headers["X-Provwatch-Signature"]
     assert signature.startswith("sha256=")
     assert verify_signature("s3cret", req.body, signature)
@@ -255,11 +256,12 @@ def test_an_unknown_smtp_security_mode_is_refused():
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({}, f"[provwatch] {TITLE} — henan · nev, batteries_storage"),
-        ({"provinces_about": ()}, f"[provwatch] {TITLE} — guangdong · nev, batteries_storage"),
+        ({}, f"[provwatch] {TITLE} — Henan · New energy vehicles, Batteries and energy storage"),
+        ({"provinces_about": ()},
+         f"[provwatch] {TITLE} — Guangdong · New energy vehicles, Batteries and energy storage"),
         ({"provinces_about": (), "provinces_mentioned": (), "sectors": ()}, f"[provwatch] {TITLE}"),
-        ({"title": " a\tb\x00c\u2028d ", "sectors": ()}, "[provwatch] a b c d — henan"),
-        ({"title": ""}, "[provwatch] (untitled) — henan · nev, batteries_storage"),
+        ({"title": " a\tb\x00c\u2028d ", "sectors": ()}, "[provwatch] a b c d — Henan"),
+        ({"title": "", "language": "zh"}, "[provwatch] （无标题） — 河南 · 新能源汽车, 动力电池与储能"),
     ],
 )
 def test_the_subject_is_one_clean_line_of_title_and_tags(changes, expected):
@@ -269,7 +271,7 @@ def test_the_subject_is_one_clean_line_of_title_and_tags(changes, expected):
 def test_a_long_title_is_cut_so_the_subject_stays_within_200_chars():
     line = render.subject(replace(MSG, title="长" * 500))
     assert len(line) == 200
-    assert line.endswith("… — henan · nev, batteries_storage")
+    assert line.endswith("… — Henan · New energy vehicles, Batteries and energy storage")
 
 
 def test_the_payload_has_null_published_at_when_the_date_is_unknown():

@@ -387,7 +387,7 @@ def test_an_email_digest_has_text_and_html_sections_and_escapes_hostile_titles(
     assert msg["X-Provwatch-Event"] == "stories.digest"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    assert "== henan · nev (1)" in text
+    assert "== Henan · New energy vehicles (1)" in text
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

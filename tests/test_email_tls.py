@@ -150,7 +150,7 @@ def test_mail_goes_over_tls_with_auth_and_arrives_whole(tls_server, certs):
 
     (mail,) = box.messages
     assert box.tls == [True] and box.logins and box.logins[0].endswith(USER)
-    assert "河南省委书记会见比亚迪董事长" in mail["Subject"] and "henan" in mail["Subject"]
+    assert "河南省委书记会见比亚迪董事长" in mail["Subject"] and "Henan" in mail["Subject"]
     assert mail.get_body(("html",)) is not None and mail.get_body(("plain",)) is not None
 
 

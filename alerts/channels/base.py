@@ -54,6 +54,7 @@ class ChannelSettings:
     webhook_secret: str | None = None
     webhook_timeout: float = 10.0
     chat_timeout: float = 10.0
+    catalog: str | None = None  # the source catalog whose names alerts show (None: bundled)
 
     def __post_init__(self) -> None:
         if self.smtp_security not in SMTP_SECURITY:
@@ -72,6 +73,7 @@ def settings_from_config(config) -> ChannelSettings:
         smtp_pickup_dir=config.smtp_pickup_dir, smtp_ca_file=config.smtp_ca_file,
         webhook_secret=config.webhook_secret,
         webhook_timeout=config.webhook_timeout, chat_timeout=config.webhook_timeout,
+        catalog=getattr(config, "catalog", None),
     )
 
 

@@ -55,6 +55,9 @@ def watch_add(
     backfill_days: Annotated[int, typer.Option(
         "--backfill-days", help="Also alert now on matching stories first seen in the "
                                 "last N days (default: only stories seen from now).")] = 0,
+    language: Annotated[str, typer.Option(
+        help="The language alerts name tags and fields in: en (Henan, New energy vehicles) "
+             "or zh (河南, 新能源汽车).")] = "en",
     email: Annotated[list[str] | None, typer.Option(help="Email address (repeatable).")] = None,
     webhook: Annotated[list[str] | None, typer.Option(help="Webhook URL (repeatable).")] = None,
     chat: Annotated[list[str] | None, typer.Option(
@@ -68,7 +71,8 @@ def watch_add(
     spec = validate(name, province or [], sector or [], keyword or [], channels,
                     province_scope=scope, events=event or [], keywords_all=all_of or [],
                     keywords_none=none_of or [], sources=source or [], min_copies=min_copies,
-                    schedule=digest, quiet_hours=quiet, backfill_days=backfill_days)
+                    schedule=digest, quiet_hours=quiet, backfill_days=backfill_days,
+                    language=language)
     owed = _watchlists().add_watchlist(state.config, spec)
     backfill = (f"; {owed} alerts owed for stories of the last {backfill_days} days"
                 if backfill_days else "")
@@ -109,7 +113,8 @@ def watch_import(
 
     The file holds a top-level `watchlists:` list; each entry has a name and channels, and
     any of provinces, scope, sectors, events, keywords (any, all, none), sources,
-    min_copies, schedule, quiet_hours, backfill_days. `watch export` writes this format.
+    min_copies, schedule, quiet_hours, backfill_days, language (en or zh). `watch export`
+    writes this format.
     """
     if str(file) == "-":
         text, where = sys.stdin.read(), "<stdin>"

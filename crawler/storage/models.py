@@ -161,6 +161,7 @@ class Watchlist(Base):
     schedule: Mapped[dict[str, str] | None] = mapped_column(JSON)
     quiet_hours: Mapped[dict[str, str] | None] = mapped_column(JSON)  # {"start", "end", "tz"}
     backfill_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")  # en | zh
 
 
 class Delivery(Base):
