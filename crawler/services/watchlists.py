@@ -17,7 +17,6 @@ from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
-from provwatch.pipelines.store import owe_recent
 
 
 def known_sources(config: Config, session: Session) -> set[str]:
@@ -55,6 +54,10 @@ def add_watchlist(config: Config, spec: WatchlistSpec) -> int:
 
 
 def _create(session: Session, spec: WatchlistSpec) -> int:
+    # lazy: the store stage loads Scrapy, numpy and the tagger; only adding a watchlist
+    # needs it (to owe the stories it matches), not `watch list` or `watch show`
+    from provwatch.pipelines.store import owe_recent
+
     row = repository.add_watchlist(session, **spec.to_row())
     return owe_recent(session, from_row(row), datetime.now(timezone.utc))
 
