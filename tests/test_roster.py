@@ -32,12 +32,20 @@ def test_the_bundled_roster_validates_and_covers_the_31_provinces():
     assert book.checked
 
 
+# posts whose current holder the roster does not know yet (its header says why); the
+# test fails once the holder is added, so that this list is emptied with it
+UNKNOWN_TODAY = {("inner_mongolia", "governor")}
+
+
 @pytest.mark.parametrize("day", [date(2020, 1, 1), date(2023, 6, 1), roster.today()],
                          ids=["2020-01-01", "2023-06-01", "today"])
 @pytest.mark.parametrize("province", MAINLAND)
 def test_every_province_has_a_secretary_and_a_governor(province, day):
-    posts = sorted(e.post for e in roster.holders(province, day) if e.level == "province")
-    assert posts == ["governor", "secretary"]
+    posts = {e.post for e in roster.holders(province, day) if e.level == "province"}
+    expected = {"governor", "secretary"}
+    if day == roster.today():
+        expected -= {post for p, post in UNKNOWN_TODAY if p == province}
+    assert posts == expected
 
 
 def test_no_two_terms_of_one_post_overlap():
