@@ -43,8 +43,10 @@ _SURNAMES = set(
     "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟"
     "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
     "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习栗郗仝尉")
-_ZH_BEFORE = re.compile(r"(?:^|(?<=[，,、。；：\s“”（）()]))([\u4e00-\u9fff]{2,3}?)"
-                        r"(?=同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|指出|参加|陪同|一行)")
+# rule 2 is found from its verb, then read back: one pass for the verbs, not one per position
+_ZH_VERB = re.compile(r"(?=同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
+                      r"指出|参加|陪同|一行)")  # zero-width: 李强调研 holds 强调 and 调研
+_CLAUSE_START = set("，,、。；：“”（）()\n\t \u3000")
 _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman|President|"
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
 _EN_PERSON = re.compile(_EN_TITLE + r"\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+){1,6})"
@@ -69,15 +71,16 @@ _EN_SURNAMES = set(
 # a pinyin name (Luo Qingshan, Lau Chi-kin) vouched for by a lower-case title before it, "said"
 # before it, or an action verb after it
 _EN_GIVEN = r"[A-Z][a-z]+(?:-[a-z]+)?"
-_EN_PINYIN = re.compile(
-    r"\b(?:(?P<before>said|says|director|governor|mayor|chairman|chairwoman|secretary|founder|"
-    r"president|spokesperson|spokesman|spokeswoman|head|manager|professor|economist|analyst|"
-    r"researcher|engineer|deputy|chief|executive|official|minister|leaders?)\s+)?"
-    r"(?P<name>(?P<surname>[A-Z][a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN + r")?)"
-    r"(?P<after>\s(?:said|says|visited|inspected|investigated|presided|met|meets|attended|"
-    r"chaired|told|noted|stressed|urged|called|added|explained|led|announced|pointed|hosted)\b|"
+_EN_RUN = re.compile(r"\b(?P<surname>[A-Z][a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN + r")?")
+_EN_BEFORE = re.compile(
+    r"\b(?:said|says|director|governor|mayor|chairman|chairwoman|secretary|founder|president|"
+    r"spokesperson|spokesman|spokeswoman|head|manager|professor|economist|analyst|researcher|"
+    r"engineer|deputy|chief|executive|official|minister|leaders?)\s+$")
+_EN_AFTER = re.compile(
+    r"\s(?:said|says|visited|inspected|investigated|presided|met|meets|attended|chaired|told|"
+    r"noted|stressed|urged|called|added|explained|led|announced|pointed|hosted)\b|"
     r",\s(?:the\s)?(?:[Pp]arty|[Gg]overnor|[Mm]ayor|[Cc]hairman|[Dd]irector|[Ss]ecretary|[Vv]ice|"
-    r"[Dd]eputy|[Hh]ead|CEO|[Ff]ounder|[Pp]resident|[Gg]eneral)\b)?")
+    r"[Dd]eputy|[Hh]ead|CEO|[Ff]ounder|[Pp]resident|[Gg]eneral)\b")
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
 _ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
@@ -110,14 +113,20 @@ def people(text: str) -> list[str]:
         if plausible and not (set(name) & _NOT_PERSON) and name[0] not in _NOT_FIRST \
                 and name[-1] not in _NOT_LAST and name not in _NOT_NAME:
             found[name] = None
-    for m in _ZH_BEFORE.finditer(text):
-        name = m.group(1)
-        if name[0] in _SURNAMES and name[-1] not in _NOT_LAST and name not in _NOT_NAME \
-                and not (set(name) & _NOT_PERSON):
-            found.setdefault(name, None)
-    for m in _EN_PINYIN.finditer(text):
-        if m.group("surname") in _EN_SURNAMES and (m.group("before") or m.group("after")):
-            name = m.group("name")
+    for m in _ZH_VERB.finditer(text):
+        for start in (m.start() - 2, m.start() - 3):
+            name = text[max(0, start):m.start()]
+            if start >= 0 and (start == 0 or text[start - 1] in _CLAUSE_START) \
+                    and all("\u4e00" <= c <= "\u9fff" for c in name):
+                if name[0] in _SURNAMES and name[-1] not in _NOT_LAST \
+                        and name not in _NOT_NAME and not (set(name) & _NOT_PERSON):
+                    found.setdefault(name, None)
+                break
+    for m in _EN_RUN.finditer(text):
+        if m.group("surname") in _EN_SURNAMES and (
+                _EN_AFTER.match(text, m.end()) or _EN_BEFORE.search(text, max(0, m.start() - 16),
+                                                                    m.start())):
+            name = m.group()
             if not any(name in known for known in found):
                 found[name] = None
     for m in _EN_PERSON.finditer(text):
