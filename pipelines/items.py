@@ -49,6 +49,18 @@ class ArticleItem:
 
 
 @dataclass(frozen=True)
+class OrgRef:
+    """An organisation of the tagger's knowledge base (pipelines/tagging/data/orgs_*.yaml)
+    named in the article: its id, name, kind, tickers, and subject or passing role."""
+
+    id: str
+    name: str
+    kind: str
+    tickers: tuple[str, ...] = ()
+    role: str = "passing"
+
+
+@dataclass(frozen=True)
 class Tags:
     provinces_about: tuple[str, ...] = ()
     provinces_mentioned: tuple[str, ...] = ()
@@ -57,3 +69,4 @@ class Tags:
     scores: dict[str, float] = field(default_factory=dict)  # "province:henan" -> score
     people: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
+    org_refs: tuple[OrgRef, ...] = ()  # the known ones among them, structured

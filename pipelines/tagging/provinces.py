@@ -2,7 +2,9 @@
 
 Evidence per province, from the gazetteer's matches on title and text:
 1. A match inside an organisation, brand, team or dish name (海南航空, 四川大学,
-   Hainan Airlines, Sichuan cuisine, 福建舰) counts as a mention only.
+   Hainan Airlines, Sichuan cuisine, 福建舰) counts as a mention only. Inside a known
+   organisation's name (``masks``, from orgs.py: 宁德时代, 长安汽车) a place is dropped,
+   or kept as a mention when it lies in the organisation's own province (湖南裕能).
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
    groupings (their members), "我省/我市/our province" (the source's own province).
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from provwatch.pipelines.tagging.gazetteer import Gazetteer, Place
@@ -93,6 +96,20 @@ def hits(gaz: Gazetteer, text: str):
     yield from _en_hits(gaz, text)
 
 
+Mask = tuple[int, int, frozenset[str]]  # an organisation's name: start, end, own provinces
+
+
+def masked(found, masks: Sequence[Mask]):
+    """Rule 1 for known organisations: a place inside a mask keeps only the mask's own
+    provinces, as a mention."""
+    for place, in_org, leader, start in found:
+        mask = next((m for m in masks if m[0] <= start < m[1]), None) if masks else None
+        if mask is None:
+            yield place, in_org, leader, start
+        elif own := tuple(p for p in place.provinces if p in mask[2]):
+            yield Place(own, place.kind, place.text), True, False, start
+
+
 _SHAANXI_ONLY = ("Xi'an", "Xian", "Baoji", "Yan'an", "Xianyang", "Weinan", "Hanzhong", "Yulin",
                  "Shaanxi", "西安", "宝鸡", "延安", "陕西")
 _SHANXI_ONLY = ("Taiyuan", "Datong", "Changzhi", "Jinzhong", "Linfen", "山西", "太原", "大同")
@@ -107,14 +124,16 @@ def _fix_shanxi(place: Place, whole: str) -> Place:
 
 
 def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
-                  source_province: str | None) -> ProvinceTags:
-    """``text[:lead_end]`` is the lead; the text is scanned once."""
+                  source_province: str | None,
+                  masks: tuple[Sequence[Mask], Sequence[Mask]] = ((), ())) -> ProvinceTags:
+    """``text[:lead_end]`` is the lead; the text is scanned once; ``masks`` are the
+    (title, text) organisation names."""
     whole = title + "\n" + text
     lead = text[:lead_end]
     score: dict[str, float] = defaultdict(float)
     mentioned: set[str] = set()
     counts: Counter[str] = Counter()
-    text_hits = list(hits(gaz, text))
+    text_hits = list(masked(hits(gaz, text), masks[1]))
 
     def scan(found, points: float, grouping_points: float) -> set[str]:
         seen: set[str] = set()
@@ -132,7 +151,7 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
 
     dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
     dateline_end = dateline.end() if dateline else 0
-    scan(hits(gaz, title), 5, 3)
+    scan(masked(hits(gaz, title), masks[0]), 5, 3)
     lead_places = scan((h for h in text_hits if dateline_end <= h[3] < lead_end), 2, 0)
     led: set[str] = set()
     for place, in_org, leader, _ in text_hits:

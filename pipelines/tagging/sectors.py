@@ -11,6 +11,8 @@ Rule order:
    character wire note naming a sector once carries it; a 10,000-character plan needs
    four points), and at least 40% of the best sector.
 3. At most three, best first.
+Points from outside the cues (``extra``: the organisations named, orgs.py rule 5) are
+added before step 2.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def table() -> CueTable:
     return build_table(yaml.safe_load((DATA / "sectors.yaml").read_text(encoding="utf-8")))
 
 
-def tag_sectors(title: str, lead_end: int, text: str
+def tag_sectors(title: str, lead_end: int, text: str, extra: dict[str, float] | None = None
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
     """``text[:lead_end]`` is the lead."""
     cues = table()
@@ -93,6 +95,7 @@ def tag_sectors(title: str, lead_end: int, text: str
         score[key] += 3 * n
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
+    score.update(extra or {})
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}

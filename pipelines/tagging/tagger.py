@@ -1,15 +1,18 @@
 """The tagger: title and text in, the taxonomy's labels out (see each rule module).
 
 Traditional characters are folded to simplified first (OpenCC); people and organisations
-are taken from the text as written.
+are taken from the text as written. Known organisations (orgs.py) are found first, on the
+simplified title and text: their names mask the places inside them for the province rules
+and the sector cues inside them for the sector rules, and their own sectors are added by
+their role (orgs.py rules 4–6).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from provwatch.pipelines.items import Tags
-from provwatch.pipelines.tagging import entities, gazetteer
+from provwatch.pipelines.items import OrgRef, Tags
+from provwatch.pipelines.tagging import entities, gazetteer, orgs
 from provwatch.pipelines.tagging.events import tag_event
 from provwatch.pipelines.tagging.provinces import tag_provinces
 from provwatch.pipelines.tagging.sectors import tag_sectors
@@ -36,6 +39,7 @@ def lead_end(text: str) -> int:
 class Tagger:
     def __init__(self) -> None:
         self.gazetteer = gazetteer.load()
+        self.orgs = orgs.load()
 
     def tag(self, title: str, text: str, *, source_province: str | None = None,
             url: str | None = None) -> Tags:
@@ -44,16 +48,43 @@ class Tagger:
         s_title, s_text = simplified(title), simplified(text)
         end = lead_end(s_text)
         lead = s_text[:end]
-        prov = tag_provinces(self.gazetteer, s_title, s_text, end, source_province)
-        sectors, sector_scores = tag_sectors(s_title, end, s_text)
+        gaz, base = self.gazetteer, self.orgs
+        org_title = base.find(s_title, gaz.find_zh(s_title))
+        org_text = base.find(s_text, gaz.find_zh(s_text))
+        role = orgs.roles(org_title, org_text, end, s_title, lead)
+        prov = tag_provinces(gaz, s_title, s_text, end, source_province,
+                             (orgs.province_masks(org_title), orgs.province_masks(org_text)))
+        sectors, sector_scores = tag_sectors(
+            orgs.blank(s_title, org_title), end, orgs.blank(s_text, org_text),
+            orgs.sector_points(base, role, org_text, end))
         scores = {f"province:{p}": s for p, s in prov.scores.items() if p in prov.mentioned}
         scores.update({f"sector:{k}": v for k, v in sector_scores.items()})
         return Tags(
             provinces_about=prov.about, provinces_mentioned=prov.mentioned, sectors=sectors,
             event=tag_event(s_title, lead), scores=scores,
             people=tuple(entities.people(title + "\n" + text)),
-            orgs=tuple(entities.orgs(title + "\n" + text)),
+            orgs=_names(entities.orgs(title + "\n" + text), role,
+                        _written(title, s_title, org_title) + _written(text, s_text, org_text)),
+            org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r)
+                           for o, r in ((base.orgs[i], r) for i, r in role.items())),
         )
+
+
+def _written(original: str, simple: str, hits: list[orgs.OrgHit]) -> list[tuple[str, str]]:
+    """(org id, the name as written) per match; OpenCC keeps lengths, nearly always."""
+    source = original if len(original) == len(simple) else simple
+    return [(h.org.id, source[h.start:h.end]) for h in hits]
+
+
+def _names(found: list[str], role: dict[str, str], written: list[tuple[str, str]]
+           ) -> tuple[str, ...]:
+    """The names the entity rules found, then each known organisation none of them
+    contains, as first written."""
+    out = list(found)
+    for oid, name in written:
+        if oid in role and not any(name in f for f in out):
+            out.append(name)
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,244 @@
+"""The organisation knowledge base (data/orgs_*.yaml), loaded once, and its matcher.
+
+Entries: id, kind, names (Chinese full and short names, English names), tickers, sector
+ids, headquarters province. A ``weak`` name is an ordinary word or a place as well (长安,
+小米, 大众, Apple); ``not`` lists longer words that contain a name and are not the
+organisation (三星级, 中国银行业); ``place: true`` marks a zone whose name is a place
+(航空港区): it hides sector cues inside it but keeps its place evidence.
+
+Matching rules, in order:
+1. Chinese names and ``not`` words are matched leftmost-longest over simplified text in
+   one Aho-Corasick pass (宁德时代 before 宁德, 京东方 before 京东, 中国银行业 swallows
+   中国银行); English names as whole-word phrases, case as written (BYD, Tesla).
+2. A match that starts inside a place name the gazetteer found is not a name: 北京东方
+   holds 京东方 across 北京's edge.
+3. A weak name counts only when a strong name of the same organisation occurs anywhere
+   in the text, or a company word follows it directly (长安汽车, 小米集团, 大众汽车,
+   Apple Inc., 三星电子 is itself a name). Any name that is also a gazetteer place is weak.
+4. Role: an organisation is a *subject* when the title names it, when the lead names it
+   in an article whose title or lead reports a meeting or a signing (会见, 会谈, 签约, met,
+   signed), or when the text names it three times or more; otherwise it is *passing*.
+5. Sectors: a subject adds 3 points to each of its sectors, as a cue in the title would;
+   a passing organisation adds 1 (named in the lead) or 0.5 (elsewhere), once per
+   organisation. Sector cues inside any matched name are not read (航空港 is no aviation;
+   the organisation's own sectors stand for them).
+6. Provinces (applied in provinces.py through ``province_masks``): a place inside an
+   organisation's name never scores; it stays a mention only when it lies in the
+   organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
+   mentioned, never about; 长安汽车 → nothing for Shaanxi). Headquarters never add a
+   province on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from provwatch.crawler.taxonomy import PROVINCES, SECTORS
+from provwatch.pipelines.tagging import gazetteer
+from provwatch.pipelines.tagging.text import PhraseTable, words
+
+DATA = Path(__file__).parent / "data"
+KINDS = frozenset({"private_company", "soe_central", "soe_local", "university",
+                   "research_institute", "foreign_company", "financial_institution",
+                   "industry_association", "other"})
+SUBJECT = 3.0  # as much as a sector cue in the title
+_ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董事长", "总裁", "总经理", "创始人",
+               "首席", "旗下", "品牌", "一行", "校长", "教授", "师生", "团队", "工厂", "基地",
+               "项目", "门店", "手机", "电动车")
+_EN_CONTEXT = frozenset({"Group", "Inc", "Co", "Corp", "Corporation", "Motor", "Motors", "Ltd",
+                         "Holdings", "chairman", "Chairman", "CEO", "Technologies", "Technology",
+                         "University", "Bank", "Company", "Limited", "founder", "president"})
+_MEETING = re.compile(r"会见|会谈|接见|拜会|座谈|签约|签署|签订|\bmeets?\b|\bmet\b|held talks|"
+                      r"\bsign(?:s|ed|ing)?\b|\binks?\b")
+
+
+@dataclass(frozen=True)
+class Org:
+    id: str
+    kind: str
+    name: str  # the first Chinese name (or English when it has none)
+    names: tuple[str, ...]
+    tickers: tuple[str, ...]
+    sectors: tuple[str, ...]
+    hq: str | None
+    place: bool = False
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    org: Org
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class OrgBase:
+    orgs: dict[str, Org]
+    zh: ahocorasick.Automaton  # name -> (org id, weak, length); a ``not`` word has id ""
+    en: PhraseTable  # tokenised name -> (org id, weak)
+
+    def find(self, text: str, places: Iterable[tuple[object, int, int]] = ()) -> list[OrgHit]:
+        """Known organisations in ``text`` by rules 1–3; ``places`` are the gazetteer's
+        (place, start, end) matches on the same text."""
+        raw: list[tuple[str, bool, int, int]] = []
+        if not text.isascii():
+            inside = set()
+            for _, start, end in places:
+                inside.update(range(start + 1, end))
+            for last, (oid, weak, length) in self.zh.iter_long(text):
+                start = last - length + 1
+                if oid and start not in inside:
+                    raw.append((oid, weak, start, last + 1))
+        tokens = words(text)
+        if tokens:
+            index = {pos: i for i, (_, pos) in enumerate(tokens)}
+            for (oid, weak), start, size in self.en.find(tokens):
+                w, pos = tokens[index[start] + size - 1]
+                raw.append((oid, weak, start, pos + len(w)))
+        if not raw:
+            return []
+        strong = {oid for oid, weak, _, _ in raw if not weak}
+        out = []
+        for oid, weak, start, end in raw:
+            if weak and oid not in strong and not _context(text, end):
+                continue
+            out.append(OrgHit(self.orgs[oid], start, end))
+        out.sort(key=lambda h: h.start)
+        return out
+
+
+def _context(text: str, end: int) -> bool:
+    after = text[end:end + 4]
+    if after.startswith(_ZH_CONTEXT):
+        return True
+    m = re.match(r"[\s.,']*([A-Za-z]+)", text[end:end + 20])
+    return bool(m) and m.group(1) in _EN_CONTEXT
+
+
+def _entries() -> Iterable[tuple[str, dict]]:
+    for path in sorted(DATA.glob("orgs*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data["orgs"]:
+            yield path.name, {"kind": data.get("kind"), **entry}
+
+
+class OrgDataError(ValueError):
+    """An entry of data/orgs_*.yaml breaks the schema (kind, sector, province, alias)."""
+
+
+def validate(entries: Iterable[tuple[str, dict]], sectors: Iterable[str],
+             provinces: Iterable[str], places: Iterable[str] = ()) -> list[str]:
+    """Every problem found, one line each: unknown kind, sector or province, a duplicate
+    id, a name claimed by two organisations, a ``weak`` name that is not a name."""
+    sectors, provinces = set(sectors), set(provinces)
+    problems, ids, owner = [], set(), {}
+    for file, e in entries:
+        where = f"{file}: {e.get('id')}"
+        if not e.get("id") or e["id"] in ids:
+            problems.append(f"{where}: missing or duplicate id")
+        ids.add(e.get("id"))
+        if e.get("kind") not in KINDS:
+            problems.append(f"{where}: kind {e.get('kind')!r} not in {sorted(KINDS)}")
+        problems += [f"{where}: unknown sector {s!r}" for s in e.get("sectors") or []
+                     if s not in sectors]
+        if e.get("hq") is not None and e["hq"] not in provinces:
+            problems.append(f"{where}: unknown province {e['hq']!r}")
+        names = [*(e.get("zh") or []), *(e.get("en") or [])]
+        if not names:
+            problems.append(f"{where}: no names")
+        problems += [f"{where}: weak name {w!r} is not among its names"
+                     for w in e.get("weak") or [] if w not in names]
+        for name in names:
+            other = owner.setdefault(name, e.get("id"))
+            if other != e.get("id"):
+                problems.append(f"{where}: name {name!r} also belongs to {other}")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def load() -> OrgBase:
+    entries = list(_entries())
+    problems = validate(entries, SECTORS, PROVINCES)
+    if problems:
+        raise OrgDataError("; ".join(problems[:10]))
+    return build(entries, set(gazetteer.load().zh))
+
+
+def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
+    orgs: dict[str, Org] = {}
+    zh = ahocorasick.Automaton()
+    exact: dict[str, tuple[str, bool]] = {}
+    for _, e in entries:
+        names = (*(e.get("zh") or []), *(e.get("en") or []))
+        weak = set(e.get("weak") or ())
+        org = Org(e["id"], e["kind"], names[0], names, tuple(e.get("tickers") or ()),
+                  tuple(e.get("sectors") or ()), e.get("hq"), bool(e.get("place")))
+        orgs[org.id] = org
+        for name in e.get("zh") or ():
+            zh.add_word(name, (org.id, name in weak or name in places, len(name)))
+        for name in e.get("en") or ():
+            exact[" ".join(w for w, _ in words(name))] = (org.id, name in weak)
+        for word in e.get("not") or ():
+            zh.add_word(word, ("", True, len(word)))
+    zh.make_automaton()
+    return OrgBase(orgs, zh, PhraseTable.build(exact, {}))
+
+
+def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: int,
+          title: str, lead: str) -> dict[str, str]:
+    """org id -> "subject" | "passing" (rule 4), in order of first appearance; zones
+    (``place``) are not organisations and get none."""
+    out: dict[str, str] = {h.org.id: "subject" for h in title_hits if not h.org.place}
+    meeting = bool(_MEETING.search(title) or _MEETING.search(lead))
+    counts: dict[str, int] = {}
+    for h in text_hits:
+        counts[h.org.id] = counts.get(h.org.id, 0) + 1
+    for h in text_hits:
+        oid = h.org.id
+        if out.get(oid) == "subject" or h.org.place:
+            continue
+        if (meeting and h.start < lead_end) or counts[oid] >= 3:
+            out[oid] = "subject"
+        else:
+            out.setdefault(oid, "passing")
+    return out
+
+
+def sector_points(base: OrgBase, role: dict[str, str], text_hits: Sequence[OrgHit],
+                  lead_end: int) -> dict[str, float]:
+    """Rule 5: points per sector from the organisations found."""
+    first = {}
+    for h in text_hits:
+        first.setdefault(h.org.id, h.start)
+    points: dict[str, float] = {}
+    for oid, r in role.items():
+        gain = SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5
+        for s in base.orgs[oid].sectors:
+            points[s] = points.get(s, 0.0) + gain
+    return points
+
+
+def province_masks(hits: Sequence[OrgHit]) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    """Rule 6: (start, end, provinces a place inside may still mention) per name."""
+    return tuple((h.start, h.end, frozenset((h.org.hq,) if h.org.hq else ()))
+                 for h in hits if not h.org.place)
+
+
+def blank(text: str, hits: Sequence[OrgHit]) -> str:
+    """``text`` with every name replaced by spaces (same length), for the sector cues."""
+    if not hits:
+        return text
+    parts, at = [], 0
+    for h in hits:
+        if h.start >= at:
+            parts += [text[at:h.start], " " * (h.end - h.start)]
+            at = h.end
+    parts.append(text[at:])
+    return "".join(parts)
