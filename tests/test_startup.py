@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from provwatch.crawler.storage.db import close_all, open_database
+
 HEAVY = ("scrapy", "twisted", "trafilatura", "alembic", "numpy", "opencc")
 
 # run the command in-process, then report which top-level packages it imported
@@ -38,8 +40,8 @@ def _imported(args: list[str], tmp_path) -> tuple[subprocess.CompletedProcess, s
 @pytest.fixture
 def migrated(tmp_path):
     """A database already at the head revision, as on every run after the first."""
-    result, _ = _imported(["status"], tmp_path)
-    assert result.returncode == 0, result.stderr
+    open_database(f"sqlite:///{tmp_path / 'startup.db'}")
+    close_all()
     return tmp_path
 
 
