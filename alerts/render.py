@@ -167,9 +167,11 @@ def text_body(msg: AlertMessage) -> str:
     """The plain-text body."""
     lines = [clean_line(msg.title) or wording.field("untitled", msg.language),
              clean_line(msg.url), ""]
-    colon = "：" if msg.language == wording.ZH else ":"
-    width = max(len(label) for label, _ in _fields(msg)) + 1
-    lines += [f"{label + colon:<{width}} {value}" for label, value in _fields(msg)]
+    if msg.language == wording.ZH:  # wide characters: padding would not align them
+        lines += [f"{label}：{value}" for label, value in _fields(msg)]
+    else:
+        width = max(len(label) for label, _ in _fields(msg)) + 1
+        lines += [f"{label + ':':<{width}} {value}" for label, value in _fields(msg)]
     if msg.snippet.strip():
         lines += ["", msg.snippet.strip()]
     lines += ["", f"-- provwatch delivery {msg.delivery_id}, story {msg.story_id}"]
