@@ -156,3 +156,17 @@ def test_a_missing_config_after_the_command_is_one_line(tmp_path):
     result = _run(["watch", "list", "--config", str(tmp_path / "nowhere.toml")], tmp_path)
     assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
     assert "nowhere.toml" in result.stderr
+
+
+def test_watch_add_takes_names_for_ids_too(tmp_path):
+    added = _run(["watch", "add", "henan-ev", "--province", "河南", "--sector", "新能源汽车",
+                  "--event", "Policy document", "--webhook", "http://127.0.0.1:9/h"],
+                 tmp_path)
+    shown = _run(["watch", "show", "henan-ev"], tmp_path)
+    typo = _run(["watch", "add", "w2", "--province", "henna", "--webhook",
+                 "http://127.0.0.1:9/h"], tmp_path)
+
+    assert added.returncode == 0, added.stderr
+    assert "henan" in shown.stdout and "nev" in shown.stdout
+    assert "policy_document" in shown.stdout and "河南" not in shown.stdout
+    assert typo.returncode == 1 and "(did you mean henan?)" in typo.stderr

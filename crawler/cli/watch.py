@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from provwatch.alerts.watchfile import WatchfileError
-from provwatch.alerts.watchlist import describe, validate
 from provwatch.crawler.cli.app import err, out, state, watch_app
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.redact import redact
+from provwatch.crawler.taxonomy import resolve
 
 
 def _watchlists():
@@ -66,11 +65,15 @@ def watch_add(
 ) -> None:
     """Add a watchlist: every criterion given must hold (provinces any-of AND sectors any-of
     AND events any-of AND keywords ...); see also `watch import` for YAML files."""
+    # lazy: the watchlist rules load the channels' libraries; --help needs none of them
+    from provwatch.alerts.watchlist import validate
+
     channels = ([f"email:{e}" for e in email or []] + [f"webhook:{w}" for w in webhook or []]
                 + list(chat or []))
-    spec = validate(name, province or [], sector or [], keyword or [], channels,
-                    province_scope=scope, events=event or [], keywords_all=all_of or [],
-                    keywords_none=none_of or [], sources=source or [], min_copies=min_copies,
+    spec = validate(name, _ids("province", province), _ids("sector", sector), keyword or [],
+                    channels, province_scope=scope, events=_ids("event", event),
+                    keywords_all=all_of or [], keywords_none=none_of or [],
+                    sources=source or [], min_copies=min_copies,
                     schedule=digest, quiet_hours=quiet, backfill_days=backfill_days,
                     language=language)
     owed = _watchlists().add_watchlist(state.config, spec)
@@ -79,9 +82,18 @@ def watch_add(
     out.print(f"watchlist {name!r} added{backfill}", markup=False)
 
 
+def _ids(kind: str, values: list[str] | None) -> list[str]:
+    """Names given for ids (河南, Henan, 新能源汽车) as their ids; anything else as typed,
+    for the watchlist's validation to refuse with the closest id."""
+    return [resolve(kind, v) or v for v in values or []]
+
+
 @watch_app.command("list")
 def watch_list() -> None:
     """List watchlists: what each matches, when and where it sends."""
+    # lazy: the watchlist rules load the channels' libraries; --help needs none of them
+    from provwatch.alerts.watchlist import describe
+
     table = Table("name", "matches", "when")
     table.add_column("channels", overflow="fold")  # a URL cut short is no use
     for w in _watchlists().list_watchlists(state.config):
@@ -124,6 +136,9 @@ def watch_import(
         except (OSError, UnicodeDecodeError) as e:
             raise ProvwatchError(f"{file}: cannot read: {getattr(e, 'strerror', None) or e}"
                                  ) from None
+    # lazy: the watch-file reader loads the watchlist rules and the channels' libraries
+    from provwatch.alerts.watchfile import WatchfileError
+
     try:
         report = _watchlists().import_watchlists(state.config, text, where, replace=replace,
                                                  dry_run=dry_run)
