@@ -66,7 +66,7 @@ def refusal(failure, max_size: int = 0) -> tuple[str, str, str]:
         return "seen", request.url, text
     if _MAX_SIZE.search(text):
         limit = request.meta.get("download_maxsize") or max_size
-        return "too_large", request.url, (f"response body over {_mb(limit)} after "
+        return "too_large", request.url, (f"response body over {megabytes(limit)} after "
                                           "decompression; refused")
     if "max redirections" in text:
         chain = [*request.meta.get("redirect_urls", []), request.url]
@@ -83,7 +83,7 @@ def refusal(failure, max_size: int = 0) -> tuple[str, str, str]:
 _DROPS = ("robots_forbidden",)  # refusals that are our own choice, not the site's fault
 
 
-def _mb(size: int | None) -> str:
+def megabytes(size: int | None) -> str:
     if not size:
         return "the size limit"
     mb = size / (1024 * 1024)

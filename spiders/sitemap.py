@@ -25,7 +25,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from provwatch.crawler.chinatime import china_day, in_window
 from provwatch.pipelines.dates import parse_date_text
-from provwatch.spiders.base import SourceSpider
+from provwatch.spiders.base import SourceSpider, megabytes
 from provwatch.spiders.middlewares import gzip_complete
 
 _MAX_DEPTH = 3
@@ -50,8 +50,8 @@ class SitemapSpider(SourceSpider):
             try:
                 body = gunzip(body, max_size=limit)
             except ValueError:  # Scrapy's (private) size-exceeded error subclasses it
-                self.unusable_entry("sitemap_too_large", f"sitemap {response.url}: "
-                                         f"decompresses past {limit} bytes; refused")
+                self.unusable_entry("sitemap_too_large", f"sitemap {response.url}: body over "
+                                    f"{megabytes(limit)} after decompression; refused")
                 return
             except OSError as e:
                 self.unusable_entry("bad_sitemap",
