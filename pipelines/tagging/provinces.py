@@ -2,7 +2,7 @@
 
 Evidence per province, from the gazetteer's matches on title and text:
 1. A match inside an organisation, brand, team or dish name (海南航空, 四川大学,
-   Hainan Airlines, Sichuan cuisine, 福建舰) counts as a mention only. Inside a known
+   Hainan Airlines, Sichuan cuisine, 福建舰, 博鳌亚洲论坛) counts as a mention only. Inside a known
    organisation's name (``masks``, from orgs.py: 宁德时代, 长安汽车) a place is dropped,
    or kept as a mention when it lies in the organisation's own province (湖南裕能).
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
@@ -10,7 +10,12 @@ Evidence per province, from the gazetteer's matches on title and text:
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
-   members 3 from the title only; a venue compound (在港, 赴京) gives none. Self
+   members 3 from the title only, 5 when the title names it with its integration or
+   development (长三角一体化, 京津冀协同发展, 东北全面振兴: the grouping is the subject); a
+   venue compound (在港, 赴京) gives none. A delegation deliberating at the two sessions
+   (云南代表团审议) is the province itself, not a counterpart. Where the lead names a
+   national leader (国务院副总理, 国家主席), the venue of the meeting (在海南博鳌会见, 在西安
+   同…会谈) gives no lead points: a national event is hosted, not about its host. Self
    references (我省, 全市, 省政府, 自治区) give the source's province +5 in the title,
    +3 in the lead, +1 elsewhere. Business words (台商, 港资) and places named as
    counterparts (Hong Kong business delegation, 香港工商界代表团, 台湾青年) count as
@@ -33,7 +38,7 @@ from provwatch.pipelines.tagging.text import words
 
 _ZH_ORG = re.compile(
     r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
-    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|广电|报业|"
+    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|广电|报业|论坛|"
     r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客|青年|同胞|居民|民众|学生|市民)")
 _ZH_FUNCTION = re.compile(r"[与和同在及对的是了为将向从把被、，。；：]")
 _EN_ORG = re.compile(
@@ -57,6 +62,17 @@ _ZH_DATELINE = re.compile(
     r"^\s*(?:新华社|中新社|人民网|本报|央视网|新华网)?([\u4e00-\u9fff]{2,6}?)\d{1,2}月\d{1,2}日电")
 _SELF = re.compile(r"我省|我区|我市|全省|本省|全区|全市|本市|省委|省政府|省人大|省政协|自治区|市委|"
                    r"市政府|our province|the province|our city|the provincial", re.I)
+# a two-sessions delegation deliberating (云南代表团审议, 香港代表团、澳门代表团审议) is the
+# province at work, not a counterpart
+_DELIBERATION = re.compile(r"(?:省|市|自治区|特区)?代表团(?:[、和与]\S{2,6}?代表团)?(?:审议|讨论)")
+# a grouping named with its integration or development is the title's subject (长三角一体化,
+# 京津冀协同发展, 东北全面振兴)
+_GROUPING_SUBJECT = re.compile(r".{0,2}?(?:一体化|协同|振兴|地区|区域|城市群|都市圈|经济圈|合作)")
+# a national leader's venue (国务院副总理丁薛祥在海南博鳌集体会见…): the place hosts a
+# national event and is no subject
+_NATIONAL = re.compile(r"国家主席|国家副主席|国务院总理|国务院副总理|政治局常委|委员长|"
+                       r"全国政协主席|国务委员|中共中央总书记")
+_NATIONAL_VENUE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:集体)?(?:会见|会谈|同|出席|主持)")
 # someone else's venue: 在港/赴京/驻沪 place the actor elsewhere; 来豫 names the host
 _VENUE = ("在", "赴", "驻", "援", "进", "入", "回")
 
@@ -75,7 +91,12 @@ def _zh_hits(gaz: Gazetteer, text: str):
             continue
         after = text[end:end + 8]
         org = _ZH_ORG.match(after)
-        in_org = bool(org) and not _ZH_FUNCTION.search(org.group(0)) and place.kind != "compound"
+        in_org = bool(org) and not _ZH_FUNCTION.search(org.group(0)) \
+            and place.kind != "compound" and not _DELIBERATION.match(text, end)
+        if place.kind == "grouping":
+            # the leader flag of a grouping says whether it is named as a subject
+            yield place, in_org, bool(_GROUPING_SUBJECT.match(text, end)), start
+            continue
         leader = bool(_ZH_LEADER.match(after))
         yield place, in_org, leader, start
 
@@ -137,13 +158,14 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
 
     def scan(found, points: float, grouping_points: float) -> set[str]:
         seen: set[str] = set()
-        for place, in_org, _, _ in found:
+        for place, in_org, subject, _ in found:
             place = _fix_shanxi(place, whole)
             mentioned.update(place.provinces)
             if in_org or place.kind == "counterpart" or (
                     place.kind == "compound" and place.text.startswith(_VENUE)):
                 continue
-            gain = grouping_points if place.kind == "grouping" else points
+            gain = points if place.kind != "grouping" else (
+                points if subject and grouping_points else grouping_points)
             for p in set(place.provinces) - seen:
                 score[p] += gain
                 seen.add(p)
@@ -152,12 +174,14 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
     dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
     dateline_end = dateline.end() if dateline else 0
     scan(masked(hits(gaz, title), masks[0]), 5, 3)
-    lead_places = scan((h for h in text_hits if dateline_end <= h[3] < lead_end), 2, 0)
+    venues = [m.span(1) for m in _NATIONAL_VENUE.finditer(lead)] if _NATIONAL.search(lead) else []
+    lead_places = scan((h for h in text_hits if dateline_end <= h[3] < lead_end
+                        and not any(a <= h[3] < b for a, b in venues)), 2, 0)
     led: set[str] = set()
     for place, in_org, leader, _ in text_hits:
         place = _fix_shanxi(place, whole)
         mentioned.update(place.provinces)
-        if not in_org and place.kind != "grouping":
+        if not in_org and place.kind != "grouping":  # (a grouping's flag is not a leader)
             counts.update(place.provinces)
             if leader:
                 led.update(place.provinces)
