@@ -164,3 +164,152 @@ def test_extract_answers_a_line_that_is_not_utf8_and_goes_on(env, tmp_path):
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first == {"id": None, "error": "pages.jsonl:1: not UTF-8 text (save the file as UTF-8)"}
     assert second["id"] == 2 and second["text"] == "x"
+
+
+# --- the database URL ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        pytest.param("foo://bar", "database 'foo' in foo://bar is not supported",
+                     id="an unknown scheme"),
+        pytest.param("mysql://user:secret@db.example/pw", "database 'mysql'", id="mysql"),
+        pytest.param("mongodb://user:secret@db.example/pw", "database 'mongodb'", id="mongodb"),
+    ],
+)
+def test_a_database_url_provwatch_cannot_use_is_one_line_without_the_password(
+        env, tmp_path, url, why):
+    result = _run(["status"], {**env, "PROVWATCH_DATABASE_URL": url}, cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert "PROVWATCH_DATABASE_URL" in message and why in message
+    assert "sqlite:///PATH or postgresql://" in message and "secret" not in message
+
+
+def test_a_database_url_in_the_config_file_is_named_by_file_and_key(env, tmp_path):
+    config = tmp_path / "provwatch.toml"
+    config.write_text('[provwatch]\ndatabase_url = "mongodb://u:secret@h/db"\n',
+                      encoding="utf-8")
+    env = {k: v for k, v in env.items() if k != "PROVWATCH_DATABASE_URL"}
+
+    result = _run(["--config", str(config), "articles"], env, cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert f"{config}: key 'database_url': database 'mongodb'" in message
+    assert "secret" not in message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["articles"], ["show", "1"], ["watch", "list"], ["alerts", "failed"],
+     ["alerts", "send"], ["retag"], ["reextract"]],
+    ids=" ".join,
+)
+def test_a_command_that_reads_refuses_a_database_file_that_does_not_exist(
+        env, tmp_path, command):
+    before = _files(tmp_path)
+
+    result = _run(command, {**env, "PROVWATCH_DATABASE_URL": f"sqlite:///{tmp_path}/typo.db"},
+                  cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert f"{tmp_path}/typo.db does not exist: nothing is stored there yet" in message
+    assert "`provwatch run`, `crawl`, `ingest` or `watch add` create it" in message
+    assert _files(tmp_path) == before
+
+
+def test_a_command_that_writes_refuses_a_missing_directory_as_a_likely_typo(env, tmp_path):
+    line = json.dumps({"url": "https://gov.example/a/1.html", "html": page(*HENAN_NEV)})
+    url = f"sqlite:///{tmp_path}/nonexistent/dir/x.db"
+
+    result = _run(["ingest"], {**env, "PROVWATCH_DATABASE_URL": url}, stdin=line + "\n",
+                  cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert f"directory {tmp_path}/nonexistent/dir does not exist" in message
+    assert "mkdir -p" in message
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_a_command_that_writes_creates_the_database_file_in_an_existing_directory(env, tmp_path):
+    line = json.dumps({"url": "https://gov.example/a/1.html", "html": page(*HENAN_NEV)})
+
+    result = _run(["ingest"], env, stdin=line + "\n", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cli.db").is_file() and "stored 1" in result.stdout
+    assert _run(["articles"], env, cwd=tmp_path).returncode == 0
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        pytest.param({"PROVWATCH_WORKRS": "3"},
+                     "environment variable PROVWATCH_WORKRS is not a provwatch setting "
+                     "(did you mean PROVWATCH_WORKERS?)", id="a misspelt variable"),
+        pytest.param({"PROVWATCH_WORKERS": "four"},
+                     "environment variable PROVWATCH_WORKERS: must be a whole number, got 'four'",
+                     id="a number in words"),
+        pytest.param({"PROVWATCH_CRAWL_TIMEOUT": "nan"},
+                     "PROVWATCH_CRAWL_TIMEOUT: must be a finite number, got 'nan'", id="NaN"),
+        pytest.param({"PROVWATCH_DOWNLOAD_TIMEOUT": "inf"},
+                     "PROVWATCH_DOWNLOAD_TIMEOUT: must be a finite number, got 'inf'", id="inf"),
+        pytest.param({"PROVWATCH_SMTP_PORT": "70000"},
+                     "PROVWATCH_SMTP_PORT: must be a port number 1-65535, got '70000'",
+                     id="a port out of range"),
+        pytest.param({"PROVWATCH_OPERATOR_CHANNELS": "smtp:foo"},
+                     "PROVWATCH_OPERATOR_CHANNELS: 'smtp:foo' is not a channel target: use "
+                     "email:ADDRESS, webhook:https://HOST/PATH or a chat URL",
+                     id="an operator channel that is not one"),
+    ],
+)
+def test_a_bad_setting_in_the_environment_is_one_line_and_touches_nothing(
+        env, tmp_path, extra, why):
+    before = _files(tmp_path)
+
+    result = _run(["ingest"], {**env, **extra}, stdin="", cwd=tmp_path)
+
+    assert why in _one_error_line(result)
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        pytest.param("[provwatch]\nworkrs = 3\n",
+                     "unknown key 'workrs' (did you mean 'workers'?)", id="a misspelt key"),
+        pytest.param("[provwatch]\nsmtp_port = 70000\n",
+                     "key 'smtp_port': must be a port number 1-65535", id="a port"),
+        pytest.param("[provwatch]\ncrawl_timeout = nan\n",
+                     "key 'crawl_timeout': must be a finite number", id="NaN"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_naming_file_and_key(env, tmp_path, text, why):
+    config = tmp_path / "provwatch.toml"
+    config.write_text(text, encoding="utf-8")
+
+    result = _run(["--config", str(config), "config"], env, cwd=tmp_path)
+
+    assert f"{config}: {why}" in _one_error_line(result)
+
+
+def test_a_gbk_config_file_is_one_line_saying_it_must_be_utf8(env, tmp_path):
+    config = tmp_path / "provwatch.toml"
+    config.write_bytes('[provwatch]\nsmtp_from = "监测 <a@b.example>"\n'.encode("gbk"))
+
+    result = _run(["--config", str(config), "config"], env, cwd=tmp_path)
+
+    assert f"{config}: not UTF-8 text" in _one_error_line(result)
+
+
+def test_a_gbk_catalog_is_one_line_saying_it_must_be_utf8(env, tmp_path):
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_bytes(("sources:\n" + ENTRY.replace("name: X", "name: 河南")).encode("gbk"))
+
+    result = _run(["sources"], {**env, "PROVWATCH_CATALOG": str(catalog)}, cwd=tmp_path)
+
+    assert f"{catalog}: line 2: not UTF-8 text" in _one_error_line(result)

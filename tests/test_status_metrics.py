@@ -259,6 +259,7 @@ cli = CliRunner()
 @pytest.fixture
 def use_config(config, monkeypatch):
     monkeypatch.setattr(state, "_config", config)
+    open_database(config.database_url)  # `status` refuses a database file that is not there
     return config
 
 

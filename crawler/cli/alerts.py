@@ -29,7 +29,7 @@ def alerts_failed(
 ) -> None:
     """List deliveries that gave up: watchlist, channel, attempts, the last error."""
     rows = [{**r, "channel": redact(r["channel"]), "last_error": redact(r["last_error"] or "")
-             or None} for r in _service().failed(state.config, limit)]
+             or None} for r in _service().failed(state.stored_config, limit)]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -52,7 +52,7 @@ def alerts_retry(
     """Make failed deliveries pending again and send them now."""
     if bool(ids) == all_:
         raise ProvwatchError("alerts retry: give delivery ids or --all (not both)")
-    count, report = _service().retry(state.config, None if all_ else list(ids or []))
+    count, report = _service().retry(state.stored_config, None if all_ else list(ids or []))
     for m in report.messages:
         err.print(redact(m), markup=False)
     out.print(f"{count} delivery(ies) queued again: sent {report.sent}, will retry "
@@ -66,7 +66,7 @@ def alerts_test(
     watchlist: Annotated[str, typer.Argument(help="The watchlist whose channels to test.")],
 ) -> None:
     """Send a sample alert to each channel of WATCHLIST; print success or the exact error."""
-    results = _service().test_channels(state.config, watchlist)
+    results = _service().test_channels(state.stored_config, watchlist)
     for r in results:  # a channel spec holds its tokens: shown redacted, as its error
         if r.ok:
             out.print(f"[green]ok[/green]     {escape(redact(r.channel))}", highlight=False)
@@ -80,7 +80,7 @@ def alerts_test(
 @alerts_app.command("send")
 def alerts_send() -> None:
     """Deliver what the outbox holds, then exit."""
-    report = _service().send_alerts(state.config)
+    report = _service().send_alerts(state.stored_config)
     for m in report.messages:
         err.print(redact(m), markup=False)
     out.print(f"sent {report.sent}, will retry {report.retrying}, failed {report.failed}")

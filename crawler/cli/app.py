@@ -89,6 +89,17 @@ class State:
             logging.getLogger("alembic").setLevel(logging.WARNING)
         return self._config
 
+    @property
+    def stored_config(self) -> Config:
+        """The config of a command that only reads or changes what is stored: a SQLite
+        database file that does not exist is an error saying so, not a new empty one."""
+        config = self.config
+        # lazy: storage imports SQLAlchemy, which `provwatch config` and --help never need
+        from provwatch.crawler.storage.db import require_database
+
+        require_database(config.database_url)
+        return config
+
 
 state = State()
 

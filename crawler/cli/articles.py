@@ -61,7 +61,7 @@ def articles(
     """List stored articles, newest first. Filters combine: any value within one option,
     every option given (`--province henan --province hubei --sector nev`)."""
     rows = _service().list_articles(
-        state.config, provinces=province or (), sectors=sector or (), events=event or (),
+        state.stored_config, provinces=province or (), sectors=sector or (), events=event or (),
         sources=source or (), since=day_option(since, "--since"),
         until=until_option(until, "--until"), text=q or (), orgs=org or (),
         people=person or (), limit=limit)
@@ -104,7 +104,7 @@ def cut(text: str, width: int) -> str:
 @app.command()
 def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None:
     """Print one article with its tags and the outlets that carried its story."""
-    a = _service().show_article(state.config, article_id)
+    a = _service().show_article(state.stored_config, article_id)
     out.print(f"[bold]{a['title']}[/bold]")
     out.print(f"{a['url']}")
     precision = f", {a['date_precision']}" if a.get("date_precision") else ""
@@ -154,7 +154,7 @@ def story(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print one story: when it was first seen and every copy, with source and time."""
-    s = _service().show_story(state.config, story_id)
+    s = _service().show_story(state.stored_config, story_id)
     if as_json:
         print(json.dumps(s, ensure_ascii=False))
         return

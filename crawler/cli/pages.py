@@ -76,7 +76,7 @@ def reextract(
     from provwatch.crawler.services import extraction
 
     selectors = _catalog_selectors()
-    report = extraction.reextract(state.config, source_id=source,
+    report = extraction.reextract(state.stored_config, source_id=source,
                                   since=day_option(since, "--since"), selectors=selectors)
     for message in report.errors:
         err.print(f"kept {message}", markup=False)

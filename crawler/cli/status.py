@@ -41,7 +41,7 @@ def status(
     from provwatch.crawler.storage.models import BAD_STATES, HEALTH_STATES
 
     wanted = _states(only or [], HEALTH_STATES)
-    config = state.config
+    config = state.stored_config
     now = datetime.now(timezone.utc)
     report = status_mod.gather(config, now)
     reasons = status_mod.check(report, config) if check else []

@@ -52,6 +52,6 @@ def retag(
         help="Only articles published on or after (YYYY-MM-DD).")] = None,
 ) -> None:
     """Tag stored articles again after the tagger's data files changed."""
-    report = _tagging().retag(state.config, day_option(since, "--since"))
+    report = _tagging().retag(state.stored_config, day_option(since, "--since"))
     out.print(f"retagged {report.articles} articles: {report.changed} changed "
               f"(+{report.tags_added} / -{report.tags_removed} tags)")

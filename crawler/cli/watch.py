@@ -96,7 +96,7 @@ def watch_list() -> None:
 
     table = Table("name", "matches", "when")
     table.add_column("channels", overflow="fold")  # a URL cut short is no use
-    for w in _watchlists().list_watchlists(state.config):
+    for w in _watchlists().list_watchlists(state.stored_config):
         d = describe(w)
         table.add_row(w.name, d["matches"], d["when"], redact(d["channels"]))
     out.print(table, markup=False)
@@ -107,7 +107,7 @@ def watch_show(name: Annotated[str, typer.Argument(help="The watchlist's name.")
     """Print one watchlist as YAML (the `watch import` format), tokens of its channel URLs
     hidden; `watch export` writes them in full, for re-import."""
 
-    print(redact(_watchlists().export_watchlists(state.config, [name])), end="")
+    print(redact(_watchlists().export_watchlists(state.stored_config, [name])), end="")
 
 
 @watch_app.command("import")
@@ -166,7 +166,7 @@ def watch_export(
 ) -> None:
     """Write every watchlist as YAML, in the format `watch import` reads."""
 
-    text = _watchlists().export_watchlists(state.config)
+    text = _watchlists().export_watchlists(state.stored_config)
     if file is None or str(file) == "-":
         print(text, end="")
         return
@@ -181,5 +181,5 @@ def watch_export(
 def watch_remove(name: Annotated[str, typer.Argument(help="The watchlist's name.")]) -> None:
     """Remove a watchlist and its deliveries."""
 
-    _watchlists().remove_watchlist(state.config, name)
+    _watchlists().remove_watchlist(state.stored_config, name)
     out.print(f"watchlist {name!r} removed")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,15 +52,35 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
         raise DatabaseError(f"database_url: {e}") from None
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:" \
-                and not parsed.database.startswith("file:"):
-            _check_sqlite_file(Path(parsed.database).expanduser(), create)
+        path = _sqlite_file(parsed)
+        if path is not None:
+            _check_sqlite_file(path, create)
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True)
+
+
+def require_database(url: str) -> None:
+    """Raise DatabaseError if ``url`` names a SQLite file that does not exist (for a
+    command that reads: a typo in the path must not look like an empty database)."""
+    try:
+        path = _sqlite_file(make_url(url))
+    except Exception:
+        return  # make_engine says what is wrong with it
+    if path is not None:
+        _check_sqlite_file(path, create=False)
+
+
+def _sqlite_file(parsed: URL) -> Path | None:
+    """The file of a SQLite URL; None for another database, memory or a file: URI."""
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" \
+            or name.startswith("file:"):
+        return None
+    return Path(name).expanduser()
 
 
 def _check_sqlite_file(path: Path, create: bool) -> None:
@@ -70,9 +90,8 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise DatabaseError(f"database_url: {path} is not a file")
     if not create:
         raise DatabaseError(
-            f"database_url: {path} does not exist, so nothing has been stored there yet "
-            "(check database_url if you expected data; a command that stores, such as "
-            "`provwatch run`, `crawl`, `ingest` or `watch add`, creates it)")
+            f"database_url: {path} does not exist: nothing is stored there yet (check the "
+            "path; `provwatch run`, `crawl`, `ingest` or `watch add` create it)")
     parent = path.parent
     if parent.is_dir():
         return
