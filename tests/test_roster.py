@@ -82,6 +82,15 @@ def test_a_name_that_left_resolves_to_nothing_after_its_end():
     assert roster.resolve("Lou Yangsheng", date(2026, 1, 1)) == []
 
 
+def test_a_time_counts_on_its_china_day():
+    from datetime import datetime, timezone
+
+    # 2024-12-30 17:00 UTC is already 2024-12-31 in China: Liu Ning's first day in Henan
+    when = datetime(2024, 12, 30, 17, 0, tzinfo=timezone.utc)
+    assert [(e.province, e.post) for e in roster.resolve("刘宁", when)] == \
+        [("henan", "secretary")]
+
+
 def test_resolve_can_be_limited_to_a_province_and_knows_aliases():
     assert roster.resolve("刘宁", date(2025, 6, 1), province="guangxi") == []
     assert [e.province for e in roster.resolve("Erkin Tuniyaz", date(2024, 1, 1))] == \

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from provwatch.crawler.chinatime import SHANGHAI
+from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.crawler.roster.errors import RosterError
 from provwatch.crawler.taxonomy import PROVINCES
 
@@ -95,7 +95,7 @@ class Roster:
     checked: str
 
     def holders(self, province: str | None = None, on: date | None = None) -> list[Entry]:
-        day = on or today()
+        day = _china_day(on)
         return sorted((e for e in self.entries
                        if (province is None or e.province == province) and e.holds_on(day)),
                       key=_order)
@@ -106,7 +106,7 @@ class Roster:
 
     def resolve(self, name: str, on: date | None = None,
                 province: str | None = None) -> list[Entry]:
-        day, key = on or today(), _name_key(name)
+        day, key = _china_day(on), _name_key(name)
         return [e for e in self.entries
                 if key in e.names() and e.holds_on(day)
                 and (province is None or e.province == province)]
@@ -140,6 +140,15 @@ def _order(e: Entry) -> tuple:
 def today() -> date:
     """Today's China day."""
     return datetime.now(SHANGHAI).date()
+
+
+def _china_day(on: date | None) -> date:
+    """``on`` as a China day: an aware time counts on its day in China; None is today."""
+    if on is None:
+        return today()
+    if isinstance(on, datetime):
+        return china_day(on if on.tzinfo else on.replace(tzinfo=SHANGHAI))
+    return on
 
 
 def _name_key(name: str) -> str:
