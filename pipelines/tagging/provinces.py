@@ -6,7 +6,9 @@ Evidence per province, from the gazetteer's matches on title and text:
    organisation's name (``masks``, from orgs.py: 宁德时代, 长安汽车) a place is dropped,
    or kept as a mention when it lies in the organisation's own province (湖南裕能).
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
-   groupings (their members), "我省/我市/our province" (the source's own province).
+   groupings (their members), "我省/我市/our province" (the source's own province). A
+   county's bare short name in the text (资兴, 宜兴: words too, 投资兴业) counts only when
+   another match places its province.
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
@@ -32,6 +34,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from provwatch.pipelines.tagging.gazetteer import Gazetteer, Place
 from provwatch.pipelines.tagging.text import words
@@ -75,6 +79,27 @@ _NATIONAL = re.compile(r"国家主席|国家副主席|国务院总理|国务院�
 _NATIONAL_VENUE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:集体)?(?:会见|会谈|同|出席|主持)")
 # someone else's venue: 在港/赴京/驻沪 place the actor elsewhere; 来豫 names the host
 _VENUE = ("在", "赴", "驻", "援", "进", "入", "回")
+
+
+@lru_cache(maxsize=1)
+def short_names() -> dict[str, str]:
+    """Division names usable without their suffix -> level (资兴 county, 长治 prefecture):
+    they are ordinary words too (投资兴业, 长治久安)."""
+    path = Path(__file__).parent / "data" / "divisions.tsv"
+    with path.open(encoding="utf-8") as f:
+        rows = (line.rstrip("\n").split("\t") for line in f if not line.startswith("#"))
+        return {r[3]: r[1] for r in rows if len(r) > 3 and r[3]}
+
+
+def _supported(title_hits: list, text_hits: list) -> list:
+    """Rule 2's guard: a county's bare short name (资兴 in 投资兴业, 海阳) counts only when
+    something else in the article places its province. (A prefecture's, 宁波 or 沈阳, often
+    stands alone in a city's own news: it always counts.)"""
+    shorts = short_names()
+    evidenced = {p for place, *_ in title_hits + text_hits if shorts.get(place.text) != "county"
+                 for p in place.provinces}
+    return [h for h in text_hits if shorts.get(h[0].text) != "county"
+            or set(h[0].provinces) <= evidenced]
 
 
 @dataclass(frozen=True)
@@ -154,7 +179,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
     score: dict[str, float] = defaultdict(float)
     mentioned: set[str] = set()
     counts: Counter[str] = Counter()
-    text_hits = list(masked(hits(gaz, text), masks[1]))
+    title_hits = list(masked(hits(gaz, title), masks[0]))
+    text_hits = _supported(title_hits, list(masked(hits(gaz, text), masks[1])))
 
     def scan(found, points: float, grouping_points: float) -> set[str]:
         seen: set[str] = set()
@@ -173,7 +199,7 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
 
     dateline = _EN_DATELINE.match(text) or _ZH_DATELINE.match(text)
     dateline_end = dateline.end() if dateline else 0
-    scan(masked(hits(gaz, title), masks[0]), 5, 3)
+    scan(title_hits, 5, 3)
     venues = [m.span(1) for m in _NATIONAL_VENUE.finditer(lead)] if _NATIONAL.search(lead) else []
     lead_places = scan((h for h in text_hits if dateline_end <= h[3] < lead_end
                         and not any(a <= h[3] < b for a, b in venues)), 2, 0)
