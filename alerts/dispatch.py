@@ -273,8 +273,13 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
             report.add(failed=d.status == "failed", retrying=d.status == "pending")
     shown = redact(channel)  # a channel spec holds its tokens; the error is redacted
     report.error(f"message {send_id} ({shown}, {len(rows)} alert(s)): {error}")
-    log.warning("message %s to %s failed (%s): %s", send_id, shown,
-                "permanent" if permanent else "will retry", error)
+    if permanent:
+        why = "permanent"
+    elif any(d.status == "pending" for d in rows):
+        why = "will retry"
+    else:  # retryable, but every attempt allowed (alert_max_attempts) is used up
+        why = f"gave up after {max_attempts} attempt{'s' if max_attempts != 1 else ''}"
+    log.warning("message %s to %s failed (%s): %s", send_id, shown, why, error)
     return permanent  # a permanent error is this message's; the channel may still work
 
 

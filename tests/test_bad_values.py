@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from _pages import GUANGXI_AI, HENAN_NEV, page
+from _servers import webhook_receiver  # noqa: F401
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -313,3 +314,33 @@ def test_a_gbk_catalog_is_one_line_saying_it_must_be_utf8(env, tmp_path):
     result = _run(["sources"], {**env, "PROVWATCH_CATALOG": str(catalog)}, cwd=tmp_path)
 
     assert f"{catalog}: line 2: not UTF-8 text" in _one_error_line(result)
+
+
+# --- alerts: no retry promised when none is left ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("max_attempts", "said", "status"),
+    [
+        pytest.param(1, "gave up after 1 attempt", "failed", id="the last attempt"),
+        pytest.param(2, "will retry", "pending", id="an attempt left"),
+    ],
+)
+def test_a_failed_send_says_will_retry_only_when_an_attempt_is_left(
+        database_url, webhook_receiver, caplog, max_attempts, said, status):  # noqa: F811
+    from test_dispatch import NOW, SETTINGS, _stories, _watchlist
+
+    from provwatch.alerts.dispatch import dispatch
+    from provwatch.crawler.storage.db import open_database
+
+    sessions = open_database(database_url)
+    hook = f"webhook:{webhook_receiver.url}"
+    _stories(sessions, _watchlist(sessions, "nev", [hook]), [hook], 1)
+    webhook_receiver.statuses = [503]
+
+    with caplog.at_level("WARNING", logger="provwatch.alerts.dispatch"):
+        report = dispatch(sessions, SETTINGS, now=NOW, max_attempts=max_attempts)
+
+    (line,) = [r.getMessage() for r in caplog.records if "failed (" in r.getMessage()]
+    assert f"failed ({said})" in line
+    assert (report.failed, report.retrying) == ((1, 0) if status == "failed" else (0, 1))
