@@ -20,8 +20,9 @@ Matching rules, in order:
    signed), or when the text names it three times or more; otherwise it is *passing*.
 5. Sectors: a subject adds 3 points to each of its sectors, as a cue in the title would;
    a passing organisation adds 1 (named in the lead) or 0.5 (elsewhere), once per
-   organisation. Sector cues inside any matched name are not read (航空港 is no aviation;
-   the organisation's own sectors stand for them).
+   organisation; either only where the text's own cues name one of its sectors
+   (sectors.py), so a company's portfolio never makes a sector alone. Sector cues inside
+   any matched name are not read (航空港 is no aviation; 宁德时代新能源科技 no 新能源).
 6. Provinces (applied in provinces.py through ``province_masks``): a place inside an
    organisation's name never scores; it stays a mention only when it lies in the
    organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
@@ -55,7 +56,7 @@ _ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董�
 _EN_CONTEXT = frozenset({"Group", "Inc", "Co", "Corp", "Corporation", "Motor", "Motors", "Ltd",
                          "Holdings", "chairman", "Chairman", "CEO", "Technologies", "Technology",
                          "University", "Bank", "Company", "Limited", "founder", "president"})
-_MEETING = re.compile(r"会见|会谈|接见|拜会|座谈|签约|签署|签订|\bmeets?\b|\bmet\b|held talks|"
+_MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订|\bmeets?\b|\bmet\b|held talks|"
                       r"\bsign(?:s|ed|ing)?\b|\binks?\b")
 
 
@@ -122,6 +123,13 @@ def _context(text: str, end: int) -> bool:
     return bool(m) and m.group(1) in _EN_CONTEXT
 
 
+def _tokenises(name: str) -> bool:
+    """An English name the word matcher can find: it starts with a letter and gives
+    tokens of two letters or more in all (3M gives M alone: never matched)."""
+    tokens = words(name)
+    return bool(tokens) and tokens[0][1] == 0 and sum(len(w) for w, _ in tokens) >= 2
+
+
 def _entries() -> Iterable[tuple[str, dict]]:
     for path in sorted(DATA.glob("orgs*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -184,7 +192,8 @@ def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
         for name in e.get("zh") or ():
             zh.add_word(name, (org.id, name in weak or name in places, len(name)))
         for name in e.get("en") or ():
-            exact[" ".join(w for w, _ in words(name))] = (org.id, name in weak)
+            if _tokenises(name):
+                exact[" ".join(w for w, _ in words(name))] = (org.id, name in weak)
         for word in e.get("not") or ():
             zh.add_word(word, ("", True, len(word)))
     zh.make_automaton()
@@ -212,17 +221,14 @@ def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: i
 
 
 def sector_points(base: OrgBase, role: dict[str, str], text_hits: Sequence[OrgHit],
-                  lead_end: int) -> dict[str, float]:
-    """Rule 5: points per sector from the organisations found."""
-    first = {}
+                  lead_end: int) -> list[tuple[tuple[str, ...], float]]:
+    """Rule 5: (sectors, points) per organisation found."""
+    first: dict[str, int] = {}
     for h in text_hits:
         first.setdefault(h.org.id, h.start)
-    points: dict[str, float] = {}
-    for oid, r in role.items():
-        gain = SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5
-        for s in base.orgs[oid].sectors:
-            points[s] = points.get(s, 0.0) + gain
-    return points
+    return [(base.orgs[oid].sectors,
+             SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5)
+            for oid, r in role.items() if base.orgs[oid].sectors]
 
 
 def province_masks(hits: Sequence[OrgHit]) -> tuple[tuple[int, int, frozenset[str]], ...]:

@@ -11,13 +11,15 @@ Rule order:
    character wire note naming a sector once carries it; a 10,000-character plan needs
    four points), and at least 40% of the best sector.
 3. At most three, best first.
-Points from outside the cues (``extra``: the organisations named, orgs.py rule 5) are
-added before step 2.
+Before step 2, each organisation named (``extra``: its sectors and points, orgs.py rule
+5) adds its points to all its sectors when the cues name at least one of them: BYD with
+新能源汽车 adds to nev and batteries_storage; a company's portfolio alone adds nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,7 +87,8 @@ def table() -> CueTable:
     return build_table(yaml.safe_load((DATA / "sectors.yaml").read_text(encoding="utf-8")))
 
 
-def tag_sectors(title: str, lead_end: int, text: str, extra: dict[str, float] | None = None
+def tag_sectors(title: str, lead_end: int, text: str,
+                extra: Sequence[tuple[tuple[str, ...], float]] = ()
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
     """``text[:lead_end]`` is the lead."""
     cues = table()
@@ -95,7 +98,9 @@ def tag_sectors(title: str, lead_end: int, text: str, extra: dict[str, float] | 
         score[key] += 3 * n
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
-    score.update(extra or {})
+    for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
+        for key in keys:
+            score[key] += points
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
