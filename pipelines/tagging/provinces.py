@@ -8,7 +8,8 @@ Evidence per province, from the gazetteer's matches on title and text:
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
    groupings (their members), "我省/我市/our province" (the source's own province). A
    county's bare short name in the text (资兴, 宜兴: words too, 投资兴业) counts only when
-   another match places its province.
+   another match places its province. A two-character compound (在台, 在陕) that took the
+   first character of a longer place (在台江县, 在陕西宁陕县) gives way to that place.
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
@@ -109,9 +110,27 @@ class ProvinceTags:
     scores: dict[str, float]
 
 
+def _matches(gaz: Gazetteer, text: str):
+    """The gazetteer's matches, except a two-character compound that took the first
+    character of a longer place (在台江县 is 台江县, not 在台; 在陕西宁陕县 is 陕西): the
+    place is read from the compound's second character instead."""
+    skip = 0
+    for place, start, end in gaz.find_zh(text):
+        if start < skip:
+            continue
+        if place.kind == "compound" and end - start == 2:
+            for size in (4, 3, 2):
+                longer = gaz.zh.get(text[start + 1:start + 1 + size])
+                if longer is not None and longer.kind != "compound":
+                    place, start, end = longer, start + 1, start + 1 + size
+                    skip = end
+                    break
+        yield place, start, end
+
+
 def _zh_hits(gaz: Gazetteer, text: str):
     """(place, in_org, leader) for each Chinese match."""
-    for place, start, end in gaz.find_zh(text):
+    for place, start, end in _matches(gaz, text):
         if place.text == "东北" and text[end:end + 1] in "亚部方风角侧向":
             continue
         after = text[end:end + 8]
