@@ -247,3 +247,37 @@ def test_people_families(text, name):
 def test_titles_and_common_words_are_not_people(text):
     found = people(text)
     assert not {"Zhejiang Party Secretary", "会议", "双方", "大家", "近日"} & set(found)
+
+
+def _provinces(tagger, title, text):
+    t = tagger.tag(title, text)
+    return set(t.provinces_about), set(t.provinces_mentioned)
+
+
+@pytest.mark.parametrize(("title", "text", "about", "mentioned"), [
+    pytest.param("李强参加云南代表团审议", "国务院总理李强5日下午参加他所在的十四届全国人大二次会议"
+                 "云南代表团审议。", {"yunnan"}, {"yunnan"},
+                 id="a delegation deliberating is the province at work"),
+    pytest.param("赵乐际分别参加香港代表团、澳门代表团审议", "赵乐际分别参加香港代表团、澳门代表团审议。",
+                 {"hong_kong", "macau"}, {"hong_kong", "macau"},
+                 id="two delegations deliberating"),
+    pytest.param("第六届长三角一体化发展高层论坛举行", "论坛在浙江温州举行，发布了10项实事项目清单。",
+                 {"shanghai", "jiangsu", "zhejiang", "anhui"},
+                 {"shanghai", "jiangsu", "zhejiang", "anhui"},
+                 id="a grouping named with its integration is the subject"),
+    pytest.param("某省推进科技创新", "安徽积极融入长三角，推进科技创新。安徽各地加快布局。", {"anhui"},
+                 {"anhui", "shanghai", "jiangsu", "zhejiang"},
+                 id="a grouping in passing is only mentioned"),
+    pytest.param("丁薛祥会见博鳌亚洲论坛理事代表", "中共中央政治局常委、国务院副总理丁薛祥27日在海南博鳌"
+                 "集体会见博鳌亚洲论坛理事代表。", set(), {"hainan"},
+                 id="a national leader's meeting venue is only mentioned"),
+    pytest.param("双方深化合作", "双方表示，欢迎各国企业来华投资兴业，共享发展机遇。", set(), set(),
+                 id="a county short name inside a word (资兴 in 投资兴业) is no place"),
+    pytest.param("李强在贵州调研", "李强来到黔东南州台江县，考察乡村振兴。在台江县，他走进村寨。",
+                 {"guizhou"}, {"guizhou"},
+                 id="在台江县 is Taijiang county, not a venue compound for Taiwan"),
+    pytest.param("蔡奇在陕西宁陕县调研", "蔡奇在陕西宁陕县调研，考察生态保护。", {"shaanxi"},
+                 {"shaanxi"}, id="在陕西宁陕县 holds no Xining"),
+])
+def test_province_families(tagger, title, text, about, mentioned):
+    assert _provinces(tagger, title, text) == (about, mentioned)
