@@ -344,3 +344,14 @@ def test_a_failed_send_says_will_retry_only_when_an_attempt_is_left(
     (line,) = [r.getMessage() for r in caplog.records if "failed (" in r.getMessage()]
     assert f"failed ({said})" in line
     assert (report.failed, report.retrying) == ((1, 0) if status == "failed" else (0, 1))
+
+
+def test_tag_names_a_line_that_is_not_utf8_and_tags_the_rest(env, tmp_path):
+    data = '{"id": 1, "text": "河南"}\n'.encode("gbk") + '{"id": 2, "text": "河南"}\n'.encode()
+    (tmp_path / "lines.jsonl").write_bytes(data)
+
+    result = _run(["tag", "lines.jsonl"], env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "skipped lines.jsonl:1: not UTF-8 text" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [2]

@@ -32,12 +32,12 @@ def tag(
     orgs} per line (the format ../shared/eval/score.py reads)."""
     errors: list[str] = []
     if file is None or str(file) == "-":
-        rows = _tagging().tag_lines(state.config, sys.stdin, "<stdin>", errors)
+        rows = _tagging().tag_lines(state.config, sys.stdin.buffer, "<stdin>", errors)
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))
     else:
         try:
-            with file.open(encoding="utf-8") as f:
+            with file.open("rb") as f:  # bytes: json_lines names a line that is not UTF-8
                 for row in _tagging().tag_lines(state.config, f, str(file), errors):
                     print(json.dumps(row, ensure_ascii=False))
         except OSError as e:

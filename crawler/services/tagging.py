@@ -33,7 +33,7 @@ def _source_provinces(config: Config) -> dict[str, str]:
         return {}
 
 
-def tag_lines(config: Config, lines: Iterable[str], name: str,
+def tag_lines(config: Config, lines: Iterable[str | bytes], name: str,
               errors: list[str]) -> Iterator[dict[str, Any]]:
     """Lines {id, html | text, url?, title?, source?} -> {id, provinces_about, ...}."""
     tagger = default_tagger()
