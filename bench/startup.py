@@ -1,7 +1,7 @@
 """Start-up: how long `provwatch --help` and the read-only commands take, against a bare
 `python -c pass` measured in the same run.
 
-    python bench/startup.py [--runs N] [--commands "--help" "ids" "status" ...]
+    python bench/startup.py [--runs N] [--commands=--help,ids,status,...]
 
 Each command runs ``N`` times (default 15) as a fresh `python -m provwatch.crawler.cli`
 process on a throw-away SQLite database (migrated once before timing); the figure is the
@@ -39,7 +39,8 @@ def wall(argv: list[str], env: dict[str, str], runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--commands", nargs="+", default=list(COMMANDS))
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help="comma-separated, e.g. --commands=--help,watch list")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
@@ -50,7 +51,7 @@ def main() -> None:
         close_all()
         bare = wall([sys.executable, "-c", "pass"], env, args.runs)
         print(f"python -c pass: {bare * 1000:.0f} ms (median of {args.runs})")
-        for command in args.commands:
+        for command in args.commands.split(","):
             took = wall([*cli, *command.split()], env, args.runs)
             print(f"provwatch {command}: {took * 1000:.0f} ms, {took / bare:.1f}x bare python")
 

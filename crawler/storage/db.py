@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -186,6 +185,9 @@ def close_all() -> None:
 def insert_ignoring(session: Session, model: Any, conflict: list[str]):
     """INSERT ... ON CONFLICT (``conflict``) DO NOTHING in the session's dialect: of two
     writers inserting one key, one row is stored and the other statement does nothing."""
+    # lazy: PostgreSQL's dialect module (about 50 ms) loads only for a database using it
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
