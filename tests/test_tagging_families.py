@@ -281,3 +281,10 @@ def _provinces(tagger, title, text):
 ])
 def test_province_families(tagger, title, text, about, mentioned):
     assert _provinces(tagger, title, text) == (about, mentioned)
+
+
+@pytest.mark.parametrize("title", ["西藏定日6.8级地震灾后恢复重建工作启动", "洞庭湖一线堤防决口 抢险救援全力展开",
+                                   "Earthquake hits Hualien county"])
+def test_a_disaster_report_names_no_sector_from_its_damage(tagger, title):
+    text = "地震造成部分道路、铁路和交通基础设施受损，电力、通信正在抢修，铁路部门加紧排查。"
+    assert tagger.tag(title, text).sectors == ()

@@ -9,8 +9,10 @@ Rule order:
 2. A sector is tagged when the title names it, or when it scores at least the length
    threshold, one point per 300 characters of text, never below 1 nor above 4 (a 300-
    character wire note naming a sector once carries it; a 10,000-character plan needs
-   four points), and at least 40% of the best sector.
-3. At most three, best first.
+   four points), and at least 35% of the best sector.
+3. A disaster report (地震, 决口, 抢险, earthquake, flood in the title) names the damage
+   to roads and railways, not a sector: only the sectors its title names.
+4. At most three, best first.
 Before step 2, each organisation named (``extra``: its sectors and points, orgs.py rule
 5) adds its points to all its sectors when the cues name at least one of them: BYD with
 新能源汽车 adds to nev and batteries_storage; a company's portfolio alone adds nothing.
@@ -18,6 +20,7 @@ Before step 2, each organisation named (``extra``: its sectors and points, orgs.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,10 +35,13 @@ from provwatch.pipelines.tagging.text import PhraseTable, words
 DATA = Path(__file__).parent / "data"
 CHARS_PER_POINT = 300
 MIN_THRESHOLD, MAX_THRESHOLD = 1.0, 4.0
-RELATIVE = 0.4
+RELATIVE = 0.35
 MAX_SECTORS = 3
 LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
+_DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山火|火灾|爆炸|灾后|抢险|救灾|"
+                       r"(?i:earthquake|floods?\b(?! control| prevention)|typhoon|landslide|"
+                       r"wildfire)")
 
 
 def _listed(text: str, start: int, end: int) -> bool:
@@ -104,6 +110,8 @@ def tag_sectors(title: str, lead_end: int, text: str,
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
+    if _DISASTER.search(title):
+        threshold = float("inf")
     chosen = [k for k, s in score.most_common()
               if k in in_title or s >= threshold and s >= RELATIVE * best][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}
