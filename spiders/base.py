@@ -11,11 +11,13 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -44,8 +46,9 @@ def error_kind(failure) -> str:
         return "connection_refused"
     if failure.check(IgnoreRequest):
         return refusal(failure)[0]
-    if _MAX_SIZE.search(str(failure.value)):
-        return "too_large"
+    if _MAX_SIZE.search(str(failure.value)) or failure.check(DownloadCancelledError,
+                                                             CancelledError):
+        return "too_large"  # Scrapy cancels a download only past DOWNLOAD_MAXSIZE
     if failure.check(SSLError) or _TLS.search(str(failure.value)):
         return "tls"
     return failure.type.__name__.lower()
@@ -237,7 +240,10 @@ class SourceSpider(scrapy.Spider):
         kind = error_kind(failure)
         message = f"{what} {failure.request.url}: {kind}"
         detail = str(failure.value).strip()
-        if detail and not failure.check(HttpError):
+        if kind == "too_large":
+            limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            message += f" (response body over {megabytes(limit)}; refused)"
+        elif detail and not failure.check(HttpError):
             message += f" ({detail[:200]})"
         self.error(kind, message)
         return True

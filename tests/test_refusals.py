@@ -6,7 +6,10 @@ stored. Real crawls (a child process) against a local HTTP server."""
 from __future__ import annotations
 
 import gzip
+import socket
+import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import brotli
@@ -48,6 +51,7 @@ def _source(url: str, kind: str = "feed", **extra) -> dict:
 
 
 def _crawl(tmp_path, url, entry: dict | None = None, **config):
+    tmp_path.mkdir(exist_ok=True)
     config = make_config(tmp_path, f"sqlite:///{tmp_path / 'r.db'}",
                          catalog=_catalog(tmp_path, entry or _source(url)), **config)
     result = run_crawl(config, load_catalog(config.catalog).get("s"))
@@ -115,6 +119,60 @@ def test_small_bombs_of_every_encoding_are_refused_and_the_good_article_is_store
     for encoding in ENCODINGS:
         assert (f"article {local_site.url}/a/{encoding}.html: too_large (response body over "
                 "1 MB after decompression; refused)") in messages
+
+
+@pytest.fixture
+def streamed_site() -> Iterator[str]:
+    """A server that streams 3 MB without a Content-Length (robots.txt: 404); its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    done = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            try:
+                if b"robots.txt" in conn.recv(65536):
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                                 b"Connection: close\r\n\r\n")
+                    return
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                             b"Connection: close\r\n\r\n")
+                for _ in range(48):
+                    conn.sendall(b"<" * 65536)
+            except OSError:
+                pass  # the crawler hung up at its limit
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml"
+    done.set()
+    thread.join(timeout=5)
+    listener.close()
+
+
+def test_a_body_over_the_limit_is_refused_with_or_without_a_content_length(
+        local_site, streamed_site, tmp_path):
+    local_site.add("/a/big.html", b"<p>" * (1024 * 1024))
+    feed = local_site.add("/feed.xml", rss([("big", local_site.url + "/a/big.html", DATE)]),
+                          content_type="application/rss+xml")
+
+    _, article = _crawl(tmp_path / "1", feed, max_page_bytes=1024 * 1024)
+    _, streamed = _crawl(tmp_path / "2", streamed_site, max_page_bytes=1024 * 1024)
+
+    assert article.error_kinds == {"too_large": 1} and article.outcome == "ok"
+    assert f"article {local_site.url}/a/big.html: too_large (response body over 1 MB; " \
+        "refused)" in article.error_messages[0]
+    assert streamed.error_kinds == {"too_large": 1} and streamed.outcome == "failed"
+    assert f"list/feed {streamed_site}: too_large (response body over 1 MB; refused)" in \
+        streamed.error_messages[0]
 
 
 def test_a_redirect_loop_fails_the_run_naming_the_loop(local_site, tmp_path):

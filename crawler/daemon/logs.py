@@ -34,9 +34,12 @@ NETWORK_FAILURES = frozenset({
     "CancelledError", "TunnelError", "SSLError", "Error", "HttpError", "IgnoreRequest",
     "NoRouteError", "ConnectError", "UnsupportedURLSchemeError"})
 _FAILURE_MODULES = ("twisted", "scrapy", "OpenSSL", "ssl", "builtins")
-# Scrapy loggers whose failure records repeat what a spider's errback counts and logs
+# Scrapy's records that repeat what a spider's errback counts and logs: a failure (with
+# its exception) from these loggers, or a message starting so
 _ECHOES = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
-           "scrapy.core.scraper")
+           "scrapy.core.scraper", "scrapy.downloadermiddlewares.httpcompression",
+           "scrapy.core.downloader.handlers")
+_ECHO_MESSAGES = ("Gave up retrying", "Ignored response", "Expected to receive", "Received ")
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -68,7 +71,7 @@ def tame(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_info = None
         record.exc_text = None
         record.fields = {**(getattr(record, "fields", None) or {}), "error": reason}
-    echo = reason is not None or (exc is None and str(record.msg).startswith("Gave up retrying"))
+    echo = reason is not None or (exc is None and str(record.msg).startswith(_ECHO_MESSAGES))
     if echo and record.levelno > logging.INFO and record.name.startswith(_ECHOES):
         record.levelno, record.levelname = logging.INFO, "INFO"
     return record
