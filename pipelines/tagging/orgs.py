@@ -85,18 +85,16 @@ class OrgBase:
     zh: ahocorasick.Automaton  # name -> (org id, weak, length); a ``not`` word has id ""
     en: PhraseTable  # tokenised name -> (org id, weak)
 
-    def find(self, text: str, places: Iterable[tuple[object, int, int]] = ()) -> list[OrgHit]:
+    def find(self, text: str, places: Sequence[tuple[object, int, int]] = ()) -> list[OrgHit]:
         """Known organisations in ``text`` by rules 1–3; ``places`` are the gazetteer's
         (place, start, end) matches on the same text."""
         raw: list[tuple[str, bool, int, int]] = []
         if not text.isascii():
-            inside = set()
-            for _, start, end in places:
-                inside.update(range(start + 1, end))
             for last, (oid, weak, length) in self.zh.iter_long(text):
-                start = last - length + 1
-                if oid and start not in inside:
-                    raw.append((oid, weak, start, last + 1))
+                if oid:
+                    raw.append((oid, weak, last - length + 1, last + 1))
+            if raw:
+                raw = [r for r in raw if not any(s < r[2] < e for _, s, e in places)]
         tokens = words(text)
         if tokens:
             index = {pos: i for i, (_, pos) in enumerate(tokens)}
