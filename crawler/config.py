@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from provwatch.crawler.errors import ConfigError
+from provwatch.crawler.redact import redact
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -313,6 +314,8 @@ class Config:
             value = getattr(self, s.key)
             if s.secret and value:
                 value = _redact_url(value) if s.key == "database_url" else REDACTED
+            elif isinstance(value, str):  # operator_channels: URLs that may hold tokens
+                value = redact(value)
             out[s.key] = value
         return out
 

@@ -37,8 +37,10 @@ SECRET_PARAMS = frozenset({
 })
 
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s'\"<>`]+")
-# name=value (also name: value in "password: x") outside URLs; the name must end a word
-_PAIR = re.compile(r"(?i)(?<![\w-])([A-Za-z][\w-]*)(\s*[=:]\s*)([^\s&;,'\"<>)]+)")
+# name=value (also name: value in "password: x") outside URLs, for a secret name only
+_PAIR = re.compile(
+    r"(?i)(?<![\w-])(" + "|".join(sorted(SECRET_PARAMS, key=len, reverse=True))
+    + r"|[A-Za-z][\w-]*_(?:token|secret|password|key))(\s*[=:]\s*)([^\s&;,'\"<>)]+)")
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-]{16,}")
 # incoming-webhook hosts whose path after the marker segment is all credentials
 _HOOK_HOSTS = ("slack.com", "discord.com", "discordapp.com", "feishu.cn", "larksuite.com",
@@ -116,6 +118,13 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, _query(parts.query), parts.fragment))
 
 
+def _url_in_text(m: re.Match[str]) -> str:
+    """A URL found in running text: punctuation after it (``url: HTTP 500``) is text."""
+    url = m.group(0)
+    body = url.rstrip(".,:;!?)]}'")
+    return redact_url(body) + url[len(body):]
+
+
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every secret hidden: URLs, ``name=value`` pairs with a secret name,
     and each of ``secrets`` (values of four characters or more) wherever it occurs."""
@@ -123,6 +132,13 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
         return text
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, MASK)
-    text = _URL.sub(lambda m: redact_url(m.group(0)), text)
-    return _PAIR.sub(lambda m: m.group(0) if not _secret_name(m.group(1)) or
-                     m.group(3) == MASK else f"{m.group(1)}{m.group(2)}{MASK}", text)
+    text = _URL.sub(_url_in_text, text)
+    return _PAIR.sub(_pair, text)
+
+
+def _pair(m: re.Match[str]) -> str:
+    name, sep, value = m.groups()
+    if value.startswith(MASK):  # already hidden (in a URL)
+        return m.group(0)
+    kept = value.rstrip(".,:;!?)]}'\"")
+    return f"{name}{sep}{MASK}{value[len(kept):]}"
