@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import app, err, out, state
 from provwatch.crawler.config import Config
 from provwatch.spiders.window import FEED_NOTE, check_window, parse_day
@@ -88,6 +87,9 @@ def _crawl_sources(config: Config, source_id: str | None, all_sources: bool) -> 
     if not all_sources and not source_id:
         raise typer.BadParameter("give a SOURCE id (see `provwatch sources`) or --all",
                                  param_hint="SOURCE / --all")
+    # lazy: the catalog reader loads YAML, which --help never needs
+    from provwatch.crawler.catalog.sources import load_catalog
+
     catalog = load_catalog(config.catalog)
     return catalog.enabled() if all_sources else [catalog.get(source_id)]
 

@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import app, day_option, err, out, state
 from provwatch.crawler.errors import ProvwatchError
 
@@ -87,6 +86,9 @@ def reextract(
 
 
 def _catalog_selectors() -> dict[str, dict[str, str]]:
+    # lazy: the catalog reader loads YAML, which --help and most commands never need
+    from provwatch.crawler.catalog.sources import load_catalog
+
     try:
         catalog = load_catalog(state.config.catalog)
     except ProvwatchError as e:  # stored pages can be re-extracted without the selectors

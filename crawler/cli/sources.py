@@ -9,10 +9,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from provwatch.crawler.catalog.coverage import markdown
-from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.cli.app import err, out, sources_app, state
 from provwatch.crawler.errors import UnknownSource
+
+
+def _catalog():
+    """The configured catalog."""
+    # lazy: the catalog reader loads YAML, which --help and the other commands never need
+    from provwatch.crawler.catalog.sources import load_catalog
+
+    return load_catalog(state.config.catalog)
+
 
 _STYLE = {"ok": "green", "blocked": "red", "structure-changed": "yellow",
           "unreachable": "red", "disallowed": "magenta"}
@@ -37,7 +44,7 @@ def sources_check(
     # lazy: the checks load Scrapy's parsers and the platform adapters
     from provwatch.crawler.services.checks import STATES, check_sources
 
-    catalog = load_catalog(state.config.catalog)
+    catalog = _catalog()
     if ids:
         wanted = list(dict.fromkeys(ids))
         missing = [i for i in wanted if i not in {s.id for s in catalog}]
@@ -72,7 +79,10 @@ def sources_check(
 def sources_coverage() -> None:
     """Print what the catalog covers, per province and per adapter, as Markdown (the
     README's coverage tables are this output)."""
-    print(markdown(load_catalog(state.config.catalog)))
+    # lazy: the coverage tables are only for this command
+    from provwatch.crawler.catalog.coverage import markdown
+
+    print(markdown(_catalog()))
 
 
 @sources_app.callback(invoke_without_command=True)
@@ -84,7 +94,7 @@ def sources(
     `provwatch sources check` fetches each source's first page to see if it still works."""
     if ctx.invoked_subcommand is not None:
         return
-    catalog = load_catalog(state.config.catalog)
+    catalog = _catalog()
     if as_json:
         for s in catalog:
             print(json.dumps(s.to_dict(), ensure_ascii=False))
