@@ -97,6 +97,10 @@ NAME_CASES = [
     ("京东方在合肥建设新产线。", ["boe"], "京东方 alone is BOE"),
     ("中国银行业协会发布报告。", ["cba_banks"], "中国银行业 is not 中国银行"),
     ("宁德时代与宁德市签约。", ["catl"], "宁德时代 wins over 宁德"),
+    ("比亚迪、吉利、奇瑞、长安等企业", ["byd", "geely", "chery", "changan"],
+     "weak names in a list beside a company count"),
+    ("长安、吉利等", [], "a list of weak names alone is no company"),
+    ("钦州港东航道扩建", [], "东航道 is a channel, not China Eastern"),
     ("Tesla and BYD compete.", ["tesla", "byd"], "English names as whole words"),
     ("The apple harvest and Apple Inc.", ["apple"], "Apple needs a company word"),
 ]

@@ -14,7 +14,8 @@ Matching rules, in order:
    holds 京东方 across 北京's edge.
 3. A weak name counts only when a strong name of the same organisation occurs anywhere
    in the text, or a company word follows it directly (长安汽车, 小米集团, 大众汽车,
-   Apple Inc., 三星电子 is itself a name). Any name that is also a gazetteer place is weak.
+   Apple Inc., 三星电子 is itself a name), or it stands in a 、-list next to a name that
+   counts (比亚迪、吉利、奇瑞、长安). Any name that is also a gazetteer place is weak.
 4. Role: an organisation is a *subject* when the title names it, when the lead names it
    in an article whose title or lead reports a meeting or a signing (会见, 会谈, 签约, met,
    signed), or when the text names it three times or more; otherwise it is *passing*.
@@ -103,14 +104,18 @@ class OrgBase:
                 raw.append((oid, weak, start, pos + len(w)))
         if not raw:
             return []
+        raw.sort(key=lambda r: r[2])
         strong = {oid for oid, weak, _, _ in raw if not weak}
-        out = []
-        for oid, weak, start, end in raw:
-            if weak and oid not in strong and not _context(text, end):
-                continue
-            out.append(OrgHit(self.orgs[oid], start, end))
-        out.sort(key=lambda h: h.start)
-        return out
+        keep = [not weak or oid in strong or _context(text, end) for oid, weak, _, end in raw]
+        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)):
+            for i in order:  # a 、-list: 比亚迪、吉利、奇瑞、长安
+                j = i - 1 if order.step == 1 else i + 1
+                a, b = sorted((i, j))
+                if keep[j] and not keep[i] and raw[b][2] == raw[a][3] + 1 \
+                        and text[raw[a][3]] == "、":
+                    keep[i] = True
+        return [OrgHit(self.orgs[oid], start, end)
+                for (oid, _, start, end), k in zip(raw, keep, strict=True) if k]
 
 
 def _context(text: str, end: int) -> bool:
