@@ -225,6 +225,7 @@ def test_a_leader_is_found_before_an_action_verb(verb):
     pytest.param("国家主席习近平23日在北京会见来宾。", "习近平", id="zh-name-then-date"),
     pytest.param("中共中央决定：王浩同志任浙江省委书记。", "王浩", id="zh-name-then-同志"),
     pytest.param("首席执行官帕特·基辛格表示看好中国市场。", "帕特·基辛格", id="zh-foreign-name"),
+    pytest.param("廣東省長鄧啟航主持會議。", "鄧啟航", id="zh-traditional-kept-as-written"),
     pytest.param("Zhejiang Party Secretary Wang Hao attended.", "Wang Hao",
                  id="en-place-and-title-stripped"),
     pytest.param("Governor Zhejiang Party Secretary Wang Hao said", "Wang Hao",

@@ -15,7 +15,8 @@ People, in this order (a name found twice is kept once, first form wins):
 4. English pinyin names (a known surname and one or two given names: Luo Qingshan, Lau
    Chi-kin) after a lower-case title or "said", or before an action verb (said, visited,
    inspected, presided, met, attended).
-Words that are never names (以来, 多次, 同志, 记者, 全省) are dropped.
+Words that are never names (以来, 多次, 同志, 记者, 全省) are dropped. The Chinese rules read
+traditional text through its simplified form (鄧啟航 is found as 邓启航, kept as 鄧啟航).
 Organisations are Chinese names ending in a company/university/institute suffix, and
 English capitalised names ending in Group, Co., Ltd., University, Institute, Bank, Holdings,
 Technologies or Motors.
@@ -24,6 +25,8 @@ Technologies or Motors.
 from __future__ import annotations
 
 import re
+
+from provwatch.pipelines.tagging.text import simplified
 
 _ZH_TITLE = (r"(?:省委书记|省委副书记|省长|代省长|副省长|市委书记|市长|副市长|区委书记|总书记|"
              r"国家主席|副主席|主席|委员长|总理|副总理|国务委员|秘书长|党委书记|书记|董事长|总经理|总裁|"
@@ -106,21 +109,25 @@ def _en_name(run: str) -> str | None:
 
 def people(text: str) -> list[str]:
     found: dict[str, None] = {}
-    for m in _ZH_PERSON.finditer(text):
+    # Chinese rules read the simplified form (鄧啟航 as 邓启航) and keep the name as written
+    zh = simplified(text)
+    if len(zh) != len(text):
+        zh = text
+    for m in _ZH_PERSON.finditer(zh):
         name = m.group(1)
         # a Chinese surname, a foreign name (·), or an action verb next vouches for it
-        plausible = name[0] in _SURNAMES or "·" in name or _ZH_ACTION_NEXT.match(text, m.end())
+        plausible = name[0] in _SURNAMES or "·" in name or _ZH_ACTION_NEXT.match(zh, m.end())
         if plausible and not (set(name) & _NOT_PERSON) and name[0] not in _NOT_FIRST \
                 and name[-1] not in _NOT_LAST and name not in _NOT_NAME:
-            found[name] = None
-    for m in _ZH_VERB.finditer(text):
+            found[text[m.start(1):m.end(1)]] = None
+    for m in _ZH_VERB.finditer(zh):
         for start in (m.start() - 2, m.start() - 3):
-            name = text[max(0, start):m.start()]
-            if start >= 0 and (start == 0 or text[start - 1] in _CLAUSE_START) \
+            name = zh[max(0, start):m.start()]
+            if start >= 0 and (start == 0 or zh[start - 1] in _CLAUSE_START) \
                     and all("\u4e00" <= c <= "\u9fff" for c in name):
                 if name[0] in _SURNAMES and name[-1] not in _NOT_LAST \
                         and name not in _NOT_NAME and not (set(name) & _NOT_PERSON):
-                    found.setdefault(name, None)
+                    found.setdefault(text[start:m.start()], None)
                 break
     for m in _EN_RUN.finditer(text):
         if m.group("surname") in _EN_SURNAMES and (
