@@ -233,3 +233,23 @@ def test_no_command_shows_a_secret(tmp_path: Path, webhook_receiver):
     logs = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".log", ".jsonl")]
     for path in logs:
         assert not leaks(path.read_text(encoding="utf-8", errors="replace")), path
+
+
+@pytest.mark.parametrize("json_mode", [False, True])
+def test_a_log_line_carries_no_secret(json_mode):
+    import io
+
+    from provwatch.crawler.daemon.logs import JsonFormatter, LineHandler, TextFormatter
+
+    stream = io.StringIO()
+    handler = LineHandler(stream, JsonFormatter() if json_mode else TextFormatter(),
+                          logging.INFO)
+    logger = logging.getLogger("provwatch.test_secrets")
+    logger.addHandler(handler)
+    try:
+        logger.warning("notice to %s failed", f"dingtalk://{DINGTALK_SECRET}@{DINGTALK_TOKEN}",
+                       extra={"fields": {"url": f"https://x.test/?access_token={HOOK_TOKEN}"}})
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "notice to dingtalk://****@**** failed" in line and not leaks(line)

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 from provwatch.crawler.config import Config
+from provwatch.crawler.redact import redact
 
 # exception classes (in twisted, scrapy, OpenSSL, ssl or builtins) that a site or the
 # network causes, not a bug
@@ -126,6 +127,9 @@ class LineHandler(logging.StreamHandler):
         if tame(record).levelno < self.threshold:
             return False
         return bool(super().handle(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))  # no token of a channel URL in a log line
 
 
 class StderrToLog:
