@@ -231,6 +231,8 @@ def test_a_leader_is_found_before_an_action_verb(verb):
     pytest.param("Governor Zhejiang Party Secretary Wang Hao said", "Wang Hao",
                  id="en-title-run-stripped"),
     pytest.param("Luo Qingshan inspected the rice fields.", "Luo Qingshan", id="en-name-then-verb"),
+    pytest.param("Vincent Lau Chi-kin, chairman of the council, spoke.", "Vincent Lau Chi-kin",
+                 id="en-western-given-name-and-chinese-surname"),
     pytest.param("Yang Shaoqing, Party secretary of Yunnan, met the delegation.", "Yang Shaoqing",
                  id="en-name-then-title"),
     pytest.param("Chairman Wang Chuanfu (王传福) of BYD spoke.", "Wang Chuanfu (王传福)",
@@ -242,12 +244,15 @@ def test_people_families(text, name):
 
 @pytest.mark.parametrize("text", [
     "Zhejiang Party Secretary Wang Hao attended.",
+    "Hong Kong said the rules apply. Mr Chan said so.",
     "会议强调，双方表示，大家表示将继续推进。",
     "习近平总书记近日在湖北考察。",
-], ids=["en-title-is-not-a-person", "zh-common-words-are-not-people", "zh-近日-is-not-a-name"])
+], ids=["en-title-is-not-a-person", "en-place-and-honorific-are-not-people",
+        "zh-common-words-are-not-people", "zh-近日-is-not-a-name"])
 def test_titles_and_common_words_are_not_people(text):
     found = people(text)
-    assert not {"Zhejiang Party Secretary", "会议", "双方", "大家", "近日"} & set(found)
+    assert not {"Zhejiang Party Secretary", "Hong Kong", "Mr Chan", "Chan", "会议", "双方", "大家",
+                "近日"} & set(found)
 
 
 def _provinces(tagger, title, text):

@@ -12,8 +12,8 @@ People, in this order (a name found twice is kept once, first form wins):
 3. English: two or three capitalised words after a title (Governor Wang Kai, Chairman Wang
    Chuanfu), a Chinese form in brackets kept (Wang Xingxing (王兴兴)); title words and
    places inside the run are stripped ("Zhejiang Party Secretary Wang Hao" → Wang Hao).
-4. English pinyin names (a known surname and one or two given names: Luo Qingshan, Lau
-   Chi-kin) after a lower-case title or "said", or before an action verb (said, visited,
+4. English names holding a known Chinese surname (Luo Qingshan, Vincent Lau Chi-kin, Ethan
+   Zhou) after a lower-case title or "said", or before an action verb (said, visited,
    inspected, presided, met, attended).
 Words that are never names (以来, 多次, 同志, 记者, 全省) are dropped. The Chinese rules read
 traditional text through its simplified form (鄧啟航 is found as 邓启航, kept as 鄧啟航).
@@ -59,7 +59,8 @@ _EN_NOT_NAME = {"Party", "Secretary", "Provincial", "Municipal", "Committee", "G
                 "Mayor", "Vice", "Deputy", "Chairman", "President", "Premier", "Minister",
                 "Chief", "Executive", "General", "Manager", "Director", "Acting", "Standing",
                 "Prime", "Foreign", "Province", "City", "Government", "People",
-                "Congress", "Chinese", "China", "Communist", "Central", "State", "Council"}
+                "Congress", "Chinese", "China", "Communist", "Central", "State", "Council", "Mr",
+                "Ms", "Mrs", "Dr", "Professor"}
 _EN_SURNAMES = set(
     "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng "
     "Liang Xie Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Du Ye "
@@ -84,6 +85,7 @@ _EN_AFTER = re.compile(
     r"noted|stressed|urged|called|added|explained|led|announced|pointed|hosted)\b|"
     r",\s(?:the\s)?(?:[Pp]arty|[Gg]overnor|[Mm]ayor|[Cc]hairman|[Dd]irector|[Ss]ecretary|[Vv]ice|"
     r"[Dd]eputy|[Hh]ead|CEO|[Ff]ounder|[Pp]resident|[Gg]eneral)\b")
+_EN_PLACES = {"Hong Kong", "Macao", "Macau", "Hainan Airlines"}
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
 _ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
@@ -130,10 +132,14 @@ def people(text: str) -> list[str]:
                     found.setdefault(text[start:m.start()], None)
                 break
     for m in _EN_RUN.finditer(text):
-        if m.group("surname") in _EN_SURNAMES and (
+        words = m.group().split()
+        while words and words[0] in _EN_NOT_NAME:
+            words.pop(0)  # Governor Liang Shuhe: the title is not the name
+        if len(words) >= 2 and any(w in _EN_SURNAMES for w in words) \
+                and " ".join(words) not in _EN_PLACES and (
                 _EN_AFTER.match(text, m.end()) or _EN_BEFORE.search(text, max(0, m.start() - 16),
                                                                     m.start())):
-            name = m.group()
+            name = " ".join(words)
             if not any(name in known for known in found):
                 found[name] = None
     for m in _EN_PERSON.finditer(text):
