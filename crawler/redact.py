@@ -12,8 +12,8 @@ error, a log message); ``redact_url(url)`` one URL. What is hidden becomes ``***
   ``wecombot://``, ...), whose host and path *are* the tokens; its shape, a ``#channel``,
   a port, a Teams host and apprise's privacy forms stay: ``slack://****/****/****/#policy``,
   ``dingtalk://****@****``;
-- a path segment of a web URL that looks like a token: 16 or more letters, digits, ``-``
-  and ``_`` with both a letter and a digit; on the incoming-webhook hosts of Slack,
+- a path segment of a web URL that looks like a token: 24 or more letters, digits, ``-``
+  and ``_``, with at least four letters and four digits; on the incoming-webhook hosts of Slack,
   Discord, Feishu, Lark and Teams, the whole path after its marker
   (``hooks.slack.com/services/****/****/****``, ``discord.com/api/webhooks/****/****``);
 - any of the ``secrets`` the caller names (an SMTP password, a webhook signing secret).
@@ -41,7 +41,7 @@ _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s'\"<>`]+")
 _PAIR = re.compile(
     r"(?i)(?<![\w-])(" + "|".join(sorted(SECRET_PARAMS, key=len, reverse=True))
     + r"|[A-Za-z][\w-]*_(?:token|secret|password|key))(\s*[=:]\s*)([^\s&;,'\"<>)]+)")
-_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{16,}")
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{24,}")
 # incoming-webhook hosts whose path after the marker segment is all credentials
 _HOOK_HOSTS = ("slack.com", "discord.com", "discordapp.com", "feishu.cn", "larksuite.com",
                "office.com", "logic.azure.com")
@@ -54,8 +54,11 @@ def _secret_name(name: str) -> bool:
 
 
 def _tokenish(segment: str) -> bool:
-    return bool(_TOKENISH.fullmatch(segment)) and any(c.isdigit() for c in segment) \
-        and any(c.isalpha() for c in segment)
+    """A path segment that looks like a credential, not an article's name: 24 or more of
+    ``[A-Za-z0-9_-]`` with at least four letters and four digits."""
+    return bool(_TOKENISH.fullmatch(segment)) \
+        and sum(c.isdigit() for c in segment) >= 4 \
+        and sum(c.isalpha() for c in segment) >= 4
 
 
 def _query(query: str) -> str:

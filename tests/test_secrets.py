@@ -81,10 +81,13 @@ def leaks(text: str) -> list[str]:
                  id="a Slack incoming webhook"),
     pytest.param("https://discord.com/api/webhooks/123/tok", f"https://discord.com/api/webhooks/"
                  f"{MASK}/{MASK}", id="a Discord webhook"),
-    pytest.param("https://x.test/a/Ab3dEf6hIj9kLm2nOp5q/b", f"https://x.test/a/{MASK}/b",
+    pytest.param("https://x.test/a/Ab3dEf6hIj9kLm2nOp5qRs8t/b", f"https://x.test/a/{MASK}/b",
                  id="a token-like path segment"),
     pytest.param("https://news.example/2024/05/t20240501_123.html",
                  "https://news.example/2024/05/t20240501_123.html", id="an article URL is kept"),
+    pytest.param("https://www.gov.cn/zhengce/t20240501_1234567890123/index_2024050112",
+                 "https://www.gov.cn/zhengce/t20240501_1234567890123/index_2024050112",
+                 id="an article path of dates and numbers is kept"),
     pytest.param("login failed: password=hunter22 token: abc", f"login failed: password={MASK} "
                  f"token: {MASK}", id="name=value pairs outside a URL"),
     pytest.param("webhook:https://x.test/h?sign=s1: HTTP 500 (see https://x.test/?key=k2).",
