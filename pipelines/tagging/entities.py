@@ -7,8 +7,9 @@ People, in this order (a name found twice is kept once, first form wins):
    starts with a common surname, holds a ·, or an action verb follows it.
 2. Chinese, before an action verb: 2–3 characters starting with a common surname, at the
    start of a clause, right before 出席/前往/到/赴/调研/考察/视察/主持/会见/会谈/表示/
-   强调/指出/参加/陪同/一行, or before 同志/总书记 (李强前往江苏, 吴政隆参加上述会见,
-   易炼红同志, 习近平总书记).
+   强调/指出/参加/陪同/一同/发言/一行 (also after 等), or before 同志/总书记 (李强前往江苏,
+   吴政隆参加上述会见, 易炼红同志, 习近平总书记); a 、-list of such names before the verb
+   gives each (李干杰、何立峰、穆虹出席).
 3. English: two or three capitalised words after a title (Governor Wang Kai, Chairman Wang
    Chuanfu), a Chinese form in brackets kept (Wang Xingxing (王兴兴)); title words and
    places inside the run are stripped ("Zhejiang Party Secretary Wang Hao" → Wang Hao).
@@ -34,7 +35,7 @@ _ZH_TITLE = (r"(?:省委书记|省委副书记|省长|代省长|副省长|市委
              r"省领导|市领导)")
 # what follows a name: an action verb family, 同志, a date, punctuation
 _ACTION = (r"出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|指出|讲话|参加|陪同|率|带队|"
-           r"走访|慰问|看望|致辞|致信|介绍|通报|作|一行|在")
+           r"走访|慰问|看望|致辞|致信|介绍|通报|作|先后|发言|一同|一行|在")
 _ZH_NAME = r"((?:[\u4e00-\u9fff]{2,3}?|[\u4e00-\u9fff]{1,5}·[\u4e00-\u9fff]{1,5}))"
 _ZH_PERSON = re.compile(
     _ZH_TITLE + _ZH_NAME + r"(?=[，,、。；：\s\d０-９与和同等]|同志|" + _ACTION + ")")
@@ -48,7 +49,8 @@ _SURNAMES = set(
     "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习栗郗仝尉")
 # rule 2 is found from its verb, then read back: one pass for the verbs, not one per position
 _ZH_VERB = re.compile(r"(?=同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
-                      r"指出|参加|陪同|一行)")  # zero-width: 李强调研 holds 强调 and 调研
+                      r"指出|参加|陪同|一同|先后发言|发言|一行|等(?:陪同|参加|出席|一同))")
+# (zero-width: 李强调研 holds 强调 and 调研)
 _CLAUSE_START = set("，,、。；：“”（）()\n\t \u3000")
 _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman|President|"
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
@@ -109,6 +111,11 @@ def _en_name(run: str) -> str | None:
     return " ".join(name) if len(name) >= 2 else None
 
 
+def _zh_name_ok(name: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in name) and name[0] in _SURNAMES \
+        and name[-1] not in _NOT_LAST and name not in _NOT_NAME and not (set(name) & _NOT_PERSON)
+
+
 def people(text: str) -> list[str]:
     found: dict[str, None] = {}
     # Chinese rules read the simplified form (鄧啟航 as 邓启航) and keep the name as written
@@ -127,9 +134,19 @@ def people(text: str) -> list[str]:
             name = zh[max(0, start):m.start()]
             if start >= 0 and (start == 0 or zh[start - 1] in _CLAUSE_START) \
                     and all("\u4e00" <= c <= "\u9fff" for c in name):
-                if name[0] in _SURNAMES and name[-1] not in _NOT_LAST \
-                        and name not in _NOT_NAME and not (set(name) & _NOT_PERSON):
+                if _zh_name_ok(name):
                     found.setdefault(text[start:m.start()], None)
+                    # a list of names before the verb: 李干杰、何立峰、穆虹出席
+                    while start > 0 and zh[start - 1] == "、":
+                        for size in (2, 3):
+                            first = start - 1 - size
+                            if first >= 0 and (first == 0 or zh[first - 1] in _CLAUSE_START) \
+                                    and _zh_name_ok(zh[first:start - 1]):
+                                found.setdefault(text[first:start - 1], None)
+                                start = first
+                                break
+                        else:
+                            break
                 break
     for m in _EN_RUN.finditer(text):
         words = m.group().split()
