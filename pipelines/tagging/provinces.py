@@ -9,7 +9,8 @@ Evidence per province, from the gazetteer's matches on title and text:
    groupings (their members), "我省/我市/our province" (the source's own province). A
    county's bare short name in the text (资兴, 宜兴: words too, 投资兴业) counts only when
    another match places its province. A two-character compound (在台, 在陕) that took the
-   first character of a longer place (在台江县, 在陕西宁陕县) gives way to that place.
+   first character of a longer place (在台江县, 在陕西宁陕县) gives way to that place; a
+   match inside a longer word is none (舞台中央, 深入港口, 天山西部, 中山城区).
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
@@ -44,7 +45,7 @@ from provwatch.pipelines.tagging.text import words
 _ZH_ORG = re.compile(
     r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
     r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|广电|报业|论坛|"
-    r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客|青年|同胞|居民|民众|学生|市民)")
+    r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客|青年|同胞|居民|民众|学生|市民|方面)")
 _ZH_FUNCTION = re.compile(r"[与和同在及对的是了为将向从把被、，。；：]")
 _EN_ORG = re.compile(
     r"^\W{0,2}(?:Airlines?|University|Universities|cuisine|Bank|Group|Co\b|Company|Holdings|"
@@ -110,6 +111,21 @@ class ProvinceTags:
     scores: dict[str, float]
 
 
+# words that end with a place's first character (舞台中央 is no 台中, 天山西部 no 山西) or
+# start with a compound's short form (深入港口 is no 入港)
+_WORD_BEFORE = {"舞台", "平台", "出台", "讲台", "电台", "站台", "阳台", "前台", "后台", "擂台",
+                "柜台", "空港", "海港", "渔港", "军港", "商港", "天山", "中山", "江山", "泰山",
+                "华山", "黄山", "高山", "深山", "大山", "火山", "矿山", "青山", "金山", "钟山",
+                "庐山", "阴山", "燕山", "仑山", "行山", "连山"}
+_WORD_AFTER = {"港口", "港区", "港湾", "港航", "港务", "台风", "台阶", "台账", "台上", "台下"}
+
+
+def _in_word(text: str, start: int, end: int) -> bool:
+    """A match that is part of a longer word: 舞台中央, 深入港口, 天山西部, 中山城区."""
+    return (start > 0 and text[start - 1:start + 1] in _WORD_BEFORE) \
+        or text[end - 1:end + 1] in _WORD_AFTER
+
+
 def _matches(gaz: Gazetteer, text: str):
     """The gazetteer's matches, except a two-character compound that took the first
     character of a longer place (在台江县 is 台江县, not 在台; 在陕西宁陕县 is 陕西): the
@@ -117,6 +133,8 @@ def _matches(gaz: Gazetteer, text: str):
     skip = 0
     for place, start, end in gaz.find_zh(text):
         if start < skip:
+            continue
+        if _in_word(text, start, end):
             continue
         if place.kind == "compound" and end - start == 2:
             for size in (4, 3, 2):
