@@ -1,0 +1,354 @@
+"""Meetings from a story: who received whom, when, where, about what (issue 18).
+
+``extract_meetings(title, text, published_at, province=None)`` is pure: no database.
+
+Rules, in order:
+1. Verb families. Chinese: 会见, 会谈, 接见, 拜会, 座谈, 见面, and 调研 or 考察 of a company
+   (the place before the verb or the words after it name a known organisation or carry a
+   company suffix); English: meets, met (with), held talks with, received. A verb right
+   after 参加/出席/陪同/参与 (吴政隆参加上述会见) or followed by 时/中/后/前/上 or
+   nothing is no meeting. The body is read first; the title only when the body gives none.
+2. Split around the verb, within its sentence (。！？ or a line end). Hosts stand before the
+   verb, in the last clause (after its last ，) that names one: each a title word run
+   (省委书记, 省委副书记、省长, 中共中央政治局常委、国务院副总理) and a name of two or
+   three characters (the shortest followed by 在, a date, 、, 和, 会见…), or a roster name
+   as written; 2–3 characters before the verb at a clause start when nothing else. Guests
+   follow the verb up to the clause's end (guests.py); ``同/与 X 会谈/座谈`` puts the guests
+   between 同/与 and the verb.
+3. Hosts are resolved to roster posts held on the meeting day (province posts before a
+   capital's; the article's province breaks a tie); unresolved hosts keep name and title.
+4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence,
+   else one leading the paragraph ("2月25日，…会见"); the year (and for "D日" the month)
+   from publication, moved back a year (a month) when that would fall after publication.
+   Two days written together (27日、29日, 27日至29日) say no single day: no date.
+5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
+   北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
+6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
+   occur from the meeting's sentence to the next meeting's, most hits first, at most
+   three; when none, the guests' organisations' sectors.
+7. One meeting per verb with hosts and guests; a second verb with the same hosts and the
+   same guests (a title repeating the lead) adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from provwatch.crawler import roster
+from provwatch.crawler.chinatime import SHANGHAI, china_day
+from provwatch.pipelines.meetings.guests import Guest, guest_list
+from provwatch.pipelines.meetings.summary import summaries
+from provwatch.pipelines.tagging import orgs as kb
+from provwatch.pipelines.tagging import sectors as sector_cues
+
+__all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
+
+_VERB = re.compile(r"会见|会谈|接见|拜会|座谈|见面|调研|考察")
+_EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|received)\b")
+_NOT_BEFORE = ("参加", "出席", "陪同", "参与", "集体参加")
+_NOT_AFTER = re.compile(r"^(?:会|时(?!代)|(?:中|上)(?=[，,。；]|表示|指出|说|强调|介绍)|后|前|期间|"
+                        r"结束|活动|会议)|^[，。；、]|^$")
+_HOST_TITLE = (r"(?:(?:[\u4e00-\u9fff（）]{0,14}?(?:书记|主席|总理|省长|市长|主任|委员长|部长|"
+               r"常委|州长|区长|县长|委员|领导|代表)、?)+)")
+_NAME_NEXT = (r"(?=在|于|\d|、|，|和|与|同|及|分别|集体|亲切|共同|一起|会见|会谈|接见|拜会|座谈|"
+              r"调研|考察|见面|到|赴|专程|当天|上午|下午|晚|日|$)")
+_HOST = re.compile(r"(" + _HOST_TITLE + r")([\u4e00-\u9fff]{2,3}?)" + _NAME_NEXT)
+_DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|到|-|—)"
+                   r"(?:\d{1,2}月)?(\d{1,2})日)?")
+_PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
+                    r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
+_FULLWIDTH = re.compile("[０-９]")
+_BARE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:、([\u4e00-\u9fff]{2,3}?))*" + _NAME_NEXT)
+_FULL = str.maketrans("０１２３４５６７８９", "0123456789")
+_ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
+_COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
+_WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专家学者座谈 is none)
+
+
+@dataclass(frozen=True)
+class Host:
+    name: str
+    title: str  # as written
+    province: str | None = None  # from the roster, when the name held a post on the day
+    level: str | None = None  # province | capital
+    city: str | None = None
+    post: str | None = None  # secretary | governor | mayor
+    pinyin: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    hosts: tuple[Host, ...]
+    guests: tuple[Guest, ...]
+    date: date | None  # the meeting day when the text says it
+    published: date | None
+    place: str
+    topics: tuple[str, ...]
+    verb: str
+    sentence: str  # the sentence it was read from
+    summary_en: str = ""
+    summary_zh: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def day(self) -> date | None:
+        """The meeting's day, or the publication day when the text does not say."""
+        return self.date or self.published
+
+    @property
+    def province(self) -> str | None:
+        return next((h.province for h in self.hosts if h.province), None)
+
+
+@lru_cache(maxsize=1)
+def _roster_index() -> dict[str, tuple[roster.Entry, ...]]:
+    """Roster entries by every name they go by (Chinese, pinyin, aliases), as written."""
+    index: dict[str, list[roster.Entry]] = {}
+    for e in roster.load().entries:
+        for name in {e.name_zh, e.pinyin, *e.aliases}:
+            index.setdefault(name, []).append(e)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _roster_names() -> re.Pattern:
+    names = sorted({e.name_zh for e in roster.load().entries}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def extract_meetings(title: str, text: str, published_at: datetime | date | None,
+                     province: str | None = None) -> list[Meeting]:
+    """Every meeting the story reports, in text order (rules 1–7)."""
+    published = _day(published_at)
+    text = text or ""
+    if not (_ANY_VERB.search(text) or _ANY_VERB.search(title or "")):
+        return []
+    if _FULLWIDTH.search(text):
+        text = text.translate(_FULL)
+    found = _from(text, published, province)
+    if not found and title:
+        found = _from((title or "").translate(_FULL), published, province)
+    out: list[Meeting] = []
+    seen: set = set()
+    for m in found:
+        key = (tuple(h.name for h in m.hosts), tuple((g.name, g.org) for g in m.guests))
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return china_day(value if value.tzinfo else value.replace(tzinfo=SHANGHAI))
+    return value
+
+
+def _from(text: str, published: date | None, province: str | None) -> list[Meeting]:
+    spots = []
+    for para_start, para in _paragraphs(text):
+        for s in _SENTENCE.finditer(para):
+            sentence = s.group()
+            ascii_text = sentence.isascii()
+            verbs = _EN_VERB.finditer(sentence) if ascii_text else _VERB.finditer(sentence)
+            for v in verbs:
+                spots.append((para, para_start + s.start(), sentence, v))
+    meetings = []
+    for n, (para, at, sentence, v) in enumerate(spots):
+        end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
+        span = text[at:max(end, at + len(sentence))][:800]
+        m = _meeting(para, sentence, v, published, province, span, text[:150])
+        if m is not None:
+            meetings.append(m)
+    return meetings
+
+
+def _paragraphs(text: str):
+    at = 0
+    for line in text.split("\n"):
+        yield at, line
+        at += len(line) + 1
+
+
+def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
+             province: str | None, span: str, lead: str) -> Meeting | None:
+    if sentence.isascii():
+        return _english(sentence, v, published, province, span)
+    verb = v.group()
+    left, right = sentence[:v.start()], sentence[v.end():]
+    part = _CLAUSE_END.split(right, maxsplit=1)[0]
+    with_ = re.search(r"(?:同|与|和)([^，,；;。]{2,80})$", left)
+    clause_left = left
+    if verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
+        part, clause_left = with_.group(1), left[:with_.start()]
+    elif left.endswith(_NOT_BEFORE) or (
+            verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
+        return None
+    hosts = _hosts(clause_left)
+    if not hosts:
+        return None
+    guests = guest_list(part)
+    if verb in ("调研", "考察"):
+        guests = _visited(clause_left, part)
+    elif verb in _WEAK:
+        guests = [g for g in guests if _named_org(g)]
+    if not guests:
+        return None
+    day = _date(left, para, published, lead)
+    when = day or published
+    resolved = tuple(_resolve(n, t, when, province) for n, t in hosts)
+    meeting = Meeting(resolved, tuple(guests), day, published, _place(left), _topics(span, guests),
+                      verb, sentence.strip())
+    en, zh = summaries(meeting)
+    return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place, meeting.topics,
+                   verb, meeting.sentence, en, zh)
+
+
+def _visited(left: str, part: str) -> list[Guest]:
+    """调研/考察 counts when a company is visited: named after the verb or at the place."""
+    target = part if part.strip() else (re.search(r"(?:到|赴|在)([^，,]{2,40})$", left)
+                                         or re.match("", "")).group(0)
+    target = re.sub(r"^(?:到|赴|在)", "", target)
+    return [g for g in guest_list(target) if _named_org(g)]
+
+
+def _named_org(g: Guest) -> bool:
+    """An organisation the knowledge base knows, or one named in full (…有限公司, …大学)."""
+    return bool(g.org_id or (len(g.org) >= 4 and _COMPANY.search(g.org)
+                             and not g.org.startswith(("有关", "相关", "部分", "一批"))))
+
+
+def _hosts(left: str) -> list[tuple[str, str]]:
+    clauses = _CLAUSE_END.split(left)
+    for at in range(len(clauses) - 1, -1, -1):
+        clause = re.sub(r"^.*?[：:]", "", clauses[at])
+        found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
+        for name in _roster_names().findall(clause):
+            if not any(name == f[0] for f in found):
+                found.append((name, ""))
+        found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
+        if not found:
+            bare = _BARE.match(clause.strip())
+            if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)):
+                found = [(bare.group(1), "")]
+        if found:
+            order = {name: clause.find(name) for name, _ in found}
+            found.sort(key=lambda f: order[f[0]])
+            for before in reversed(clauses[:at]):  # 省委书记黄坤明，省长王伟中在广州会见
+                whole = _HOST.fullmatch(before.strip())
+                if not whole:
+                    break
+                found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
+            return found
+    return []
+
+
+def _resolve(name: str, title: str, when: date | None, province: str | None) -> Host:
+    if when is None:
+        return Host(name, title)
+    entries = [e for e in _roster_index().get(name, ()) if e.holds_on(when)]
+    if province and any(e.province == province for e in entries):
+        entries = [e for e in entries if e.province == province]
+    entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))
+    if not entries:
+        return Host(name, title)
+    e = entries[0]
+    return Host(name, title, e.province, e.level, e.city, e.post, e.pinyin)
+
+
+def _date(left: str, para: str, published: date | None, lead: str = "") -> date | None:
+    found = list(_DATE.finditer(left))
+    if not found:
+        head = re.match(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + _DATE.pattern + r")", para)
+        found = list(_DATE.finditer(head.group(1))) if head else []
+    if not found and lead and para not in lead:  # the story's day, from its lead
+        found = list(_DATE.finditer(lead))[:1]
+    if not found or published is None:
+        return None
+    m = found[-1]
+    if m.group(4):
+        return None
+    year = int(m.group(1)) if m.group(1) else published.year
+    month = int(m.group(2)) if m.group(2) else published.month
+    try:
+        day = date(year, month, int(m.group(3)))
+    except ValueError:
+        return None
+    if day > published and not m.group(1):
+        if m.group(2):
+            day = _safe(year - 1, month, day.day)
+        else:
+            day = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
+    return day if day and day <= published else None
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _place(left: str) -> str:
+    clause = _CLAUSE_END.split(left)[-1] + "会见"
+    m = list(_PLACE.finditer(clause))
+    if not m:
+        return ""
+    place = _ADVERBS.sub("", m[-1].group(1))
+    return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
+
+
+def _topics(span: str, guests) -> tuple[str, ...]:
+    hits = kb.load().find(span)
+    counts: dict[str, int] = {}
+    for key, _w, _at, _listed in sector_cues.table().hits(kb.blank(span, hits)):
+        counts[key] = counts.get(key, 0) + 1
+    topics = sorted(counts, key=lambda k: -counts[k])[:3]
+    if not topics:
+        for g in guests:
+            topics += [s for s in g.sectors if s not in topics]
+    return tuple(topics[:3])
+
+
+_EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governor|Mayor|"
+                      r"President|Premier|Vice Premier|Vice President|Chairman)) "
+                      r"([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\s*$")
+
+
+def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
+             span: str) -> Meeting | None:
+    left, right = sentence[:v.start()].strip(), sentence[v.end():]
+    left = re.split(r",\s", left)[-1]
+    host = _EN_HOST.search(left)
+    if not host:
+        return None
+    part = re.split(r"\s(?:in|on|at|to|during)\s|[,;.]\s|\.$", right.strip(), maxsplit=1)[0]
+    guests = []
+    base = kb.load()
+    for item in re.split(r",\s|\sand\s", part):
+        hits = base.find(item)
+        if hits:
+            o = hits[0].org
+            name = item[hits[0].end:].strip()
+            name = re.sub(r"^(?:Chairman|CEO|President|Founder|chairman|chief executive)\s+",
+                          "", name)
+            guests.append(Guest(name, "", item[:hits[0].end].strip(), o.kind, o.id,
+                                next((n for n in o.names if n.isascii()), ""), o.sectors))
+    if not guests:
+        return None
+    place = re.search(r"\bin ([A-Z][a-z]+)", right)
+    when = published
+    h = _resolve(host.group(2), host.group(1), when, province)
+    meeting = Meeting((h,), tuple(guests), None, published, place.group(1) if place else "",
+                      _topics(span, guests), v.group(), sentence.strip())
+    en, zh = summaries(meeting)
+    return Meeting(meeting.hosts, meeting.guests, None, published, meeting.place,
+                   meeting.topics, meeting.verb, meeting.sentence, en, zh)

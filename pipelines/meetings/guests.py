@@ -1,0 +1,192 @@
+"""Guests of a meeting: a guest list split into people, titles and organisations, and each
+organisation's kind and id from the knowledge base (pipelines/tagging/orgs.py).
+
+Rules, in order:
+1. The list is what follows the verb up to the clause's end (，。；). A leading
+   relative clause (来华出席…的, 新当选并获任命的) is cut at its 的; 由X率领的Y makes X the
+   guest. Items are split at 、, 以及, 及, 和, 与, 同 where both sides hold two or more characters.
+2. Each item is ORG TITLE NAME [一行|等]: the title is the first title word (董事长,
+   董事会主席, 总裁, 首席执行官, 总经理, 创始人, 校长, 院长, 会长, 总统, 总理, 州长, 市长…;
+   副/常务副/执行 before it and 兼 chains kept in the title) followed by a name of at most
+   ten characters; without a title the item is an organisation when it carries one of the
+   knowledge base's names or an organisation suffix, otherwise a name (2–4 characters).
+3. Kind: the knowledge base's kind when the organisation carries one of its names; a
+   country, a foreign state or city, or a head of state or government's title makes a
+   foreign government; then by suffix: 大学/学院 university, 研究院/研究所/科学院 research
+   institute, 银行/证券/保险/基金/资本 financial institution, 商会/协会/联合会/峰会 association,
+   特别行政区/联合国/论坛 other; a company (集团, 公司) is a foreign company after a
+   country's name, a local SOE after a province's or city's, a central SOE after 中国,
+   otherwise a private company.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provwatch.pipelines.tagging import orgs as kb
+
+COUNTRIES = tuple(sorted(
+    "美国 英国 法国 德国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 冰岛 "
+    "奥地利 爱尔兰 波兰 捷克 匈牙利 希腊 塞尔维亚 俄罗斯 乌克兰 白俄罗斯 土耳其 日本 韩国 "
+    "朝鲜 蒙古国 蒙古 新加坡 马来西亚 印度尼西亚 印尼 泰国 越南 老挝 柬埔寨 缅甸 菲律宾 "
+    "文莱 印度 巴基斯坦 孟加拉国 斯里兰卡 尼泊尔 哈萨克斯坦 乌兹别克斯坦 吉尔吉斯斯坦 "
+    "塔吉克斯坦 土库曼斯坦 阿富汗 伊朗 伊拉克 沙特阿拉伯 沙特 阿联酋 卡塔尔 科威特 以色列 "
+    "埃及 南非 尼日利亚 肯尼亚 埃塞俄比亚 阿尔及利亚 摩洛哥 加拿大 墨西哥 巴西 阿根廷 智利 "
+    "秘鲁 哥伦比亚 古巴 委内瑞拉 澳大利亚 新西兰 斐济 欧盟".split(),
+    key=len, reverse=True))
+_GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
+TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
+         r"(?:副|常务副|执行|资深|名誉|荣誉|联席|全球|中国区|大中华区)?"
+         r"(?:董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|首席执行官|"
+         r"首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|院长|所长|党委书记|"
+         r"行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长|主任|CEO)"
+         r"(?:兼)?)+")
+_TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
+                         r"(?=一行|等|$)")
+_ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研究所|科学院|实验室|银行|证券|保险|"
+                         r"基金|资本|商会|协会|联合会|峰会|论坛|特别行政区|政府|委员会|中心|联合国|"
+                         r"署|州|市|省)")
+_ORG_END = re.compile(_ORG_SUFFIX.pattern + "$")
+_TAIL = re.compile(r"(?:一行|等人|等|代表团|访华团|访问团|考察团|代表|负责人|有关负责人|一行人)+$")
+_RELATIVE = re.compile(r"^[^、]*?(?:来|出席|参加|访问|当选|任命|述职|应邀|率领|前来|专程|"
+                       r"抵|到|赴)[^、]*?的")
+_FOREIGN = re.compile(r"来华|访华|跨国公司|外资企业|外国")
+_LED = re.compile(r"^由(.+?)率领的(.*)$")
+_SPLIT = re.compile(r"、|以及|及|和|与|同")
+_FINANCE = re.compile(r"银行|证券|保险|基金|资本|投资公司|资产管理|信托|人寿")
+_ASSOC = re.compile(r"商会|协会|联合会|峰会|促进会|理事会")
+_OTHER = re.compile(r"特别行政区|联合国|论坛|组织|署$")
+_PROVINCE_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区))")
+
+
+@dataclass(frozen=True)
+class Guest:
+    name: str  # as written; "" when the report names only the organisation
+    title: str  # as written, "" when none
+    org: str  # as written, "" when none
+    org_kind: str  # orgs.KINDS or foreign_government; "" when there is no organisation
+    org_id: str | None = None  # the knowledge base's id
+    org_en: str = ""  # the knowledge base's English name
+    sectors: tuple[str, ...] = ()  # the knowledge base's sectors of the organisation
+
+
+def guest_list(part: str) -> list[Guest]:
+    """Rule 1–2: the guests written in ``part`` (the words after the verb)."""
+    part = part.strip().removeprefix("了").strip()
+    foreign = bool(_FOREIGN.search(part))
+    led = _LED.match(part)
+    if led:
+        part = led.group(1)
+    rel = _RELATIVE.match(part)
+    if rel and len(part) > rel.end():
+        part = part[rel.end():]
+    items: list[str] = []
+    for piece in _split(part):
+        piece = _TAIL.sub("", piece.strip())
+        if piece:
+            items.append(piece)
+    out = [g for g in (_guest(i, foreign) for i in items) if g is not None]
+    # 某公司董事长王某、总裁李某: an item without an organisation takes the previous one's
+    for n, g in enumerate(out):
+        if not g.org and g.title and n and out[n - 1].org:
+            p = out[n - 1]
+            out[n] = Guest(g.name, g.title, p.org, p.org_kind, p.org_id, p.org_en, p.sectors)
+    return out
+
+
+def _split(part: str) -> list[str]:
+    """At 、 always; at 和, 及, 与, 同 only after a whole guest (a titled name, a known
+    organisation or one ending in an organisation suffix): 诺和诺德, 怡和 stay whole."""
+    pieces, at = [], 0
+    for m in _SPLIT.finditer(part):
+        left, right = part[at:m.start()], part[m.end():]
+        if len(left.strip()) < 2 or len(right.strip()) < 2:
+            continue
+        if m.group() != "、" and not _whole(_TAIL.sub("", left.strip()), right):
+            continue
+        pieces.append(left)
+        at = m.end()
+    pieces.append(part[at:])
+    return pieces
+
+
+def _whole(item: str, right: str) -> bool:
+    """``item`` is a whole guest: a titled name, a known organisation or one with an
+    organisation suffix at its end; a bare name only when a whole guest follows."""
+    g = _guest(item)
+    if g is None:
+        return False
+    if g.title or _ORG_END.search(item) or any(h.end == len(item) for h in kb.load().find(item)):
+        return True
+    nxt = _guest(_TAIL.sub("", _SPLIT.split(right, maxsplit=1)[0].strip()))
+    return bool(g.name and not g.org and nxt and (nxt.title or nxt.org))
+
+
+def _guest(item: str, foreign: bool = False) -> Guest | None:
+    for m in re.finditer(TITLE, item):
+        rest = item[m.end():]
+        if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
+            org, title, name = item[:m.start()], m.group(), rest
+            if not org:
+                return Guest(name, title, "", "")
+            return Guest(name, title, *_org(org, title, foreign))
+    if len(item) > 40:
+        return None
+    if kb.load().find(item) or _ORG_END.search(item) or item.startswith(COUNTRIES):
+        return Guest("", "", *_org(item, "", foreign))
+    if 2 <= len(item) <= 4:
+        return Guest(item, "", "", "")
+    return None
+
+
+def _org(org: str, title: str, foreign: bool = False
+         ) -> tuple[str, str, str | None, str, tuple[str, ...]]:
+    """(org, kind, id, English name, sectors) by rule 3; ``foreign``: the guests came from
+    abroad (来华, 访华, 跨国公司), so a company of no known kind is a foreign one."""
+    org = org.strip()
+    base = kb.load()
+    hits = base.find(org)
+    if hits:
+        o = hits[0].org
+        kind = o.kind
+        if kind == "private_company" and org.startswith(COUNTRIES):
+            kind = "foreign_company"
+        return org, kind, o.id, english(o), o.sectors
+    kind = kind_of(org, title)
+    if foreign and kind == "private_company":
+        kind = "foreign_company"
+    return org, kind, None, "", ()
+
+
+def english(o: kb.Org) -> str:
+    """The knowledge base's first English name of an organisation, "" when none."""
+    return next((n for n in o.names if n.isascii()), "")
+
+
+def kind_of(org: str, title: str) -> str:
+    foreign = org.startswith(COUNTRIES)
+    if foreign and (org in COUNTRIES or _GOV_TITLE.fullmatch(title.removeprefix("副"))
+                    or re.search(r"(?:州|市|省|政府)$", org)):
+        return "foreign_government"
+    if _OTHER.search(org):
+        return "other"
+    if re.search(r"大学|学院", org):
+        return "university"
+    if re.search(r"研究院|研究所|科学院|实验室", org):
+        return "research_institute"
+    if _FINANCE.search(org):
+        return "financial_institution"
+    if _ASSOC.search(org):
+        return "industry_association"
+    if _OTHER.search(org):
+        return "other"
+    if foreign:
+        return "foreign_company"
+    if org.startswith("中国") or org.startswith("中"):
+        return "soe_central" if re.search(r"集团|总公司", org) else "other"
+    if _PROVINCE_WORDS.match(org):
+        return "soe_local"
+    if re.search(r"集团|公司|企业|科技|汽车|控股|股份", org):
+        return "private_company"
+    return "other"

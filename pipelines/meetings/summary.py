@@ -1,0 +1,151 @@
+"""One-line summaries of a meeting, in English and Chinese, without machine translation.
+
+English: a host the roster resolves reads "{Province} Party Secretary|Governor {Pinyin}"
+(Mayor for a municipality's governor, Chairman for a region's, "{City} Party
+Secretary|Mayor" for a capital); any other host its title from a small glossary and the
+name as written. A guest reads "{the knowledge base's English name, else the organisation
+as written} {title from the glossary} {name as written}". Places from the roster's capitals
+and the taxonomy's provinces; topics by the taxonomy's English sector names; the day as
+"25 February" (with its year when it is not the publication's year).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from provwatch.crawler import roster
+from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES
+
+if TYPE_CHECKING:
+    from provwatch.pipelines.meetings import Meeting
+
+_TITLES = [  # longest first when read
+    ("中共中央政治局常委", ""), ("国务院副总理", "Vice Premier"), ("国务院总理", "Premier"),
+    ("国家副主席", "Vice President"), ("国家主席", "President"),
+    ("全国人大常委会委员长", "NPC Chairman"), ("全国政协主席", "CPPCC Chairman"),
+    ("中央书记处书记", "Secretariat Secretary"), ("省委副书记", "Deputy Party Secretary"),
+    ("省委书记", "Party Secretary"), ("市委书记", "Party Secretary"),
+    ("常务副省长", "Executive Vice Governor"), ("副省长", "Vice Governor"), ("省长", "Governor"),
+    ("副市长", "Vice Mayor"), ("市长", "Mayor"),
+    ("董事会主席", "Chairman"), ("董事长", "Chairman"), ("首席执行官", "CEO"),
+    ("行政总裁", "CEO"), ("总裁", "President"), ("总经理", "General Manager"),
+    ("创始人", "Founder"), ("校长", "President"), ("院长", "President"), ("会长", "Chairman"),
+    ("理事长", "Chairman"), ("行长", "President"), ("总统", "President"),
+    ("总理", "Prime Minister"),
+    ("首相", "Prime Minister"), ("州长", "Governor"), ("部长", "Minister"), ("主席", "Chairman"),
+    ("副", "Vice "), ("兼", " and "), ("执行", "Executive "),
+]
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
+def title_en(title: str) -> str:
+    """A Chinese title by the glossary, word by word; "" for words it does not know."""
+    out, rest = [], title.strip("、")
+    while rest:
+        for zh, en in _TITLES:
+            if rest.startswith(zh):
+                out.append(en)
+                rest = rest[len(zh):]
+                break
+        else:
+            rest = rest[1:]
+    text = re.sub(r"\s+", " ", "".join(w if w.endswith(" ") or w.startswith(" ") else w + " "
+                                       for w in out if w)).strip()
+    return text
+
+
+def host_en(h) -> str:
+    if h.province is None:
+        return " ".join(p for p in (title_en(h.title), h.name) if p)
+    place = PROVINCES[h.province][0]
+    if h.level == "capital":
+        place = _city_en(h.city or "")
+        post = "Party Secretary" if h.post == "secretary" else "Mayor"
+    elif h.post == "secretary":
+        post = "Party Secretary"
+    elif h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
+        post = "Mayor"
+    elif h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):
+        post = "Chairman"
+    else:
+        post = "Governor"
+    return f"{place} {post} {h.pinyin or h.name}"
+
+
+def guest_en(g) -> str:
+    return " ".join(p for p in (g.org_en or g.org, title_en(g.title), g.name) if p)
+
+
+def _city_en(city: str) -> str:
+    return {"xian": "Xi'an", "hohhot": "Hohhot", "urumqi": "Urumqi"}.get(city, city.title())
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, str]:
+    out = {}
+    for city, (_p, zh) in roster.load().capitals.items():
+        out[zh] = out[zh + "市"] = _city_en(city)
+    for _pid, (en, zh) in PROVINCES.items():
+        out[zh] = en
+        short = re.sub(r"(?:省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", zh)
+        out[short] = en
+    out.update({"人民大会堂": "the Great Hall of the People", "中南海": "Zhongnanhai"})
+    return out
+
+
+def place_en(place: str) -> str:
+    places = _places()
+    if place in places:
+        return places[place]
+    for zh in sorted(places, key=len, reverse=True):
+        if place.startswith(zh) and len(zh) >= 2:
+            return places[zh]
+    return place
+
+
+def _day_en(m: Meeting) -> str:
+    d = m.date
+    if d is None:
+        return ""
+    year = "" if m.published and m.published.year == d.year else f" {d.year}"
+    return f"{d.day} {_MONTHS[d.month - 1]}{year}"
+
+
+def summaries(m: Meeting) -> tuple[str, str]:
+    """(English line, Chinese line) of a meeting."""
+    hosts = " and ".join(host_en(h) for h in m.hosts)
+    guests = ", ".join(guest_en(g) for g in m.guests)
+    en = f"{hosts} met {guests}"
+    if m.place:
+        en += f" in {place_en(m.place)}"
+    if m.date:
+        en += f" on {_day_en(m)}"
+    if m.topics:
+        en += "; topics: " + ", ".join(SECTOR_NAMES[t][0] for t in m.topics)
+    zh_hosts = "、".join((_zh_title(h) + h.name) for h in m.hosts)
+    zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
+    zh += zh_hosts + (f"在{m.place}" if m.place else "") + m.verb
+    zh += "、".join(g.org + g.title + g.name for g in m.guests)
+    if m.topics:
+        zh += "；议题：" + "、".join(SECTOR_NAMES[t][1] for t in m.topics)
+    return en, zh
+
+
+def _zh_title(h) -> str:
+    return h.title.split("、")[-1] if h.province is None else _post_zh(h)
+
+
+def _post_zh(h) -> str:
+    city = roster.load().capitals.get(h.city or "", ("", ""))[1]
+    if h.level == "capital":
+        return f"{city}市委书记" if h.post == "secretary" else f"{city}市长"
+    prov = PROVINCES[h.province][1]
+    short = re.sub(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$", "", prov)
+    if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
+        return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
+    if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):
+        return f"{short}自治区党委书记" if h.post == "secretary" else f"{short}自治区主席"
+    return f"{short}省委书记" if h.post == "secretary" else f"{short}省长"
