@@ -298,3 +298,19 @@ def test_province_families(tagger, title, text, about, mentioned):
 def test_a_disaster_report_names_no_sector_from_its_damage(tagger, title):
     text = "地震造成部分道路、铁路和交通基础设施受损，电力、通信正在抢修，铁路部门加紧排查。"
     assert tagger.tag(title, text).sectors == ()
+
+
+@pytest.mark.parametrize(("title", "text", "about", "mentioned"), [
+    pytest.param("李强会见泰国企业家", "国务院总理李强21日在人民大会堂会见泰国企业家。", set(),
+                 {"beijing"}, id="人民大会堂 names Beijing as a venue"),
+    pytest.param("新疆旅游热度攀升", "新疆天山南北风光吸引游客，走进天山西部的伊犁河谷。", {"xinjiang"},
+                 {"xinjiang"}, id="天山南北 and 天山西部 hold no 山南 or 山西"),
+    pytest.param("天津：脑机接口让意念成真", "实验室里，患者站上舞台中央演示脑机接口。", {"tianjin"},
+                 {"tianjin"}, id="舞台中央 holds no Taichung"),
+    pytest.param("王沪宁在海南调研", "王沪宁来到三亚，深入港口综合客运枢纽调研。", {"hainan"},
+                 {"hainan"}, id="深入港口 holds no 入港 compound"),
+    pytest.param("王沪宁会见两岸企业家峰会台湾方面理事长", "王沪宁会见台湾方面理事长一行。", set(),
+                 {"taiwan"}, id="台湾方面 is the Taiwan side, a counterpart"),
+])
+def test_province_words_and_landmarks(tagger, title, text, about, mentioned):
+    assert _provinces(tagger, title, text) == (about, mentioned)

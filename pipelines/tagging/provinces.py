@@ -8,7 +8,8 @@ Evidence per province, from the gazetteer's matches on title and text:
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
    groupings (their members), "我省/我市/our province" (the source's own province). A
    county's bare short name in the text (资兴, 宜兴: words too, 投资兴业) counts only when
-   another match places its province. A two-character compound (在台, 在陕) that took the
+   another match places its province. A landmark (人民大会堂, 中南海: data/landmarks.yaml)
+   makes its province mentioned only. A two-character compound (在台, 在陕) that took the
    first character of a longer place (在台江县, 在陕西宁陕县) gives way to that place; a
    match inside a longer word is none (舞台中央, 深入港口, 天山西部, 中山城区).
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
@@ -38,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from provwatch.pipelines.tagging.gazetteer import Gazetteer, Place
 from provwatch.pipelines.tagging.text import words
@@ -81,6 +84,15 @@ _NATIONAL = re.compile(r"国家主席|国家副主席|国务院总理|国务院�
 _NATIONAL_VENUE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:集体)?(?:会见|会谈|同|出席|主持)")
 # someone else's venue: 在港/赴京/驻沪 place the actor elsewhere; 来豫 names the host
 _VENUE = ("在", "赴", "驻", "援", "进", "入", "回")
+
+
+@lru_cache(maxsize=1)
+def landmarks() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for data/landmarks.yaml, and each landmark's province."""
+    data = yaml.safe_load((Path(__file__).parent / "data" / "landmarks.yaml").read_text(
+        encoding="utf-8"))
+    where = {name: pid for pid, names in data.items() for name in names}
+    return re.compile("|".join(map(re.escape, sorted(where, key=len, reverse=True)))), where
 
 
 @lru_cache(maxsize=1)
@@ -257,6 +269,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
             mentioned.update(place.provinces)
             for p in place.provinces:
                 score[p] += 2
+    pattern, where = landmarks()
+    mentioned.update(where[m.group()] for m in pattern.finditer(whole))
     own = source_province if source_province and source_province != "national" else None
     if own and _SELF.search(whole):
         mentioned.add(own)
