@@ -97,11 +97,15 @@ def _catalog_selectors() -> dict[str, dict[str, str]]:
     return {s.id: dict(s.selectors) for s in catalog}
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".json", ".ndjson")
+
+
 @app.command()
 def ingest(
     files: Annotated[list[Path] | None, typer.Argument(
         help="JSON-lines files of {url, html | html_base64, source_id?, fetched_at?}; stdin "
-        "when absent or -. With --warc, more WARC archives.", show_default=False)] = None,
+        "when absent or -. With --warc, more WARC archives (not *.jsonl, *.json or "
+        "*.ndjson).", show_default=False)] = None,
     warc: Annotated[list[Path] | None, typer.Option(
         "--warc", help="Read WARC archives (.warc or .warc.gz) instead, their HTML "
         "responses: this one and every file named after it (--warc a.warc.gz b.warc.gz).")
@@ -117,10 +121,12 @@ def ingest(
     # numpy), which `provwatch run` and `status` never need
     from provwatch.crawler.services import ingest as ingest_service
 
+    lines = [p for p in files or [] if str(p) == "-" or p.suffix in JSON_LINES_SUFFIXES]
+    if warc and lines:
+        raise ProvwatchError(f"ingest: give either JSON-lines files ({lines[0]}) or --warc "
+                             "archives, not both")
     config = state.config
     archives = [*(warc or []), *(files or [])] if warc else []
-    if archives and any(str(p) == "-" for p in archives):
-        raise ProvwatchError("ingest: --warc reads archive files, not stdin (-)")
     if not warc and sum(str(p) == "-" for p in files or []) > 1:
         raise ProvwatchError("ingest: stdin (-) can be read once")
     totals = {"stored": 0, "bad": 0}
