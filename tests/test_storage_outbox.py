@@ -152,7 +152,7 @@ def test_dispatch_sends_each_delivery_once_and_retries_a_failing_channel(
     assert (third.sent, third.retrying, third.failed) == (0, 0, 0)
     assert len(smtp_server.messages) == 1
     mail = smtp_server.messages[0].message
-    assert HENAN_NEV[0] in mail["Subject"] and "henan" in mail["Subject"]
+    assert HENAN_NEV[0] in mail["Subject"] and "Henan" in mail["Subject"]
     assert [r.json["article"]["title"] for r in webhook_receiver.requests] == [HENAN_NEV[0]] * 2
     with sessions() as session:
         assert {d.status for d in session.scalars(select(Delivery))} == {"sent"}
