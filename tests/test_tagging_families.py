@@ -314,3 +314,14 @@ def test_a_disaster_report_names_no_sector_from_its_damage(tagger, title):
 ])
 def test_province_words_and_landmarks(tagger, title, text, about, mentioned):
     assert _provinces(tagger, title, text) == (about, mentioned)
+
+
+@pytest.mark.parametrize(("title", "text", "about", "mentioned"), [
+    pytest.param("习近平会见来京述职的李家超", "习近平在中南海会见来京述职的香港特别行政区行政长官李家超。"
+                 "李家超介绍了香港当前形势。", {"hong_kong"}, {"hong_kong", "beijing"},
+                 id="来京 is the capital as a venue"),
+    pytest.param("中央台办发布十项措施", "中共中央台办今天发布措施。", set(), {"taiwan"},
+                 id="中央台办 is a national body"),
+])
+def test_national_venues_and_bodies(tagger, title, text, about, mentioned):
+    assert _provinces(tagger, title, text) == (about, mentioned)

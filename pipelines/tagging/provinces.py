@@ -2,7 +2,8 @@
 
 Evidence per province, from the gazetteer's matches on title and text:
 1. A match inside an organisation, brand, team or dish name (海南航空, 四川大学,
-   Hainan Airlines, Sichuan cuisine, 福建舰, 博鳌亚洲论坛) counts as a mention only. Inside a known
+   Hainan Airlines, Sichuan cuisine, 福建舰, 博鳌亚洲论坛), or right after 中央/国务院/全国/
+   国家 (中央台办, 国务院港澳办: a national body) counts as a mention only. Inside a known
    organisation's name (``masks``, from orgs.py: 宁德时代, 长安汽车) a place is dropped,
    or kept as a mention when it lies in the organisation's own province (湖南裕能).
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
@@ -17,14 +18,14 @@ Evidence per province, from the gazetteer's matches on title and text:
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
    members 3 from the title only, 5 when the title names it with its integration or
    development (长三角一体化, 京津冀协同发展, 东北全面振兴: the grouping is the subject); a
-   venue compound (在港, 赴京) gives none. A delegation deliberating at the two sessions
-   (云南代表团审议) is the province itself, not a counterpart. Where the lead names a
-   national leader (国务院副总理, 国家主席), the venue of the meeting (在海南博鳌会见, 在西安
-   同…会谈) gives no lead points: a national event is hosted, not about its host. Self
-   references (我省, 全市, 省政府, 自治区) give the source's province +5 in the title,
-   +3 in the lead, +1 elsewhere. Business words (台商, 港资) and places named as
-   counterparts (Hong Kong business delegation, 香港工商界代表团, 台湾青年) count as
-   mentions only, like organisation names.
+   venue compound (在港, 赴京; for the capital 来京 too) gives none. A delegation
+   deliberating at the two sessions (云南代表团审议) is the province itself, not a
+   counterpart. Where the lead names a national leader (国务院副总理, 国家主席), the venue
+   of the meeting (在海南博鳌会见, 在西安同…会谈) gives no lead points: a national event is
+   hosted, not about its host. Self references (我省, 全市, 省政府, 自治区) give the
+   source's province +5 in the title, +3 in the lead, +1 elsewhere. Business words (台商,
+   港资) and places named as counterparts (Hong Kong business delegation, 香港工商界代表团,
+   台湾青年, 台湾方面) count as mentions only, like organisation names.
 4. When no province reaches 5 and the best scores >= 2.5 with evidence in the lead (after
    any dateline), that best province is about: the title named a person or an office, not
    a place. A dateline alone (BEIJING, …) only places the reporter.
@@ -82,8 +83,12 @@ _GROUPING_SUBJECT = re.compile(r".{0,2}?(?:一体化|协同|振兴|地区|区域
 _NATIONAL = re.compile(r"国家主席|国家副主席|国务院总理|国务院副总理|政治局常委|委员长|"
                        r"全国政协主席|国务委员|中共中央总书记")
 _NATIONAL_VENUE = re.compile(r"在([\u4e00-\u9fff]{2,10}?)(?:集体)?(?:会见|会谈|同|出席|主持)")
+# a national body named after a region (中央台办, 国务院港澳办, 全国台联) is no provincial actor
+_NATIONAL_BODY = ("中央", "国务院", "全国", "国家")
 # someone else's venue: 在港/赴京/驻沪 place the actor elsewhere; 来豫 names the host
 _VENUE = ("在", "赴", "驻", "援", "进", "入", "回")
+# ... except the capital: coming to Beijing (来京述职, 抵京) is a national event's venue
+_CAPITAL_VENUE = ("来京", "抵京")
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +171,8 @@ def _zh_hits(gaz: Gazetteer, text: str):
         after = text[end:end + 8]
         org = _ZH_ORG.match(after)
         in_org = bool(org) and not _ZH_FUNCTION.search(org.group(0)) \
-            and place.kind != "compound" and not _DELIBERATION.match(text, end)
+            and place.kind != "compound" and not _DELIBERATION.match(text, end) \
+            or text[max(0, start - 3):start].endswith(_NATIONAL_BODY)
         if place.kind == "grouping":
             # the leader flag of a grouping says whether it is named as a subject
             yield place, in_org, bool(_GROUPING_SUBJECT.match(text, end)), start
@@ -237,7 +243,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
             place = _fix_shanxi(place, whole)
             mentioned.update(place.provinces)
             if in_org or place.kind == "counterpart" or (
-                    place.kind == "compound" and place.text.startswith(_VENUE)):
+                    place.kind == "compound" and place.text.startswith(_VENUE)
+                    or place.text in _CAPITAL_VENUE):
                 continue
             gain = points if place.kind != "grouping" else (
                 points if subject and grouping_points else grouping_points)
