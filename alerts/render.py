@@ -79,7 +79,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from provwatch.alerts import wording
-from provwatch.alerts.message import AlertMessage, Digest
+from provwatch.alerts.message import AlertMessage, Digest, Reason
 
 SUBJECT_PREFIX = "[provwatch]"
 SUBJECT_MAX = 200
@@ -109,7 +109,8 @@ def _tags(msg: AlertMessage) -> str:
     provinces = wording.names("province", msg.provinces_about or msg.provinces_mentioned,
                               msg.language)
     sectors = wording.names("sector", msg.sectors, msg.language)
-    groups = [", ".join(clean_line(t) for t in group) for group in (provinces, sectors)]
+    groups = [wording.joined([clean_line(t) for t in group], msg.language)
+              for group in (provinces, sectors)]
     return " · ".join(g for g in groups if g)
 
 
@@ -247,7 +248,7 @@ def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
     }
 
 
-def _reason_names(reason, msg: AlertMessage) -> list[str]:
+def _reason_names(reason: Reason, msg: AlertMessage) -> list[str]:
     if reason.criterion in ("province", "sector", "event"):
         return wording.names(reason.criterion, reason.values, msg.language)
     if reason.criterion == "source":

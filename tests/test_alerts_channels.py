@@ -261,7 +261,7 @@ def test_an_unknown_smtp_security_mode_is_refused():
          f"[provwatch] {TITLE} — Guangdong · New energy vehicles, Batteries and energy storage"),
         ({"provinces_about": (), "provinces_mentioned": (), "sectors": ()}, f"[provwatch] {TITLE}"),
         ({"title": " a\tb\x00c\u2028d ", "sectors": ()}, "[provwatch] a b c d — Henan"),
-        ({"title": "", "language": "zh"}, "[provwatch] （无标题） — 河南 · 新能源汽车, 动力电池与储能"),
+        ({"title": "", "language": "zh"}, "[provwatch] （无标题） — 河南 · 新能源汽车、动力电池与储能"),
     ],
 )
 def test_the_subject_is_one_clean_line_of_title_and_tags(changes, expected):
