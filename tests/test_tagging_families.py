@@ -325,3 +325,12 @@ def test_province_words_and_landmarks(tagger, title, text, about, mentioned):
 ])
 def test_national_venues_and_bodies(tagger, title, text, about, mentioned):
     assert _provinces(tagger, title, text) == (about, mentioned)
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    pytest.param("Power producer launches Shenzhen IPO", "The company will list on the Shenzhen Stock "
+                 "Exchange next month.", id="en-shenzhen-ipo-is-an-exchange"),
+    pytest.param("某公司在深圳证券交易所上市", "公司股票在深圳证券交易所挂牌交易。", id="zh-深圳证券交易所"),
+])
+def test_a_stock_exchange_is_no_provincial_subject(tagger, title, text):
+    assert tagger.tag(title, text).provinces_about == ()

@@ -2,8 +2,9 @@
 
 Evidence per province, from the gazetteer's matches on title and text:
 1. A match inside an organisation, brand, team or dish name (海南航空, 四川大学,
-   Hainan Airlines, Sichuan cuisine, 福建舰, 博鳌亚洲论坛), or right after 中央/国务院/全国/
-   国家 (中央台办, 国务院港澳办: a national body) counts as a mention only. Inside a known
+   Hainan Airlines, Sichuan cuisine, 福建舰, 博鳌亚洲论坛, a Shenzhen IPO, the Shanghai
+   Stock Exchange, 深圳证券交易所), or right after 中央/国务院/全国/国家 (中央台办,
+   国务院港澳办: a national body) counts as a mention only. Inside a known
    organisation's name (``masks``, from orgs.py: 宁德时代, 长安汽车) a place is dropped,
    or kept as a mention when it lies in the organisation's own province (湖南裕能).
 2. mentioned = every other match: names, cities, counties, zones, compounds (来豫, 川渝),
@@ -48,7 +49,7 @@ from provwatch.pipelines.tagging.text import words
 
 _ZH_ORG = re.compile(
     r"^(?:省|市)?[\u4e00-\u9fff]{0,2}?(?:大学|学院|银行|集团|股份|有限公司|公司|卫视|日报|航空|"
-    r"舰|队|男篮|女排|高速|控股|证券|电视台|菜|泰山|国安|申花|海港|广电|报业|论坛|"
+    r"舰|队|男篮|女排|高速|控股|证券|交易所|电视台|菜|泰山|国安|申花|海港|广电|报业|论坛|"
     r"代表团|客商|企业家|工商界|商会|考察团|访问团|客人|游客|青年|同胞|居民|民众|学生|市民|方面)")
 _ZH_FUNCTION = re.compile(r"[与和同在及对的是了为将向从把被、，。；：]")
 _EN_ORG = re.compile(
@@ -56,7 +57,8 @@ _EN_ORG = re.compile(
     r"Securities|Taishan|Guoan|Shenhua|Port|FC|Tigers|Ducks|Dragons|Sharks|Lions|Leopards|"
     r"Investment|Expressway|Daily|Television|TV|Satellite TV|Development Bank|Energy Group|"
     r"(?:business\s+|trade\s+|investment\s+)?delegations?|investors|visitors|tourists|"
-    r"businesspeople|entrepreneurs|firms|companies|residents|youth|students|people)")
+    r"businesspeople|entrepreneurs|firms|companies|residents|youth|students|people|"
+    r"Stock Exchange|stock exchange|[Ss]tock [Mm]arket|bourse|IPO|listing)")
 _ZH_LEADER = re.compile(r"^(?:省|市|自治区|区)?(?:委书记|委副书记|长|代省长|委|政府|人大|政协|"
                         r"党委|委常委|委员会)")
 _EN_LEADER = re.compile(
