@@ -140,7 +140,7 @@ def check_database_url(url: str) -> None:
     # lazy: SQLAlchemy's URL parser costs an import only when a URL is set
     from sqlalchemy.engine import make_url
 
-    shown = _redact_url(url)
+    shown = redact_url(url)
     usage = "use sqlite:///PATH or postgresql://USER@HOST/DATABASE (postgresql+psycopg)"
     try:
         parsed = make_url(url)
@@ -313,7 +313,7 @@ class Config:
         for s in SETTINGS:
             value = getattr(self, s.key)
             if s.secret and value:
-                value = _redact_url(value) if s.key == "database_url" else REDACTED
+                value = redact_url(value) if s.key == "database_url" else REDACTED
             elif isinstance(value, str):  # operator_channels: URLs that may hold tokens
                 value = redact(value)
             out[s.key] = value
@@ -323,7 +323,7 @@ class Config:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _redact_url(url: str) -> str:
+def redact_url(url: str) -> str:
     """Hide only the password of a database URL: the rest is useful to see."""
     from sqlalchemy.engine import make_url
 
@@ -332,7 +332,8 @@ def _redact_url(url: str) -> str:
     except Exception:
         return REDACTED
     query = {k: (REDACTED if "pass" in k.lower() else v) for k, v in parsed.query.items()}
-    return parsed.set(query=query).render_as_string(hide_password=True)
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("%3Credacted%3E", REDACTED)  # the query part comes out quoted
 
 
 def default_data_dir() -> str:

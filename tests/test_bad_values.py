@@ -355,3 +355,29 @@ def test_tag_names_a_line_that_is_not_utf8_and_tags_the_rest(env, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "skipped lines.jsonl:1: not UTF-8 text" in result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [2]
+
+
+@pytest.mark.parametrize(
+    ("make_url", "why"),
+    [
+        pytest.param(lambda tmp: f"sqlite:///{_junk(tmp)}",
+                     "cannot open the database: DatabaseError: file is not a database",
+                     id="a file that is not SQLite"),
+        pytest.param(lambda tmp: "postgresql://u:secret@127.0.0.1:1/db?password=secret2",
+                     "postgresql+psycopg://u:***@127.0.0.1:1/db?password=<redacted>: cannot open "
+                     "the database: OperationalError: connection failed",
+                     id="a PostgreSQL server that is not there"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_line_without_a_password(
+        env, tmp_path, make_url, why):
+    result = _run(["status"], {**env, "PROVWATCH_DATABASE_URL": make_url(tmp_path)},
+                  cwd=tmp_path)
+
+    message = _one_error_line(result)
+    assert why in message and "secret" not in message
+
+
+def _junk(folder: Path) -> Path:
+    (folder / "junk.db").write_text("not a database\n", encoding="utf-8")
+    return folder / "junk.db"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from provwatch.crawler.config import check_database_url, default_data_dir
+from provwatch.crawler.config import check_database_url, default_data_dir, redact_url
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage.models import Story
 
@@ -135,17 +135,27 @@ def _current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to head; cheap when it is already there (no Alembic import)."""
+    where = redact_url(engine.url.render_as_string(hide_password=False))
     try:
-        if _current_revision(engine) == head_revision():
-            return
-        # lazy: alembic loads only when there is a migration to run
-        from alembic import command
+        current = _current_revision(engine)
+    except SQLAlchemyError as e:
+        raise DatabaseError(f"{where}: cannot open the database: {_why(e)}") from None
+    if current == head_revision():
+        return
+    # lazy: alembic loads only when there is a migration to run
+    from alembic import command
 
+    try:
         command.upgrade(alembic_config(engine), "head")
     except SQLAlchemyError as e:
-        where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseError(f"{where}: cannot migrate database: {e.__class__.__name__}: "
-                            f"{str(e).splitlines()[0]}") from None
+        raise DatabaseError(f"{where}: cannot migrate the database: {_why(e)}") from None
+
+
+def _why(e: SQLAlchemyError) -> str:
+    """The driver's own first line (``file is not a database``, ``connection refused``)."""
+    cause = getattr(e, "orig", None) or e
+    lines = str(cause).strip().splitlines()
+    return f"{cause.__class__.__name__}: {lines[0] if lines else ''}"
 
 
 _engines: dict[str, Engine] = {}
