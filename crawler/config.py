@@ -50,7 +50,8 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
     def parse(v: Any) -> str:
         s = str(v).strip().lower()
         if s not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}, got {v!r}")
+            raise ValueError(f"must be one of {', '.join(allowed)}, got {v!r}"
+                             f"{_did_you_mean(s, allowed)}")
         return s
 
     return parse

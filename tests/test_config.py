@@ -412,3 +412,16 @@ def test_config_knows_the_chat_schemes_the_alerts_package_supports():
     from provwatch.alerts.channels.base import CHAT_SCHEMES as ALERTS_CHAT_SCHEMES
 
     assert CHAT_SCHEMES == ALERTS_CHAT_SCHEMES
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "hint"),
+    [
+        pytest.param("PROVWATCH_LOG_LEVEL", "warn", "(did you mean 'warning'?)", id="log level"),
+        pytest.param("PROVWATCH_LOG_FORMAT", "jsno", "(did you mean 'json'?)", id="log format"),
+    ],
+)
+def test_a_near_miss_choice_suggests_the_valid_one(name, raw, hint):
+    with pytest.raises(ConfigError) as err:
+        load_config(env={name: raw})
+    assert str(err.value).endswith(f"got {raw!r} {hint}")
