@@ -372,8 +372,8 @@ def load_config(
             value, where = raw[s.key]
             try:
                 values[s.key] = s.parse(value)
-            except (TypeError, ValueError) as e:
-                raise ConfigError(f"{where}: {e}") from None
+            except (TypeError, ValueError) as e:  # the value may be a URL with a token
+                raise ConfigError(redact(f"{where}: {e}")) from None
         else:
             values[s.key] = s.default
     data_dir = values["data_dir"] or default_data_dir()

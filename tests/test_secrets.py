@@ -256,3 +256,12 @@ def test_a_log_line_carries_no_secret(json_mode):
         logger.removeHandler(handler)
     line = stream.getvalue()
     assert "notice to dingtalk://****@**** failed" in line and not leaks(line)
+
+
+def test_a_bad_setting_is_refused_without_showing_its_secret():
+    from provwatch.crawler.config import load_config
+    from provwatch.crawler.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        load_config(env={"PROVWATCH_OPERATOR_CHANNELS": f"webhook:ftp://x.test/?token={OPS_TOKEN}"})
+    assert "PROVWATCH_OPERATOR_CHANNELS" in str(info.value) and not leaks(str(info.value))
