@@ -8,8 +8,8 @@ organisation (三星级, 中国银行业); ``place: true`` marks a zone whose na
 
 Matching rules, in order:
 1. Chinese names and ``not`` words are matched leftmost-longest over simplified text in
-   one Aho-Corasick pass (宁德时代 before 宁德, 京东方 before 京东, 中国银行业 swallows
-   中国银行); English names as whole-word phrases, case as written (BYD, Tesla).
+   one Aho-Corasick pass (京东方 before 京东, 中国石油大学 before 中国石油, 中国银行业
+   swallows 中国银行); English names as whole-word phrases, case as written (BYD, Tesla).
 2. A match that starts inside a place name the gazetteer found is not a name: 北京东方
    holds 京东方 across 北京's edge.
 3. A weak name counts only when a strong name of the same organisation occurs anywhere
@@ -27,8 +27,8 @@ Matching rules, in order:
 6. Provinces (applied in provinces.py through ``province_masks``): a place inside an
    organisation's name never scores; it stays a mention only when it lies in the
    organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
-   mentioned, never about; 长安汽车 → nothing for Shaanxi). Headquarters never add a
-   province on their own.
+   mentioned, never about; 阿里巴巴 → nothing for Tibet's 阿里, TCL中环 nothing for Hong
+   Kong's 中环). Headquarters never add a province on their own.
 """
 
 from __future__ import annotations
