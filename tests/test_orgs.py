@@ -154,3 +154,9 @@ def test_tags_carry_known_organisations_with_ids_kinds_and_tickers(tagger):
 def test_a_zone_is_no_organisation(tagger):
     tags = tagger.tag("航空港区调研", "市长在航空港区调研新能源汽车企业。")
     assert tags.org_refs == ()
+
+
+def test_traditional_text_finds_the_same_organisation_and_keeps_its_own_script(tagger):
+    tags = tagger.tag("長安汽車發布新車", "長安汽車在重慶發布新能源汽車。")
+    assert [r.id for r in tags.org_refs] == ["changan"]
+    assert "長安汽車" in tags.orgs
