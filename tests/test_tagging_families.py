@@ -177,14 +177,14 @@ def test_event_precedence(title, lead, event):
     assert tag_event(title, lead) == event
 
 
-NOTE_300 = ("记者从市工信局获悉，今年以来全市加快推进重点项目建设，多家企业新增订单，"
-            "园区配套设施持续完善，企业用工需求总体稳定。") * 5 + "其中一家企业研制的工业机器人已批量交付。"
+NOTE_300 = (("记者从市工信局获悉，今年以来全市加快推进重点项目建设，多家企业新增订单，"
+             "园区配套设施持续完善，企业用工需求总体稳定。") * 6)[:280] + "其中一家企业研制的工业机器人已批量交付。"
 PLAN_10K = ("第一章 总体要求。坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，统筹发展和安全，"
             "推动经济实现质的有效提升和量的合理增长。") * 150
 
 
 def test_a_short_note_naming_a_sector_once_is_tagged(tagger):
-    assert 250 <= len(NOTE_300) <= 350
+    assert 280 <= len(NOTE_300) <= 300
     assert "robotics" in tagger.tag("企业订单增长", NOTE_300).sectors
 
 
@@ -192,6 +192,19 @@ def test_a_long_plan_naming_a_sector_once_in_passing_is_not(tagger):
     text = PLAN_10K[:5000] + "其中包括工业机器人等装备。" + PLAN_10K[5000:]
     assert len(text) >= 9000
     assert "robotics" not in tagger.tag("某省国民经济和社会发展规划", text).sectors
+
+
+def test_a_report_naming_a_sector_in_one_sentence_only_once_is_not(tagger):
+    text = ("全市经济运行总体平稳，各项指标稳中有进，重点项目加快推进。" * 12
+            + "机器人产量有所增加。" + "市场主体活力增强，就业形势保持稳定。" * 6)
+    assert 400 < len(text) < 1200
+    assert "robotics" not in tagger.tag("全市经济运行稳中向好", text).sectors
+
+
+def test_a_report_discussing_a_sector_in_two_sentences_is_tagged(tagger):
+    text = ("全市经济运行总体平稳，各项指标稳中有进，重点项目加快推进。" * 12
+            + "机器人产业加快集聚。全市新增机器人企业12家。" + "市场主体活力增强。" * 6)
+    assert "robotics" in tagger.tag("全市经济运行稳中向好", text).sectors
 
 
 def test_a_long_plan_that_keeps_naming_a_sector_is_tagged(tagger):

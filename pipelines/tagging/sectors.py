@@ -9,7 +9,9 @@ Rule order:
 2. A sector is tagged when the title names it, or when it scores at least the length
    threshold, one point per 300 characters of text, never below 1 nor above 4 (a 300-
    character wire note naming a sector once carries it; a 10,000-character plan needs
-   four points), and at least 35% of the best sector.
+   four points), and at least 30% of the best sector; and, outside a note of 300
+   characters or fewer, it is discussed: named in two sentences, or twice (a strong and a
+   weak cue) in one. One passing word in a long text is no subject.
 3. A disaster report (地震, 决口, 抢险, earthquake, flood in the title) names the damage
    to roads and railways, not a sector: only the sectors its title names.
 4. At most three, best first.
@@ -21,6 +23,7 @@ Before step 2, each organisation named (``extra``: its sectors and points, orgs.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +38,9 @@ from provwatch.pipelines.tagging.text import PhraseTable, words
 DATA = Path(__file__).parent / "data"
 CHARS_PER_POINT = 300
 MIN_THRESHOLD, MAX_THRESHOLD = 1.0, 4.0
-RELATIVE = 0.35
+RELATIVE = 0.3
+SHORT_NOTE = 300  # characters: a note this short may name its sector once
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_SECTORS = 3
 LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
@@ -102,8 +107,13 @@ def tag_sectors(title: str, lead_end: int, text: str,
     title_counts = cues.count(title)
     for key, n in title_counts.items():
         score[key] += 3 * n
+    # where each sector is named outside a list: sentence -> weight
+    named: dict[str, Counter[int]] = {}
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
+        if not listed:
+            named.setdefault(key, Counter())[bisect_right(ends, start)] += weight
     for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
         for key in keys:
             score[key] += points
@@ -112,6 +122,13 @@ def tag_sectors(title: str, lead_end: int, text: str,
     in_title = {k for k, n in title_counts.items() if n >= 1}
     if _DISASTER.search(title):
         threshold = float("inf")
+    short = len(text) <= SHORT_NOTE
+
+    def discussed(key: str) -> bool:
+        where = named.get(key, Counter())
+        return short or len(where) >= 2 or max(where.values(), default=0) >= 1.5
+
     chosen = [k for k, s in score.most_common()
-              if k in in_title or s >= threshold and s >= RELATIVE * best][:MAX_SECTORS]
+              if k in in_title or s >= threshold and s >= RELATIVE * best and discussed(k)
+              ][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}
