@@ -205,8 +205,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     day = _date(left, para, published, lead)
     when = day or published
     resolved = tuple(_resolve(n, t, when, province) for n, t in hosts)
-    meeting = Meeting(resolved, tuple(guests), day, published, _place(left), _topics(span, guests),
-                      verb, sentence.strip())
+    meeting = Meeting(resolved, tuple(guests), day, published, _place(clause_left),
+                      _topics(span, guests), verb, sentence.strip())
     en, zh = summaries(meeting)
     return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place, meeting.topics,
                    verb, meeting.sentence, en, zh)
