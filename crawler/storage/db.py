@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_REVISION = re.compile(r"^(down_)?revision\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_REVISION = re.compile(r"^(down_)?revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
 
 
 class DatabaseError(ProvwatchError):
@@ -112,18 +112,16 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     """The newest migration's revision id, read from the version files' ``revision`` and
-    ``down_revision`` lines (as Alembic finds it, without importing Alembic)."""
+    ``down_revision`` lines (as Alembic finds it, without importing Alembic); None when
+    the files do not make one head plain (a merge, say): then Alembic decides."""
     revisions, parents = set(), set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             (parents if down else revisions).add(value)
     heads = revisions - parents
-    if len(heads) != 1:
-        raise DatabaseError(f"{MIGRATIONS}: migrations have {len(heads)} heads, not one: "
-                            f"{', '.join(sorted(heads))}")
-    return heads.pop()
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _current_revision(engine: Engine) -> str | None:
