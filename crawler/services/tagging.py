@@ -23,7 +23,9 @@ from provwatch.pipelines.tagging import default_tagger
 def tags_json(id_: Any, tags: Tags) -> dict[str, Any]:
     return {"id": id_, "provinces_about": list(tags.provinces_about),
             "provinces_mentioned": list(tags.provinces_mentioned), "sectors": list(tags.sectors),
-            "event": tags.event, "people": list(tags.people), "orgs": list(tags.orgs)}
+            "event": tags.event, "people": list(tags.people), "orgs": list(tags.orgs),
+            "org_refs": [{"id": o.id, "name": o.name, "kind": o.kind, "tickers": list(o.tickers),
+                          "role": o.role} for o in tags.org_refs]}
 
 
 def _source_provinces(config: Config) -> dict[str, str]:
