@@ -114,6 +114,8 @@ def test_status_summary_counts_sources_per_state(tmp_path):
     assert counts["enabled"] + counts["disabled"] + counts["not_in_catalog"] == counts["total"]
     assert f"{counts['total']} sources: {counts['enabled']} enabled" in shown.stdout
     assert "outbox:" in shown.stdout and "daemon:" in shown.stdout
+    rows = _run(["status"], tmp_path)
+    assert f"{counts['total']} sources: {counts['total']} new" in rows.stdout  # under the table
 
 
 def test_status_state_filters_sources_and_refuses_a_typo(tmp_path):

@@ -130,6 +130,10 @@ def _print_sources(sources: list[dict[str, Any]], now: datetime,
                       "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
                       str(s["failures"]), _relative(s["next_due"], now), _why(s))
     out.print(table)
+    if sources:  # the count an operator looks for under a long table
+        counts = Counter(s["health"] for s in sources).most_common()
+        out.print(f"{len(sources)} sources: " + ", ".join(f"{n} {h}" for h, n in counts),
+                  markup=False)
 
 
 def _why(source: dict[str, Any]) -> str:
