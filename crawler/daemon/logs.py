@@ -168,6 +168,11 @@ class StderrToLog:
     def isatty(self) -> bool:
         return False
 
+    def __getattr__(self, name: str) -> Any:
+        if name == "real":  # not set yet (a copy): no endless lookup
+            raise AttributeError(name)
+        return getattr(self.real, name)  # buffer, errors ...: the real stream's
+
     @property
     def encoding(self) -> str:
         return getattr(self.real, "encoding", "utf-8")
@@ -202,6 +207,7 @@ def configure_logging(config: Config, threshold: int | None = None) -> None:
                            getattr(args.thread, "name", "?"),
                            exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
+    logging.captureWarnings(True)  # a warning is one record, not two raw lines
     sys.excepthook = uncaught
     threading.excepthook = uncaught_in_thread
     sys.stderr = StderrToLog(real, logging.getLogger("stderr"))
