@@ -35,7 +35,7 @@ TARGETS = {"host F1": 0.95, "guest org F1": 0.90, "kind accuracy": 0.90, "date e
 
 
 def _norm(org: str) -> str:
-    from provwatch.pipelines.meetings.guests import COUNTRIES
+    from provwatch.pipelines.meeting_guests import COUNTRIES
 
     org = re.sub(r"政府$", "", org)
     for c in COUNTRIES:

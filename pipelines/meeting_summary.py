@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from provwatch.crawler import roster
 from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES
-
-if TYPE_CHECKING:
-    from provwatch.pipelines.meetings import Meeting
 
 _TITLES = [  # longest first when read
     ("中共中央政治局常委", ""), ("国务院副总理", "Vice Premier"), ("国务院总理", "Premier"),
@@ -106,7 +102,7 @@ def place_en(place: str) -> str:
     return place
 
 
-def _day_en(m: Meeting) -> str:
+def _day_en(m) -> str:
     d = m.date
     if d is None:
         return ""
@@ -114,7 +110,7 @@ def _day_en(m: Meeting) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]}{year}"
 
 
-def summaries(m: Meeting) -> tuple[str, str]:
+def summaries(m) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting."""
     hosts = " and ".join(host_en(h) for h in m.hosts)
     guests = ", ".join(guest_en(g) for g in m.guests)

@@ -13,8 +13,8 @@ Rules, in order:
    (省委书记, 省委副书记、省长, 中共中央政治局常委、国务院副总理) and a name of two or
    three characters (the shortest followed by 在, a date, 、, 和, 会见…), or a roster name
    as written; 2–3 characters before the verb at a clause start when nothing else. Guests
-   follow the verb up to the clause's end (guests.py); ``同/与 X 会谈/座谈`` puts the guests
-   between 同/与 and the verb.
+   follow the verb up to the clause's end (meeting_guests.py); ``同/与 X 会谈/座谈`` puts
+   the guests between 同/与 and the verb.
 3. Hosts are resolved to roster posts held on the meeting day (province posts before a
    capital's; the article's province breaks a tie); unresolved hosts keep name and title.
 4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence,
@@ -39,8 +39,8 @@ from functools import lru_cache
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
-from provwatch.pipelines.meetings.guests import Guest, guest_list
-from provwatch.pipelines.meetings.summary import summaries
+from provwatch.pipelines.meeting_guests import Guest, guest_list
+from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
 

@@ -26,6 +26,7 @@ from provwatch.crawler.storage.models import Article, Story
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
+from provwatch.pipelines.meeting_rows import meeting_rows
 from provwatch.pipelines.threads import LockedStats, off_the_reactor
 
 log = logging.getLogger(__name__)
@@ -132,12 +133,16 @@ class StoreStage:
         """One transaction: the article, its story (decided here, see
         repository.store_article), its tags and fingerprint, and what it owes."""
         fp = item.fingerprint
+        meetings = _meetings(item)
         with transaction(self.sessions) as session:
             stored = repository.store_article(
                 session, dict(values), rows, fingerprint=fp,
                 closest=lambda candidates: closest_story(fp, candidates))
             if stored is None:
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")
+            if stored.new_story and meetings:  # a copy's story has its meetings already
+                repository.replace_meetings(session, stored.story_id, stored.article_id,
+                                            meetings)
             owed, held = self._owe(session, item, stored) if owe else (0, 0)
         return stored, owed, held
 
@@ -175,6 +180,18 @@ class StoreStage:
             elif outcome is not None:
                 owed += owe(session, spec, story.id, outcome, now)
         return owed, held
+
+
+def _meetings(item: ArticleItem) -> list[dict]:
+    """The meetings the article reports (pipelines.meetings), read before the transaction;
+    a failure to read them is logged and never costs the article."""
+    about = item.tags.provinces_about if item.tags else ()
+    try:
+        return meeting_rows(item.title or "", item.text or "", item.published_at,
+                            item.source_province or (about[0] if len(about) == 1 else None))
+    except Exception:  # a boundary: the article is stored whatever the extractor does
+        log.exception("reading the meetings of %s failed", item.url)
+        return []
 
 
 def _candidate(article: Article, copies: int) -> tuple:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from provwatch.pipelines.meeting_rows import meeting_rows
 from provwatch.pipelines.meetings import extract_meetings
-from provwatch.pipelines.meetings.rows import meeting_rows
 
 STORIES = [json.loads(line) for line in
            (Path(__file__).parent / "data" / "meetings.jsonl").read_text(encoding="utf-8")
