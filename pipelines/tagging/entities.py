@@ -48,9 +48,8 @@ _SURNAMES = set(
     "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
     "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝习栗郗仝尉")
 # rule 2 is found from its verb, then read back: one pass for the verbs, not one per position
-_ZH_VERB = re.compile(r"(?=同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
-                      r"指出|参加|陪同|一同|先后发言|发言|一行|等(?:陪同|参加|出席|一同))")
-# (zero-width: 李强调研 holds 强调 and 调研)
+_ZH_VERB = re.compile(r"同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
+                      r"指出|参加|陪同|一同|先后发言|发言|一行|等(?:陪同|参加|出席|一同)")
 _CLAUSE_START = set("，,、。；：“”（）()\n\t \u3000")
 _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman|President|"
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
@@ -87,6 +86,7 @@ _EN_AFTER = re.compile(
     r"noted|stressed|urged|called|added|explained|led|announced|pointed|hosted)\b|"
     r",\s(?:the\s)?(?:[Pp]arty|[Gg]overnor|[Mm]ayor|[Cc]hairman|[Dd]irector|[Ss]ecretary|[Vv]ice|"
     r"[Dd]eputy|[Hh]ead|CEO|[Ff]ounder|[Pp]resident|[Gg]eneral)\b")
+_LATIN_NAME = re.compile(r"[A-Z][a-z]+\s[A-Z]")
 _EN_PLACES = {"Hong Kong", "Macao", "Macau", "Hainan Airlines"}
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
@@ -129,13 +129,16 @@ def people(text: str) -> list[str]:
         if plausible and not (set(name) & _NOT_PERSON) and name[0] not in _NOT_FIRST \
                 and name[-1] not in _NOT_LAST and name not in _NOT_NAME:
             found[text[m.start(1):m.end(1)]] = None
-    for m in _ZH_VERB.finditer(zh):
-        for start in (m.start() - 2, m.start() - 3):
-            name = zh[max(0, start):m.start()]
+    verbs = [m.start() for m in _ZH_VERB.finditer(zh)]
+    # 李强调研: the match 强调 hides the verb 调研 that starts one character later
+    verbs += [v + 1 for v in verbs if _ZH_VERB.match(zh, v + 1)]
+    for verb in verbs:
+        for start in (verb - 2, verb - 3):
+            name = zh[max(0, start):verb]
             if start >= 0 and (start == 0 or zh[start - 1] in _CLAUSE_START) \
                     and all("\u4e00" <= c <= "\u9fff" for c in name):
                 if _zh_name_ok(name):
-                    found.setdefault(text[start:m.start()], None)
+                    found.setdefault(text[start:verb], None)
                     # a list of names before the verb: 李干杰、何立峰、穆虹出席
                     while start > 0 and zh[start - 1] == "、":
                         for size in (2, 3):
@@ -148,6 +151,8 @@ def people(text: str) -> list[str]:
                         else:
                             break
                 break
+    if not _LATIN_NAME.search(text):  # no two capitalised words: no English name
+        return list(found)
     for m in _EN_RUN.finditer(text):
         words = m.group().split()
         while words and words[0] in _EN_NOT_NAME:

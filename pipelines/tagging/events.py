@@ -60,26 +60,34 @@ _COLUMN = re.compile(r"【[^】]{0,30}】")
 _PRESS = re.compile(r"新闻发布会|发布会|吹风会|press conference", re.I)
 
 
-def compile_family(cues: dict[str, list[str]]) -> re.Pattern[str]:
-    parts = [f"(?:{c})" for c in cues.get("zh", [])]
-    parts += [rf"(?i:\b(?:{c})\b)" for c in cues.get("en", [])]
-    return re.compile("|".join(parts))
+Pattern = re.Pattern[str] | None
+_LATIN = re.compile(r"[A-Za-z]{2}")
+
+
+def compile_family(cues: dict[str, list[str]]) -> tuple[Pattern, Pattern]:
+    """One pattern for the Chinese cues, one for the English (whole words, any case)."""
+    zh, en = cues.get("zh", []), cues.get("en", [])
+    return (re.compile("|".join(f"(?:{c})" for c in zh)) if zh else None,
+            re.compile(r"\b(?:" + "|".join(f"(?:{c})" for c in en) + r")\b", re.I)
+            if en else None)
 
 
 @lru_cache(maxsize=1)
-def families() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+def families() -> tuple[tuple[str, str, Pattern, Pattern], ...]:
     data = yaml.safe_load((DATA / "events.yaml").read_text(encoding="utf-8"))
-    return tuple((name, kind, compile_family(data[name])) for name, kind in ORDER)
+    return tuple((name, kind, *compile_family(data[name])) for name, kind in ORDER)
 
 
 def fired(part: str, *, title: bool = True) -> Iterator[tuple[str, str]]:
     """(family, kind) for each family that fires in ``part``, in precedence order (lazily)."""
     plain = _PRESS.sub("　", _COLUMN.sub("　", part))
-    for name, kind, pattern in families():
+    latin = _LATIN.search(part) is not None  # English cues only where there are words
+    for name, kind, zh, en in families():
         if name in TITLE_ONLY:
-            if title and pattern.search(part):
-                yield name, kind
-        elif pattern.search(plain):
+            text = part if title else ""
+        else:
+            text = plain
+        if text and (zh and zh.search(text) or latin and en and en.search(text)):
             yield name, kind
 
 
