@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,12 +108,12 @@ def tag_sectors(title: str, lead_end: int, text: str,
     for key, n in title_counts.items():
         score[key] += 3 * n
     # where each sector is named outside a list: sentence -> weight
-    named: dict[str, Counter[int]] = {}
+    named: defaultdict[str, Counter[int]] = defaultdict(Counter)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
-            named.setdefault(key, Counter())[bisect_right(ends, start)] += weight
+            named[key][bisect_right(ends, start)] += weight
     for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
         for key in keys:
             score[key] += points
@@ -125,8 +125,8 @@ def tag_sectors(title: str, lead_end: int, text: str,
     short = len(text) <= SHORT_NOTE
 
     def discussed(key: str) -> bool:
-        where = named.get(key, Counter())
-        return short or len(where) >= 2 or max(where.values(), default=0) >= 1.5
+        where = named.get(key)
+        return short or bool(where) and (len(where) >= 2 or max(where.values()) >= 1.5)
 
     chosen = [k for k, s in score.most_common()
               if k in in_title or s >= threshold and s >= RELATIVE * best and discussed(k)
