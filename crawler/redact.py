@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
 
 MASK = "****"
 CHAT_SCHEMES = frozenset({"slack", "discord", "feishu", "lark", "dingtalk", "wecombot",
@@ -61,11 +60,20 @@ def _tokenish(segment: str) -> bool:
         and sum(c.isalpha() for c in segment) >= 4
 
 
+# a value that is not a secret but stands for one (help texts, already hidden text)
+_PLACEHOLDER = re.compile(r"(?:ACCESS_|WEBHOOK_)?(?:PASSWORD|PASS|SECRET|TOKEN|KEY|SIGNATURE)"
+                          r"|\*+|<redacted>|…")
+
+
+def _hidden(value: str) -> str:
+    return value if _PLACEHOLDER.fullmatch(value) else MASK
+
+
 def _query(query: str) -> str:
     out = []
     for part in query.split("&"):
         name, eq, value = part.partition("=")
-        out.append(f"{name}={MASK}" if eq and value and _secret_name(name) else part)
+        out.append(f"{name}={_hidden(value)}" if eq and value and _secret_name(name) else part)
     return "&".join(out)
 
 
@@ -83,42 +91,36 @@ def _chat_url(url: str) -> str:
     for t in re.split(r"([/@:])", body):
         keep = (not t or t in "/@:" or t == MASK or _PRIVACY.fullmatch(t)
                 or (t.isdigit() and len(t) <= 5) or (workflows and "." in t))
-        shown.append(t if keep else MASK)
+        shown.append(t if keep else _hidden(t))
     return f"{scheme}://{''.join(shown)}{hash_}{fragment}{q}{_query(query)}"
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its secrets hidden (see the module docstring)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed netloc
-    except ValueError:  # a bad port or bracket: hide what could be a credential, keep the rest
-        scheme, _, rest = url.partition("://")
-        if scheme.lower() in CHAT_SCHEMES:
-            return f"{scheme}://{MASK}"
-        head, q, query = rest.partition("?")
-        netloc, slash, path = head.partition("/")
-        if "@" in netloc:
-            netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
-        return f"{scheme}://{netloc}{slash}{path}{q}{_query(query)}"
-    scheme = parts.scheme.lower()
-    if scheme in CHAT_SCHEMES:
+    """``url`` with its secrets hidden (see the module docstring); the rest exactly as
+    written."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    if scheme.lower() in CHAT_SCHEMES:
         return _chat_url(url)
-    netloc = parts.netloc
-    if parts.password is not None or (parts.username and scheme not in ("http", "https")):
+    cut = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    netloc, tail = rest[:cut], rest[cut:]
+    before, hash_, fragment = tail.partition("#")
+    path, q, query = before.partition("?")
+    if "@" in netloc:
         user, _, host = netloc.rpartition("@")
-        name = user.split(":", 1)[0]
-        netloc = f"{name}:{MASK}@{host}" if ":" in user else f"{MASK}@{host}"
-    elif parts.username is not None:  # https://TOKEN@host: a bare userinfo is a credential
-        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
-    host = (parts.hostname or "").lower()
-    hook = any(host == h or host.endswith("." + h) for h in _HOOK_HOSTS)
+        name, colon, password = user.partition(":")
+        if colon:
+            netloc = f"{name}:{_hidden(password)}@{host}"
+        elif scheme.lower() in ("http", "https"):  # https://TOKEN@host: a credential
+            netloc = f"{_hidden(user)}@{host}"
+    host = netloc.rpartition("@")[2].rpartition(":")[0] or netloc.rpartition("@")[2]
+    hook = any(host.lower() == h or host.lower().endswith("." + h) for h in _HOOK_HOSTS)
     segments, after_marker = [], False
-    for seg in parts.path.split("/"):
-        segments.append(MASK if seg and (after_marker or _tokenish(seg)) else seg)
+    for seg in path.split("/"):
+        segments.append(_hidden(seg) if seg and (after_marker or _tokenish(seg)) else seg)
         after_marker = after_marker or (hook and seg.lower() in _HOOK_MARKERS)
-    path = "/".join(segments)
-    return urlunsplit((parts.scheme, netloc, path, _query(parts.query), parts.fragment))
+    return f"{scheme}://{netloc}{'/'.join(segments)}{q}{_query(query)}{hash_}{fragment}"
 
 
 def _url_in_text(m: re.Match[str]) -> str:
