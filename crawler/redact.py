@@ -4,7 +4,8 @@ shows, logs or stores text for people to read.
 ``redact(text)`` rewrites every URL and ``name=value`` pair in ``text`` (a whole line, an
 error, a log message); ``redact_url(url)`` one URL. What is hidden becomes ``****``:
 
-- a URL's password (``https://user:****@host``, ``postgresql://me:****@db/x``);
+- a URL's password (``https://user:****@host``, ``postgresql://me:****@db/x``), and a
+  bare userinfo of a web URL (``https://****@host``: a token);
 - query parameters whose name says secret (``SECRET_PARAMS``: ``access_token``, ``token``,
   ``key``, ``secret``, ``sign``, ``password``, ...), wherever they appear, also outside a
   URL (``token=abc`` in an error);
@@ -13,10 +14,13 @@ error, a log message); ``redact_url(url)`` one URL. What is hidden becomes ``***
   a port, a Teams host and apprise's privacy forms stay: ``slack://****/****/****/#policy``,
   ``dingtalk://****@****``;
 - a path segment of a web URL that looks like a token: 24 or more letters, digits, ``-``
-  and ``_``, with at least four letters and four digits; on the incoming-webhook hosts of Slack,
-  Discord, Feishu, Lark and Teams, the whole path after its marker
+  and ``_``, with at least four letters and four digits; on the incoming-webhook hosts of
+  Slack, Discord, Feishu, Lark and Teams, the whole path after its marker
   (``hooks.slack.com/services/****/****/****``, ``discord.com/api/webhooks/****/****``);
 - any of the ``secrets`` the caller names (an SMTP password, a webhook signing secret).
+
+The rest of a URL stays exactly as written, and so do placeholders of help texts and
+values hidden already (``PASSWORD``, ``TOKEN``, ``***``, ``<redacted>``).
 
 Ground floor: standard library only, so every floor can use it.
 """
