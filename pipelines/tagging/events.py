@@ -1,9 +1,10 @@
 """The one event kind of an article, from its title, then its lead paragraph.
 
 Cues are families (data/events.yaml): a verb group, a noun group or verb × noun, in Chinese
-and English, each compiled to one regular expression. A bracketed column name (【一线调研】)
-is read by rule 1 only. The title is read first; the lead paragraph only when the title
-fires no family. Within one part the first family that fires wins:
+and English, each compiled to one pattern per language. A bracketed column name
+(【一线调研】) is read by rule 1 only; a press conference (新闻发布会, 吹风会) is neither a
+release nor a meeting and is blanked first. The title is read first; the lead paragraph
+only when the title fires no family. Within one part the first family that fires wins:
 
 1. feature → other (title only): interview, reaction piece, press tour, reporter's column
    (权威访谈, 引发热烈反响, 调研行); the story is the reporting.
