@@ -45,13 +45,16 @@ def _config_parameter():
 
 
 class ConfigEverywhere(TyperGroup):
-    """A group whose commands (and itself) all take ``--config``, so that
+    """A group whose commands, and their groups' commands, all take ``--config``, so that
     `provwatch status --config X` works as `provwatch --config X status` does."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         shared = None
-        for command in [self, *self.commands.values()]:
+        todo: list = [self]
+        while todo:
+            command = todo.pop()
+            todo.extend(getattr(command, "commands", {}).values())
             if not any(p.name == "config" for p in command.params):
                 shared = shared or _config_parameter()
                 command.params.append(shared)
