@@ -324,6 +324,12 @@ def test_a_disaster_report_names_no_sector_from_its_damage(tagger, title):
                  {"hainan"}, id="深入港口 holds no 入港 compound"),
     pytest.param("王沪宁会见两岸企业家峰会台湾方面理事长", "王沪宁会见台湾方面理事长一行。", set(),
                  {"taiwan"}, id="台湾方面 is the Taiwan side, a counterpart"),
+    pytest.param("李强在新疆调研", "李强在新疆调研，强调促进新疆长治久安。", {"xinjiang"}, {"xinjiang"},
+                 id="长治久安 holds no Changzhi"),
+    pytest.param("李强在西藏调研", "李强听取雅鲁藏布江下游水电工程汇报，充分肯定西藏经济社会发展成就。",
+                 {"tibet"}, {"tibet"}, id="雅鲁藏布江 and 肯定西藏 hold no 鲁藏 or 定西"),
+    pytest.param("广州推进城市更新", "广州市北京路步行街改造完成。", {"guangdong"}, {"guangdong"},
+                 id="北京路 in Guangzhou is a street, not Beijing"),
 ])
 def test_province_words_and_landmarks(tagger, title, text, about, mentioned):
     assert _provinces(tagger, title, text) == (about, mentioned)

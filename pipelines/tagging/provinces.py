@@ -13,7 +13,8 @@ Evidence per province, from the gazetteer's matches on title and text:
    another match places its province. A landmark (人民大会堂, 中南海: data/landmarks.yaml)
    makes its province mentioned only. A two-character compound (在台, 在陕) that took the
    first character of a longer place (在台江县, 在陕西宁陕县) gives way to that place; a
-   match inside a longer word is none (舞台中央, 深入港口, 天山西部, 中山城区).
+   match inside a longer word is none (舞台中央, 深入港口, 天山西部, 中山城区, 肯定西藏,
+   长治久安), nor one naming a street elsewhere (北京路, 长安街).
 3. about is scored: title +5; dateline (NANNING, July 8 / 新华社成都…电) +2; a leader or
    government title attached to the place (河南省委书记, Governor of Yunnan) +3;
    the lead paragraph +2; each further mention +0.5 (at most +3). A grouping gives its
@@ -135,14 +136,21 @@ class ProvinceTags:
 _WORD_BEFORE = {"舞台", "平台", "出台", "讲台", "电台", "站台", "阳台", "前台", "后台", "擂台",
                 "柜台", "空港", "海港", "渔港", "军港", "商港", "天山", "中山", "江山", "泰山",
                 "华山", "黄山", "高山", "深山", "大山", "火山", "矿山", "青山", "金山", "钟山",
-                "庐山", "阴山", "燕山", "仑山", "行山", "连山"}
+                "庐山", "阴山", "燕山", "仑山", "行山", "连山", "肯定", "雅鲁"}
 _WORD_AFTER = {"港口", "港区", "港湾", "港航", "港务", "台风", "台阶", "台账", "台上", "台下"}
 
 
+_IDIOMS = {"长治久安"}
+# a place name that names a street or road elsewhere (北京路 in Guangzhou, 长安街)
+_NAMED_AFTER = re.compile(r"路|街|大道|大街")
+
+
 def _in_word(text: str, start: int, end: int) -> bool:
-    """A match that is part of a longer word: 舞台中央, 深入港口, 天山西部, 中山城区."""
+    """A match that is part of a longer word: 舞台中央, 深入港口, 天山西部, 中山城区,
+    肯定西藏, 雅鲁藏布江, 长治久安, 北京路."""
     return (start > 0 and text[start - 1:start + 1] in _WORD_BEFORE) \
-        or text[end - 1:end + 1] in _WORD_AFTER
+        or text[end - 1:end + 1] in _WORD_AFTER or text[start:start + 4] in _IDIOMS \
+        or bool(_NAMED_AFTER.match(text, end))
 
 
 def _matches(gaz: Gazetteer, text: str):
