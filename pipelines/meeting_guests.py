@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from provwatch.pipelines.tagging import orgs as kb
 
@@ -52,7 +53,7 @@ _TAIL = re.compile(r"(?:一行|等人|等|代表团|访华团|访问团|考察�
 _RELATIVE = re.compile(r"^[^、]*?(?:来|出席|参加|访问|当选|任命|述职|应邀|率领|前来|专程|"
                        r"抵|到|赴)[^、]*?的")
 _FOREIGN = re.compile(r"来华|访华|跨国公司|外资企业|外国")
-_LED = re.compile(r"^由(.+?)率领的(.*)$")
+_LED = re.compile(r"^由?(.+?)(?:率领|带领)的(.*)$")
 _SPLIT = re.compile(r"、|以及|及|和|与|同")
 _FINANCE = re.compile(r"银行|证券|保险|基金|资本|投资公司|资产管理|信托|人寿")
 _ASSOC = re.compile(r"商会|协会|联合会|峰会|促进会|理事会")
@@ -111,6 +112,7 @@ def _split(part: str) -> list[str]:
     return pieces
 
 
+@lru_cache(maxsize=4096)
 def _whole(item: str, right: str) -> bool:
     """``item`` is a whole guest: a titled name, a known organisation or one with an
     organisation suffix at its end; a bare name only when a whole guest follows."""
@@ -123,6 +125,7 @@ def _whole(item: str, right: str) -> bool:
     return bool(g.name and not g.org and nxt and (nxt.title or nxt.org))
 
 
+@lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
     for m in re.finditer(TITLE, item):
         rest = item[m.end():]

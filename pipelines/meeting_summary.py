@@ -17,7 +17,7 @@ from functools import lru_cache
 from provwatch.crawler import roster
 from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES
 
-_TITLES = [  # longest first when read
+_TITLES = [  # the longest word matches first
     ("中共中央政治局常委", ""), ("国务院副总理", "Vice Premier"), ("国务院总理", "Premier"),
     ("国家副主席", "Vice President"), ("国家主席", "President"),
     ("全国人大常委会委员长", "NPC Chairman"), ("全国政协主席", "CPPCC Chairman"),
@@ -31,26 +31,25 @@ _TITLES = [  # longest first when read
     ("理事长", "Chairman"), ("行长", "President"), ("总统", "President"),
     ("总理", "Prime Minister"),
     ("首相", "Prime Minister"), ("州长", "Governor"), ("部长", "Minister"), ("主席", "Chairman"),
-    ("副", "Vice "), ("兼", " and "), ("执行", "Executive "),
+    ("副", "Vice "), ("兼", " and "), ("执行", "Executive "), ("、", ", "),
 ]
 _MONTHS = ("January February March April May June July August September October November "
            "December").split()
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[re.Pattern, dict[str, str]]:
+    words = dict(_TITLES)
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))), words
+
+
+@lru_cache(maxsize=4096)
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
-    out, rest = [], title.strip("、")
-    while rest:
-        for zh, en in _TITLES:
-            if rest.startswith(zh):
-                out.append(en)
-                rest = rest[len(zh):]
-                break
-        else:
-            rest = rest[1:]
-    text = re.sub(r"\s+", " ", "".join(w if w.endswith(" ") or w.startswith(" ") else w + " "
-                                       for w in out if w)).strip()
-    return text
+    pattern, words = _glossary()
+    text = "".join(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
+                   for w in (words[m.group()] for m in pattern.finditer(title)) if w)
+    return re.sub(r"\s+", " ", text.replace(" ,", ",")).strip(" ,")
 
 
 def host_en(h) -> str:

@@ -4,23 +4,28 @@
 
 Rules, in order:
 1. Verb families. Chinese: 会见, 会谈, 接见, 拜会, 座谈, 见面, and 调研 or 考察 of a company
-   (the place before the verb or the words after it name a known organisation or carry a
-   company suffix); English: meets, met (with), held talks with, received. A verb right
-   after 参加/出席/陪同/参与 (吴政隆参加上述会见) or followed by 时/中/后/前/上 or
-   nothing is no meeting. The body is read first; the title only when the body gives none.
-2. Split around the verb, within its sentence (。！？ or a line end). Hosts stand before the
-   verb, in the last clause (after its last ，) that names one: each a title word run
-   (省委书记, 省委副书记、省长, 中共中央政治局常委、国务院副总理) and a name of two or
-   three characters (the shortest followed by 在, a date, 、, 和, 会见…), or a roster name
-   as written; 2–3 characters before the verb at a clause start when nothing else. Guests
-   follow the verb up to the clause's end (meeting_guests.py); ``同/与 X 会谈/座谈`` puts
+   (the place before the verb or the words after it name a known organisation or one in
+   full: …公司, …集团, …大学); 座谈/见面 only with a named organisation (与专家学者座谈 is
+   none); English: meets, met (with), held talks with, received. A verb right after
+   参加/出席/陪同/参与 (吴政隆参加上述会见), or followed by 会 (座谈会), 时, 后, 前, 成果,
+   a mark or nothing, is no meeting. The body is read first; the title only when the body
+   gives none.
+2. Split around the verb, within its sentence (。！？ or a line end); one meeting per
+   clause (会见 tried before 调研/考察: 会见了来豫考察的…). Hosts stand before the verb, in
+   its clause (after the last ，) or in whole clauses of hosts right before it: each a
+   title word run (省委书记, 省委副书记、省长, 中共中央政治局常委、国务院副总理) and a
+   name of two or three characters (the shortest followed by 在, a date, 、, 和, 会见…),
+   or a roster name as written; else 2–3 characters at the clause's start. Guests follow
+   the verb up to the clause's end (meeting_guests.py); ``同/与 X (举行)会谈/座谈`` puts
    the guests between 同/与 and the verb.
 3. Hosts are resolved to roster posts held on the meeting day (province posts before a
    capital's; the article's province breaks a tie); unresolved hosts keep name and title.
-4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence,
-   else one leading the paragraph ("2月25日，…会见"); the year (and for "D日" the month)
-   from publication, moved back a year (a month) when that would fall after publication.
-   Two days written together (27日、29日, 27日至29日) say no single day: no date.
+4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence
+   (else 今天/昨天/前天 there, counted from publication), else one leading the paragraph
+   ("2月25日，…会见"), else the story's first date in its lead (the day of its event);
+   the year (and for "D日" the month) from publication, moved back a year (a month) when
+   that would fall after publication. Two days written together (27日、29日, 27日至29日)
+   say no single day: no date. 近日/日前 say none either.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
 6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
@@ -34,7 +39,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from provwatch.crawler import roster
@@ -49,8 +54,8 @@ __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
 _VERB = re.compile(r"会见|会谈|接见|拜会|座谈|见面|调研|考察")
 _EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|received)\b")
 _NOT_BEFORE = ("参加", "出席", "陪同", "参与", "集体参加")
-_NOT_AFTER = re.compile(r"^(?:会|时(?!代)|(?:中|上)(?=[，,。；]|表示|指出|说|强调|介绍)|后|前|期间|"
-                        r"结束|活动|会议)|^[，。；、]|^$")
+_NOT_AFTER = re.compile(r"^(?:会|成果|精神|纪要|内容|情况|时(?!代)|后|前|期间|结束|活动|会议|"
+                        r"(?:中|上)(?=[，,。；]|表示|指出|说|强调|介绍))|^[，。；、]|^$")
 _HOST_TITLE = (r"(?:(?:[\u4e00-\u9fff（）]{0,14}?(?:书记|主席|总理|省长|市长|主任|委员长|部长|"
                r"常委|州长|区长|县长|委员|领导|代表)、?)+)")
 _NAME_NEXT = (r"(?=在|于|\d|、|，|和|与|同|及|分别|集体|亲切|共同|一起|会见|会谈|接见|拜会|座谈|"
@@ -61,6 +66,14 @@ _DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|�
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
+_VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE_DAY = re.compile("|".join(_RELATIVE_DAYS))
+_VAGUE = re.compile(r"近日|日前|近期|不久前|此前")
+_WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
+_KICKER = re.compile(r"^.*?[：:]")  # 央视网消息（新闻联播）：
+_PARA_DATE = re.compile(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + _DATE.pattern + r")")
+_BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
 _FULLWIDTH = re.compile("[０-９]")
@@ -153,21 +166,29 @@ def _day(value: datetime | date | None) -> date | None:
 
 
 def _from(text: str, published: date | None, province: str | None) -> list[Meeting]:
-    spots = []
+    spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
     for para_start, para in _paragraphs(text):
+        if not _ANY_VERB.search(para):
+            continue
         for s in _SENTENCE.finditer(para):
             sentence = s.group()
-            ascii_text = sentence.isascii()
-            verbs = _EN_VERB.finditer(sentence) if ascii_text else _VERB.finditer(sentence)
-            for v in verbs:
-                spots.append((para, para_start + s.start(), sentence, v))
+            finder = _EN_VERB if sentence.isascii() else _VERB
+            clauses: dict[int, list[re.Match]] = {}
+            for v in finder.finditer(sentence):
+                clauses.setdefault(len(_BREAK.findall(sentence, 0, v.start())), []).append(v)
+            for verbs in clauses.values():
+                # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
+                verbs.sort(key=lambda v: (v.group() in ("调研", "考察"), v.start()))
+                spots.append((para, para_start + s.start(), sentence, verbs))
     meetings = []
-    for n, (para, at, sentence, v) in enumerate(spots):
+    for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
         span = text[at:max(end, at + len(sentence))][:800]
-        m = _meeting(para, sentence, v, published, province, span, text[:150])
-        if m is not None:
-            meetings.append(m)
+        for v in verbs:
+            m = _meeting(para, sentence, v, published, province, span, text[:150])
+            if m is not None:
+                meetings.append(m)
+                break
     return meetings
 
 
@@ -185,7 +206,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     verb = v.group()
     left, right = sentence[:v.start()], sentence[v.end():]
     part = _CLAUSE_END.split(right, maxsplit=1)[0]
-    with_ = re.search(r"(?:同|与|和)([^，,；;。]{2,80})$", left)
+    with_ = _WITH.search(left)
     clause_left = left
     if verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
         part, clause_left = with_.group(1), left[:with_.start()]
@@ -214,9 +235,9 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
 
 def _visited(left: str, part: str) -> list[Guest]:
     """调研/考察 counts when a company is visited: named after the verb or at the place."""
-    target = part if part.strip() else (re.search(r"(?:到|赴|在)([^，,]{2,40})$", left)
+    target = part if part.strip() else (re.search(_VISIT_AT + r"([^，,]{2,40})$", left)
                                          or re.match("", "")).group(0)
-    target = re.sub(r"^(?:到|赴|在)", "", target)
+    target = re.sub(r"^" + _VISIT_AT, "", target)
     return [g for g in guest_list(target) if _named_org(g)]
 
 
@@ -227,28 +248,29 @@ def _named_org(g: Guest) -> bool:
 
 
 def _hosts(left: str) -> list[tuple[str, str]]:
+    """Rule 2: the hosts named in the verb's clause, and in whole clauses of hosts right
+    before it (省委书记黄坤明，省委副书记、省长王伟中在广州会见)."""
     clauses = _CLAUSE_END.split(left)
-    for at in range(len(clauses) - 1, -1, -1):
-        clause = re.sub(r"^.*?[：:]", "", clauses[at])
-        found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
-        for name in _roster_names().findall(clause):
-            if not any(name == f[0] for f in found):
-                found.append((name, ""))
-        found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
-        if not found:
-            bare = _BARE.match(clause.strip())
-            if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)):
-                found = [(bare.group(1), "")]
-        if found:
-            order = {name: clause.find(name) for name, _ in found}
-            found.sort(key=lambda f: order[f[0]])
-            for before in reversed(clauses[:at]):  # 省委书记黄坤明，省长王伟中在广州会见
-                whole = _HOST.fullmatch(before.strip())
-                if not whole:
-                    break
-                found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
-            return found
-    return []
+    clause = _KICKER.sub("", clauses[-1])
+    found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
+    for name in _roster_names().findall(clause):
+        if not any(name == f[0] for f in found):
+            found.append((name, ""))
+    found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
+    if not found:
+        bare = _BARE.match(clause.strip())
+        if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)):
+            found = [(bare.group(1), "")]
+    if not found:
+        return []
+    order = {name: clause.find(name) for name, _ in found}
+    found.sort(key=lambda f: order[f[0]])
+    for before in reversed(clauses[:-1]):
+        whole = _HOST.fullmatch(_KICKER.sub("", before).strip())
+        if not whole:
+            break
+        found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
+    return found
 
 
 def _resolve(name: str, title: str, when: date | None, province: str | None) -> Host:
@@ -266,8 +288,13 @@ def _resolve(name: str, title: str, when: date | None, province: str | None) -> 
 
 def _date(left: str, para: str, published: date | None, lead: str = "") -> date | None:
     found = list(_DATE.finditer(left))
+    if not found and _VAGUE.search(left):
+        return None
+    relative = _RELATIVE_DAY.search(left)
+    if relative and published and not found:
+        return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
     if not found:
-        head = re.match(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + _DATE.pattern + r")", para)
+        head = _PARA_DATE.match(para)
         found = list(_DATE.finditer(head.group(1))) if head else []
     if not found and lead and para not in lead:  # the story's day, from its lead
         found = list(_DATE.finditer(lead))[:1]

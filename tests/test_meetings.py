@@ -195,3 +195,20 @@ def test_rows_give_a_local_host_off_the_roster_the_story_province():
     national = meeting_rows("", "国务院总理李强28日在京会见美国特斯拉公司首席执行官马斯克。",
                             date(2024, 4, 28), "beijing")
     assert national[0]["province"] is None
+
+
+@pytest.mark.parametrize("text,org", [
+    ("2月25日，省长王凯会见了来豫考察的比亚迪股份有限公司董事长王传福一行。", "比亚迪股份有限公司"),
+    ("2月25日，刘宁在郑州考察并会见比亚迪股份有限公司董事长王传福一行。", "比亚迪股份有限公司"),
+    ("2月25日，省委书记刘宁在郑州与比亚迪股份有限公司董事长王传福举行会谈。", "比亚迪股份有限公司"),
+    ("2月25日，刘宁会见香港特别行政区行政长官李家超率领的香港特区政府代表团。", "香港特别行政区"),
+    ("2月25日，省委书记刘宁前往比亚迪郑州基地调研。", "比亚迪郑州基地"),
+])
+def test_one_meeting_per_clause_whatever_else_the_clause_says(text, org):
+    assert [g.org for g in one(text).guests] == [org]
+
+
+def test_yesterday_counts_from_publication_and_talk_of_a_meeting_is_none():
+    assert one("昨天下午，省委书记刘宁在郑州会见比亚迪董事长王传福。").date == date(2025, 2, 25)
+    assert extract_meetings("", "刘宁强调，要主动对接会见成果。\n会见中，刘宁表示欢迎。",
+                            date(2025, 2, 26)) == []
