@@ -353,3 +353,14 @@ def test_national_venues_and_bodies(tagger, title, text, about, mentioned):
 ])
 def test_a_stock_exchange_is_no_provincial_subject(tagger, title, text):
     assert tagger.tag(title, text).provinces_about == ()
+
+
+@pytest.mark.parametrize(("title", "sectors"), [
+    pytest.param("商务部召开“新三样”座谈会", {"nev", "batteries_storage", "renewables"},
+                 id="新三样 names EVs, batteries and PV at once"),
+    pytest.param("北京太空智算研究院成立", {"aerospace"}, id="太空 is aerospace"),
+    pytest.param("湖北省数字孪生工厂和无人工厂申报工作启动", {"advanced_manufacturing"},
+                 id="无人工厂 is advanced manufacturing"),
+])
+def test_sector_cue_families_in_the_title(tagger, title, sectors):
+    assert set(tagger.tag(title, "").sectors) >= sectors

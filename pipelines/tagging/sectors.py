@@ -64,9 +64,9 @@ class CueTable:
         words); ``listed``: the cue is an item of a 、-list."""
         found = [] if text.isascii() else [
             (key, weight, end - length + 1, _listed(text, end - length + 1, end + 1))
-            for end, ((key, weight), length) in self.zh.iter_long(text) if key != NONE]
-        found += [(key, weight, start, False) for (key, weight), start, _ in
-                  self.en.find(words(text))]
+            for end, ((keys, weight), length) in self.zh.iter_long(text) for key in keys]
+        found += [(key, weight, start, False) for (keys, weight), start, _ in
+                  self.en.find(words(text)) for key in keys]
         return found
 
     def count(self, text: str) -> Counter[str]:
@@ -79,16 +79,19 @@ class CueTable:
 
 def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
     zh = ahocorasick.Automaton()
-    en: dict[str, tuple[str, float]] = {}
-    fold: dict[str, tuple[str, float]] = {}
-    for key, cues in data.items():
+    en: dict[str, tuple[tuple[str, ...], float]] = {}
+    fold: dict[str, tuple[tuple[str, ...], float]] = {}
+    for name, cues in data.items():
+        # a cue of several sectors is listed under their ids joined by "+" (新三样); a
+        # neutral phrase under _none names none
+        keys = () if name == NONE else tuple(name.split("+"))
         for weight, suffix in ((1.0, ""), (0.5, "_weak")):
             for cue in cues.get("zh" + suffix, []):
-                zh.add_word(cue, ((key, weight), len(cue)))
+                zh.add_word(cue, ((keys, weight), len(cue)))
             for cue in cues.get("en" + suffix, []):
                 # an acronym matches as written (AI, EV); any other word ignoring case
                 exact = cue.isupper() or any(c.isdigit() for c in cue) or cue in ("SiC",)
-                (en if exact else fold)[cue if exact else cue.lower()] = (key, weight)
+                (en if exact else fold)[cue if exact else cue.lower()] = (keys, weight)
     zh.make_automaton()
     return CueTable(zh, PhraseTable.build(en, fold))
 
