@@ -358,6 +358,10 @@ def test_a_stock_exchange_is_no_provincial_subject(tagger, title, text):
 @pytest.mark.parametrize(("title", "sectors"), [
     pytest.param("商务部召开“新三样”座谈会", {"nev", "batteries_storage", "renewables"},
                  id="新三样 names EVs, batteries and PV at once"),
+    pytest.param("江苏400MW光储制氢项目全面建成", {"renewables", "batteries_storage", "hydrogen"},
+                 id="光储 names PV and storage"),
+    pytest.param("CATL launches battery-swapping network for electric trucks", {"nev"},
+                 id="electric trucks are NEVs"),
     pytest.param("北京太空智算研究院成立", {"aerospace"}, id="太空 is aerospace"),
     pytest.param("湖北省数字孪生工厂和无人工厂申报工作启动", {"advanced_manufacturing"},
                  id="无人工厂 is advanced manufacturing"),
