@@ -163,8 +163,14 @@ def _org(org: str, title: str, foreign: bool = False
 
 
 def english(o: kb.Org) -> str:
-    """The knowledge base's first English name of an organisation, "" when none."""
-    return next((n for n in o.names if n.isascii()), "")
+    """The English name a reader knows: the shortest written in words (Siemens, Tesla),
+    or an acronym that starts it (BYD for BYD Auto); "" when there is none."""
+    names = [n for n in o.names if n.isascii()]
+    words = sorted((n for n in names if not n.isupper()), key=len)
+    if not words:
+        return names[0] if names else ""
+    short = next((n for n in names if n.isupper() and words[0].startswith(n + " ")), None)
+    return short or words[0]
 
 
 def kind_of(org: str, title: str) -> str:

@@ -122,8 +122,9 @@ def summaries(m) -> tuple[str, str]:
         en += "; topics: " + ", ".join(SECTOR_NAMES[t][0] for t in m.topics)
     zh_hosts = "、".join((_zh_title(h) + h.name) for h in m.hosts)
     zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
-    zh += zh_hosts + (f"在{m.place}" if m.place else "") + m.verb
-    zh += "、".join(g.org + g.title + g.name for g in m.guests)
+    guests_zh = "、".join(g.org + g.title + g.name for g in m.guests)
+    zh += zh_hosts + (f"在{m.place}" if m.place else "")
+    zh += f"同{guests_zh}{m.verb}" if m.verb in ("会谈", "座谈", "见面") else m.verb + guests_zh
     if m.topics:
         zh += "；议题：" + "、".join(SECTOR_NAMES[t][1] for t in m.topics)
     return en, zh

@@ -19,7 +19,8 @@ Rules, in order:
    the verb up to the clause's end (meeting_guests.py); ``同/与 X (举行)会谈/座谈`` puts
    the guests between 同/与 and the verb.
 3. Hosts are resolved to roster posts held on the meeting day (province posts before a
-   capital's; the article's province breaks a tie); unresolved hosts keep name and title.
+   capital's; the article's province breaks a tie) and then go by the roster's Chinese
+   name (Liu Ning → 刘宁); unresolved hosts keep name and title as written.
 4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence
    (else 今天/昨天/前天 there, counted from publication), else one leading the paragraph
    ("2月25日，…会见"), else the story's first date in its lead (the day of its event);
@@ -282,8 +283,8 @@ def _resolve(name: str, title: str, when: date | None, province: str | None) -> 
     entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))
     if not entries:
         return Host(name, title)
-    e = entries[0]
-    return Host(name, title, e.province, e.level, e.city, e.post, e.pinyin)
+    e = entries[0]  # the roster's Chinese name: Liu Ning and 刘宁 are one host
+    return Host(e.name_zh, title, e.province, e.level, e.city, e.post, e.pinyin)
 
 
 def _date(left: str, para: str, published: date | None, lead: str = "") -> date | None:
