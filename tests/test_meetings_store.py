@@ -164,3 +164,19 @@ def test_the_cli_lists_counts_and_remeets(tmp_path, sqlite_url):
             assert runner.invoke(app, args).exit_code == 0
     finally:
         state._config = None
+
+
+def _row(story, day, host, org, stated=True):
+    return {"story_id": story, "day": day, "date_stated": stated, "province": "henan",
+            "hosts": [{"name": host}],
+            "guests": [{"org_id": org, "org": org, "name": "", "org_kind": "private_company"}],
+            "topics": []}
+
+
+def test_one_meeting_two_outlets_wrote_up_on_their_own_counts_once():
+    rows = [_row(7, "2025-02-25", "刘宁", "byd"), _row(3, "2025-02-25", "刘宁", "byd"),
+            _row(5, "2025-02-25", "王凯", "byd"), _row(9, "2025-02-26", "刘宁", "byd", False),
+            _row(8, "2025-02-26", "刘宁", "byd", False)]
+    assert [r["story_id"] for r in service.distinct(rows)] == [3, 5, 9, 8]
+    stats = service.stats_of(service.distinct(rows), "province")
+    assert (stats[0]["key"], stats[0]["meetings"], stats[0]["by_guest_kind"]) == ("henan", 4, {"private_company": 4})

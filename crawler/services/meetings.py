@@ -6,6 +6,9 @@ post held on the day), guest kind, organisation (a knowledge-base id, ticker or 
 words of the organisation as written), sector (the meeting's topics, or a guest
 organisation of that sector), since/until (the meeting's China day, inclusive).
 
+A meeting two stories report (two outlets' own write-ups that dedupe kept apart: same
+stated day, hosts and guests) is listed and counted once.
+
 Stats group the matching meetings by host, province, guest kind, sector or organisation:
 each group's meetings and its share of all matching meetings; a host or province also
 counts its meetings by guest kind; an organisation counts the provinces that received
@@ -25,7 +28,7 @@ from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Meeting
-from provwatch.crawler.taxonomy import PROVINCES, SECTORS, did_you_mean, resolve
+from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES, did_you_mean, resolve
 from provwatch.pipelines.meeting_rows import meeting_rows
 from provwatch.pipelines.tagging import orgs as kb
 
@@ -126,10 +129,32 @@ def csv_row(m: dict[str, Any]) -> dict[str, Any]:
 
 def list_meetings(config: Config, filters: Filters, limit: int | None = 100
                   ) -> list[dict[str, Any]]:
+    """Matching meetings, newest day first; one meeting reported by two stories (two
+    outlets' own write-ups that dedupe kept apart) is listed once, as its first story."""
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
-        return [meeting_json(m) for m in repository.find_meetings(
-            session, limit=limit, **_query(f))]
+        rows = [meeting_json(m) for m in repository.find_meetings(session, **_query(f))]
+    return distinct(rows)[:limit] if limit else distinct(rows)
+
+
+def distinct(meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One meeting per (stated day, hosts, guests' organisations or names); a meeting
+    whose day the text did not state is never merged."""
+    seen: dict[tuple, dict[str, Any]] = {}
+    out = []
+    for m in meetings:
+        if not m["date_stated"]:
+            out.append(m)
+            continue
+        key = (m["day"], frozenset(h["name"] for h in m["hosts"]),
+               frozenset(g["org_id"] or g["org"] or g["name"] for g in m["guests"]))
+        first = seen.get(key)
+        if first is None or m["story_id"] < first["story_id"]:
+            if first is not None:
+                out.remove(first)
+            seen[key] = m
+            out.append(m)
+    return out
 
 
 def meeting_stats(config: Config, filters: Filters, by: str = "host") -> list[dict[str, Any]]:
@@ -186,8 +211,8 @@ def _label(key: Any, by: str) -> dict[str, Any]:
     if by == "org":
         org, org_en, kind = key
         return {"key": org, "org_en": org_en, "org_kind": kind}
-    if by == "sector" and key in SECTORS:
-        return {"key": key}
+    if by == "sector":
+        return {"key": key, "name": SECTOR_NAMES.get(key, (key, ""))[0]}
     return {"key": key}
 
 
