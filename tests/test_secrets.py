@@ -3,6 +3,7 @@ of every command's output, error, log line, notice and stored error (crawler.red
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -17,6 +18,9 @@ import pytest
 from provwatch.alerts.channels import ChannelSettings, parse_target, send_notice
 from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.notice import Notice
+from provwatch.crawler.config import load_config
+from provwatch.crawler.daemon.logs import JsonFormatter, LineHandler, TextFormatter
+from provwatch.crawler.errors import ConfigError
 from provwatch.crawler.redact import MASK, redact, redact_url
 from provwatch.crawler.storage.db import close_all, open_database
 from provwatch.crawler.storage.models import Article, Delivery, Story, Tag, Watchlist
@@ -240,10 +244,6 @@ def test_no_command_shows_a_secret(tmp_path: Path, webhook_receiver):
 
 @pytest.mark.parametrize("json_mode", [False, True])
 def test_a_log_line_carries_no_secret(json_mode):
-    import io
-
-    from provwatch.crawler.daemon.logs import JsonFormatter, LineHandler, TextFormatter
-
     stream = io.StringIO()
     handler = LineHandler(stream, JsonFormatter() if json_mode else TextFormatter(),
                           logging.INFO)
@@ -259,9 +259,6 @@ def test_a_log_line_carries_no_secret(json_mode):
 
 
 def test_a_bad_setting_is_refused_without_showing_its_secret():
-    from provwatch.crawler.config import load_config
-    from provwatch.crawler.errors import ConfigError
-
     with pytest.raises(ConfigError) as info:
         load_config(env={"PROVWATCH_OPERATOR_CHANNELS": f"webhook:ftp://x.test/?token={OPS_TOKEN}"})
     assert "PROVWATCH_OPERATOR_CHANNELS" in str(info.value) and not leaks(str(info.value))
