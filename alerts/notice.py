@@ -30,6 +30,8 @@ class Notice:
         # a source's last error can quote a URL with its token: no notice carries one
         object.__setattr__(self, "subject", redact(self.subject))
         object.__setattr__(self, "body", redact(self.body))
+        object.__setattr__(self, "data", {k: redact(v) if isinstance(v, str) else v
+                                          for k, v in self.data.items()})
 
     def payload(self) -> dict[str, Any]:
         """The webhook body: versioned like alert payloads, typed by ``event``."""

@@ -130,7 +130,8 @@ def test_notices_and_their_errors_carry_no_secret(webhook_receiver):
     targets = [f"webhook:http://{LOOPBACK}:{closed}/ops?token={OPS_TOKEN}",
                f"webhook:{webhook_receiver.url}"]
     notice = Notice(key="k", subject=f"source bad: https://x.test/feed?access_token={HOOK_TOKEN}",
-                    body=f"Last error: GET https://u:{HOOK_PASSWORD}@x.test/feed failed")
+                    body=f"Last error: GET https://u:{HOOK_PASSWORD}@x.test/feed failed",
+                    data={"source": "x", "last_error": f"GET /feed?sign={HOOK_SIGN}: 403"})
     errors = send_notice(targets, notice, ChannelSettings(webhook_secret=WEBHOOK_SECRET,
                                                           webhook_timeout=5))
     assert len(errors) == 1 and "cannot connect" in errors[0] and not leaks(errors[0])
