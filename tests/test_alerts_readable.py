@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -290,3 +293,23 @@ def test_a_stored_english_watchlist_is_sent_in_english(database_url, smtp_server
     assert "Source:    河南日报 · Henan Provincial Government - Henan News" in text
     assert "Published: 2026-11-22 10:00 +08:00" in text
     assert "Matched:   province Henan (about), sector New energy vehicles, keyword 比亚迪" in text
+
+
+def test_watch_add_takes_a_language_and_refuses_a_misspelt_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
+    env.update({"PROVWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+                "PROVWATCH_DATA_DIR": str(tmp_path), "COLUMNS": "200"})
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    added = cli("watch", "add", "zh-desk", "--sector", "nev", "--language", "zh",
+                "--email", "desk@example.com")
+    assert added.returncode == 0, added.stderr
+    refused = cli("watch", "add", "x", "--language", "chinese", "--email", "desk@example.com")
+    assert refused.returncode == 1
+    assert "field 'language': 'chinese' is not a language alerts are written in (en or zh) " \
+           "(did you mean zh?)" in refused.stderr
+    assert "in zh" in cli("watch", "list").stdout
+    assert "    language: zh\n" in cli("watch", "show", "zh-desk").stdout
