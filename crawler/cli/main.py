@@ -13,6 +13,7 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     daemon,
     demo,
     ids,
+    leaders,
     pages,
     sources,
     status,
