@@ -100,6 +100,7 @@ from provwatch.alerts.channels.base import CHAT_SCHEMES, ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
+from provwatch.crawler.redact import redact
 
 with warnings.catch_warnings():
     # apprise.utils.pgp imports imghdr (deprecated in Python 3.11, gone in 3.13) when the
@@ -226,9 +227,9 @@ def _secrets(url: str) -> list[str]:
 
 
 def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "****")
-    return text
+    """``text`` with this URL's ``secrets`` (found in any form apprise or requests wrote
+    them) and every other secret (crawler.redact) hidden."""
+    return redact(text, secrets)
 
 
 def _masked(url: str) -> str:
