@@ -27,15 +27,25 @@ from functools import lru_cache
 
 from provwatch.pipelines.tagging import orgs as kb
 
-COUNTRIES = tuple(sorted(
-    "美国 英国 法国 德国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 冰岛 "
-    "奥地利 爱尔兰 波兰 捷克 匈牙利 希腊 塞尔维亚 俄罗斯 乌克兰 白俄罗斯 土耳其 日本 韩国 "
-    "朝鲜 蒙古国 蒙古 新加坡 马来西亚 印度尼西亚 印尼 泰国 越南 老挝 柬埔寨 缅甸 菲律宾 "
-    "文莱 印度 巴基斯坦 孟加拉国 斯里兰卡 尼泊尔 哈萨克斯坦 乌兹别克斯坦 吉尔吉斯斯坦 "
-    "塔吉克斯坦 土库曼斯坦 阿富汗 伊朗 伊拉克 沙特阿拉伯 沙特 阿联酋 卡塔尔 科威特 以色列 "
-    "埃及 南非 尼日利亚 肯尼亚 埃塞俄比亚 阿尔及利亚 摩洛哥 加拿大 墨西哥 巴西 阿根廷 智利 "
-    "秘鲁 哥伦比亚 古巴 委内瑞拉 澳大利亚 新西兰 斐济 欧盟".split(),
-    key=len, reverse=True))
+COUNTRY_EN = {zh: en.replace("_", " ") for zh, en in (pair.split("=") for pair in (
+    "美国=United_States 英国=United_Kingdom 法国=France 德国=Germany 意大利=Italy "
+    "西班牙=Spain 葡萄牙=Portugal 荷兰=Netherlands 比利时=Belgium 瑞士=Switzerland "
+    "瑞典=Sweden 挪威=Norway 丹麦=Denmark 芬兰=Finland 冰岛=Iceland 奥地利=Austria "
+    "爱尔兰=Ireland 波兰=Poland 捷克=Czechia 匈牙利=Hungary 希腊=Greece 塞尔维亚=Serbia "
+    "俄罗斯=Russia 乌克兰=Ukraine 白俄罗斯=Belarus 土耳其=Türkiye 日本=Japan 韩国=South_Korea "
+    "朝鲜=North_Korea 蒙古国=Mongolia 蒙古=Mongolia 新加坡=Singapore 马来西亚=Malaysia "
+    "印度尼西亚=Indonesia 印尼=Indonesia 泰国=Thailand 越南=Vietnam 老挝=Laos "
+    "柬埔寨=Cambodia 缅甸=Myanmar 菲律宾=Philippines 文莱=Brunei 印度=India "
+    "巴基斯坦=Pakistan 孟加拉国=Bangladesh 斯里兰卡=Sri_Lanka 尼泊尔=Nepal "
+    "哈萨克斯坦=Kazakhstan 乌兹别克斯坦=Uzbekistan 吉尔吉斯斯坦=Kyrgyzstan "
+    "塔吉克斯坦=Tajikistan 土库曼斯坦=Turkmenistan 阿富汗=Afghanistan 伊朗=Iran "
+    "伊拉克=Iraq 沙特阿拉伯=Saudi_Arabia 沙特=Saudi_Arabia 阿联酋=UAE 卡塔尔=Qatar "
+    "科威特=Kuwait 以色列=Israel 埃及=Egypt 南非=South_Africa 尼日利亚=Nigeria "
+    "肯尼亚=Kenya 埃塞俄比亚=Ethiopia 阿尔及利亚=Algeria 摩洛哥=Morocco 加拿大=Canada "
+    "墨西哥=Mexico 巴西=Brazil 阿根廷=Argentina 智利=Chile 秘鲁=Peru 哥伦比亚=Colombia "
+    "古巴=Cuba 委内瑞拉=Venezuela 澳大利亚=Australia 新西兰=New_Zealand 斐济=Fiji "
+    "欧盟=EU").split())}
+COUNTRIES = tuple(sorted(COUNTRY_EN, key=len, reverse=True))
 _GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
 TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
          r"(?:副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区)?"
@@ -159,7 +169,17 @@ def _org(org: str, title: str, foreign: bool = False
     kind = kind_of(org, title)
     if foreign and kind == "private_company":
         kind = "foreign_company"
-    return org, kind, None, "", ()
+    return org, kind, None, _country_en(org), ()
+
+
+def _country_en(org: str) -> str:
+    """A foreign organisation the knowledge base does not know, its country in English:
+    老挝 → Laos, 德国巴伐利亚州 → Germany: 巴伐利亚州; "" when no country leads it."""
+    country = next((c for c in COUNTRIES if org.startswith(c)), None)
+    if country is None:
+        return ""
+    rest = org[len(country):]
+    return f"{COUNTRY_EN[country]}: {rest}" if rest else COUNTRY_EN[country]
 
 
 def english(o: kb.Org) -> str:

@@ -143,5 +143,5 @@ def _post_zh(h) -> str:
     if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
         return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
     if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):
-        return f"{short}自治区党委书记" if h.post == "secretary" else f"{short}自治区主席"
+        return f"{prov}党委书记" if h.post == "secretary" else f"{prov}主席"
     return f"{short}省委书记" if h.post == "secretary" else f"{short}省长"

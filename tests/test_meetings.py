@@ -212,3 +212,17 @@ def test_yesterday_counts_from_publication_and_talk_of_a_meeting_is_none():
     assert one("昨天下午，省委书记刘宁在郑州会见比亚迪董事长王传福。").date == date(2025, 2, 25)
     assert extract_meetings("", "刘宁强调，要主动对接会见成果。\n会见中，刘宁表示欢迎。",
                             date(2025, 2, 26)) == []
+
+
+def test_capital_and_region_posts_and_a_foreign_state_in_english():
+    m = one("6月19日，南京市委书记韩立明在南京会见招商银行股份有限公司行长王良一行。", date(2025, 6, 20))
+    assert (m.hosts[0].level, m.hosts[0].city, m.hosts[0].post) == ("capital", "nanjing",
+                                                                    "secretary")
+    assert m.summary_en.startswith("Nanjing Party Secretary Han Liming met China Merchants Bank "
+                                   "President 王良 in Nanjing")
+    m = one("7月15日上午，自治区党委书记陈刚在南宁会见广西投资集团有限公司董事长周炼一行。",
+            date(2025, 7, 16))
+    assert m.summary_zh.startswith("7月15日，广西壮族自治区党委书记陈刚在南宁会见")
+    m = one("4月23日，省委书记赵一德在西安会见德国巴伐利亚州州长索德尔一行。", date(2025, 4, 24))
+    assert m.summary_en.startswith("Shaanxi Party Secretary Zhao Yide met Germany: 巴伐利亚州 "
+                                   "Governor 索德尔 in Xi'an on 23 April")
