@@ -44,3 +44,15 @@ def test_install_instructions_install_from_a_checkout_not_from_an_index():
     first = (ROOT / "README.md").read_text(encoding="utf-8").split("```")[1].strip().splitlines()
     assert len(first) == 2 and all(line.startswith("python3 -m venv .venv && ") for line in first)
     assert first[0].endswith("provwatch demo") and first[1].endswith("pytest")
+
+
+def test_every_provwatch_variable_the_deployment_files_set_is_a_setting():
+    """Unknown PROVWATCH_* variables are refused at start (crawler.config): a deployment
+    file that set one would keep the daemon from starting."""
+    from provwatch.crawler.config import NOT_SETTINGS, SETTINGS
+
+    known = {f"PROVWATCH_{s.key.upper()}" for s in SETTINGS} | NOT_SETTINGS
+    for name in ("Dockerfile", "deploy/provwatch.service"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        used = set(re.findall(r"\b(PROVWATCH_[A-Z_]+)=", text))
+        assert used and used <= known, (name, used - known)
