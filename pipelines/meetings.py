@@ -32,8 +32,10 @@ Rules, in order:
 6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
    occur from the meeting's sentence to the next meeting's, most hits first, at most
    three; when none, the guests' organisations' sectors.
-7. One meeting per verb with hosts and guests; a second verb with the same hosts and the
-   same guests (a title repeating the lead) adds nothing.
+7. One meeting per clause with hosts and guests; a second with the same hosts and the
+   same guests (a title repeating the lead) adds nothing. A later meeting whose clause
+   starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
+   当天/随后 (and no date of its own) has its day, and its place when it names none.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ _VAGUE = re.compile(r"近日|日前|近期|不久前|此前")
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
 _KICKER = re.compile(r"^.*?[：:]")  # 央视网消息（新闻联播）：
 _PARA_DATE = re.compile(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + _DATE.pattern + r")")
+_PRONOUN = re.compile(r"^\s*(?:他|她)")
+_SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
@@ -186,7 +190,8 @@ def _from(text: str, published: date | None, province: str | None) -> list[Meeti
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
         span = text[at:max(end, at + len(sentence))][:800]
         for v in verbs:
-            m = _meeting(para, sentence, v, published, province, span, text[:150])
+            m = _meeting(para, sentence, v, published, province, span, text[:150],
+                         meetings[-1] if meetings else None)
             if m is not None:
                 meetings.append(m)
                 break
@@ -201,7 +206,10 @@ def _paragraphs(text: str):
 
 
 def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
-             province: str | None, span: str, lead: str) -> Meeting | None:
+             province: str | None, span: str, lead: str,
+             previous: Meeting | None = None) -> Meeting | None:
+    """Rules 1–6 for one verb; ``previous``: the story's meeting before it, whose hosts
+    他/她 and whose day and place 当天/随后 refer to (当天，他还会见了…)."""
     if sentence.isascii():
         return _english(sentence, v, published, province, span)
     verb = v.group()
@@ -214,8 +222,10 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     elif left.endswith(_NOT_BEFORE) or (
             verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
         return None
-    hosts = _hosts(clause_left)
-    if not hosts:
+    names = _hosts(clause_left)
+    again = previous is not None and bool(_SAME.search(left))
+    if not names and not (previous is not None and _PRONOUN.search(_CLAUSE_END.split(
+            clause_left)[-1])):
         return None
     guests = guest_list(part)
     if verb in ("调研", "考察"):
@@ -225,13 +235,19 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     if not guests:
         return None
     day = _date(left, para, published, lead)
+    if again and not _DATE.search(left):
+        day = previous.date
     when = day or published
-    resolved = tuple(_resolve(n, t, when, province) for n, t in hosts)
-    meeting = Meeting(resolved, tuple(guests), day, published, _place(clause_left),
-                      _topics(span, guests), verb, sentence.strip())
+    if names:
+        hosts = tuple(_resolve(n, t, when, province) for n, t in names)
+    else:
+        hosts = previous.hosts
+    place = _place(clause_left) or (previous.place if again else "")
+    meeting = Meeting(hosts, tuple(guests), day, published, place, _topics(span, guests),
+                      verb, sentence.strip())
     en, zh = summaries(meeting)
-    return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place, meeting.topics,
-                   verb, meeting.sentence, en, zh)
+    return Meeting(hosts, meeting.guests, day, published, place, meeting.topics, verb,
+                   meeting.sentence, en, zh)
 
 
 def _visited(left: str, part: str) -> list[Guest]:
@@ -260,7 +276,8 @@ def _hosts(left: str) -> list[tuple[str, str]]:
     found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
     if not found:
         bare = _BARE.match(clause.strip())
-        if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)):
+        if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)) \
+                and bare.group(1)[0] not in "他她我你其这该此双对并还也再又均都":
             found = [(bare.group(1), "")]
     if not found:
         return []

@@ -226,3 +226,12 @@ def test_capital_and_region_posts_and_a_foreign_state_in_english():
     m = one("4月23日，省委书记赵一德在西安会见德国巴伐利亚州州长索德尔一行。", date(2025, 4, 24))
     assert m.summary_en.startswith("Shaanxi Party Secretary Zhao Yide met Germany: 巴伐利亚州 "
                                    "Governor 索德尔 in Xi'an on 23 April")
+
+
+def test_he_and_that_day_refer_to_the_story_s_previous_meeting():
+    text = ("2月25日，省委书记刘宁在郑州会见比亚迪股份有限公司董事长王传福一行。\n"
+            "当天，他还会见了宁德时代新能源科技股份有限公司董事长曾毓群。")
+    first, second = extract_meetings("", text, date(2025, 3, 1))
+    assert (second.hosts, second.date, second.place) == (first.hosts, date(2025, 2, 25), "郑州")
+    assert second.guests[0].org_id == "catl"
+    assert extract_meetings("", "当天，他还会见了宁德时代董事长曾毓群。", date(2025, 3, 1)) == []
