@@ -21,12 +21,9 @@ Rules, in order:
 3. Hosts are resolved to roster posts held on the meeting day (province posts before a
    capital's; the article's province breaks a tie) and then go by the roster's Chinese
    name (Liu Ning → 刘宁); unresolved hosts keep name and title as written.
-4. Date: the last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence
-   (else 今天/昨天/前天 there, counted from publication), else one leading the paragraph
-   ("2月25日，…会见"), else the story's first date in its lead (the day of its event);
-   the year (and for "D日" the month) from publication, moved back a year (a month) when
-   that would fall after publication. Two days written together (27日、29日, 27日至29日)
-   say no single day: no date. 近日/日前 say none either.
+4. Date (meeting_dates.py): the last "M月D日" before the verb in the sentence, else
+   今天/昨天 there, else one leading the paragraph, else the story's first in its lead;
+   year and month from publication, never after it; 27日、29日 or 近日: no date.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
 6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
@@ -42,11 +39,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
+from provwatch.pipelines.meeting_dates import DAY, meeting_day
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
@@ -64,18 +62,12 @@ _HOST_TITLE = (r"(?:(?:[\u4e00-\u9fff（）]{0,14}?(?:书记|主席|总理|省�
 _NAME_NEXT = (r"(?=在|于|\d|、|，|和|与|同|及|分别|集体|亲切|共同|一起|会见|会谈|接见|拜会|座谈|"
               r"调研|考察|见面|到|赴|专程|当天|上午|下午|晚|日|$)")
 _HOST = re.compile(r"(" + _HOST_TITLE + r")([\u4e00-\u9fff]{2,3}?)" + _NAME_NEXT)
-_DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|到|-|—)"
-                   r"(?:\d{1,2}月)?(\d{1,2})日)?")
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
-_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
-_RELATIVE_DAY = re.compile("|".join(_RELATIVE_DAYS))
-_VAGUE = re.compile(r"近日|日前|近期|不久前|此前")
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
 _KICKER = re.compile(r"^.*?[：:]")  # 央视网消息（新闻联播）：
-_PARA_DATE = re.compile(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + _DATE.pattern + r")")
 _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
@@ -234,8 +226,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
         guests = [g for g in guests if _named_org(g)]
     if not guests:
         return None
-    day = _date(left, para, published, lead)
-    if again and not _DATE.search(left):
+    day = meeting_day(left, para, published, lead)
+    if again and not DAY.search(left):
         day = previous.date
     when = day or published
     if names:
@@ -302,44 +294,6 @@ def _resolve(name: str, title: str, when: date | None, province: str | None) -> 
         return Host(name, title)
     e = entries[0]  # the roster's Chinese name: Liu Ning and 刘宁 are one host
     return Host(e.name_zh, title, e.province, e.level, e.city, e.post, e.pinyin)
-
-
-def _date(left: str, para: str, published: date | None, lead: str = "") -> date | None:
-    found = list(_DATE.finditer(left))
-    if not found and _VAGUE.search(left):
-        return None
-    relative = _RELATIVE_DAY.search(left)
-    if relative and published and not found:
-        return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
-    if not found:
-        head = _PARA_DATE.match(para)
-        found = list(_DATE.finditer(head.group(1))) if head else []
-    if not found and lead and para not in lead:  # the story's day, from its lead
-        found = list(_DATE.finditer(lead))[:1]
-    if not found or published is None:
-        return None
-    m = found[-1]
-    if m.group(4):
-        return None
-    year = int(m.group(1)) if m.group(1) else published.year
-    month = int(m.group(2)) if m.group(2) else published.month
-    try:
-        day = date(year, month, int(m.group(3)))
-    except ValueError:
-        return None
-    if day > published and not m.group(1):
-        if m.group(2):
-            day = _safe(year - 1, month, day.day)
-        else:
-            day = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
-    return day if day and day <= published else None
-
-
-def _safe(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def _place(left: str) -> str:

@@ -1,0 +1,61 @@
+"""The day a meeting took place, from the words of its report (pipelines.meetings rule 4).
+
+The last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence, else
+今天/昨天/前天 there (counted from publication), else a date leading the paragraph
+("2月25日，…会见"), else the story's first date in its lead. The year (and for "D日" the
+month) comes from publication, moved back a year (a month) when that would fall after
+publication. Two days written together (27日、29日, 27日至29日) say no single day, and
+近日/日前 say none: no date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+DAY = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|到|-|—)"
+                 r"(?:\d{1,2}月)?(\d{1,2})日)?")
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+_RELATIVE_DAY = re.compile("|".join(_RELATIVE_DAYS))
+_VAGUE = re.compile(r"近日|日前|近期|不久前|此前")
+_PARA_DAY = re.compile(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + DAY.pattern + r")")
+
+
+def meeting_day(left: str, para: str, published: date | None, lead: str = "") -> date | None:
+    """The meeting's day by the rule above: ``left`` is the sentence before the verb,
+    ``para`` its paragraph, ``lead`` the story's first characters."""
+    found = list(DAY.finditer(left))
+    if not found and _VAGUE.search(left):
+        return None
+    relative = _RELATIVE_DAY.search(left)
+    if relative and published and not found:
+        return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
+    if not found:
+        head = _PARA_DAY.match(para)
+        found = list(DAY.finditer(head.group(1))) if head else []
+    if not found and lead and para not in lead:  # the story's day, from its lead
+        found = list(DAY.finditer(lead))[:1]
+    if not found or published is None:
+        return None
+    m = found[-1]
+    if m.group(4):
+        return None
+    year = int(m.group(1)) if m.group(1) else published.year
+    month = int(m.group(2)) if m.group(2) else published.month
+    try:
+        day = date(year, month, int(m.group(3)))
+    except ValueError:
+        return None
+    if day > published and not m.group(1):
+        if m.group(2):
+            day = _safe(year - 1, month, day.day)
+        else:
+            day = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
+    return day if day and day <= published else None
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
