@@ -129,7 +129,7 @@ def _whole(item: str, right: str) -> bool:
     g = _guest(item)
     if g is None:
         return False
-    if g.title or _ORG_END.search(item) or any(h.end == len(item) for h in kb.load().find(item)):
+    if g.title or g.org_id or _ORG_END.search(item):
         return True
     nxt = _guest(_TAIL.sub("", _SPLIT.split(right, maxsplit=1)[0].strip()))
     return bool(g.name and not g.org and nxt and (nxt.title or nxt.org))
@@ -175,9 +175,9 @@ def _org(org: str, title: str, foreign: bool = False
 def _country_en(org: str) -> str:
     """A foreign organisation the knowledge base does not know, its country in English:
     老挝 → Laos, 德国巴伐利亚州 → Germany: 巴伐利亚州; "" when no country leads it."""
-    country = next((c for c in COUNTRIES if org.startswith(c)), None)
-    if country is None:
+    if not org.startswith(COUNTRIES):
         return ""
+    country = next(c for c in COUNTRIES if org.startswith(c))
     rest = org[len(country):]
     return f"{COUNTRY_EN[country]}: {rest}" if rest else COUNTRY_EN[country]
 

@@ -91,13 +91,17 @@ def _places() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _place_prefixes() -> tuple[str, ...]:
+    return tuple(sorted((zh for zh in _places() if len(zh) >= 2), key=len, reverse=True))
+
+
 def place_en(place: str) -> str:
     places = _places()
     if place in places:
         return places[place]
-    for zh in sorted(places, key=len, reverse=True):
-        if place.startswith(zh) and len(zh) >= 2:
-            return places[zh]
+    if place.startswith(_place_prefixes()):
+        return places[next(zh for zh in _place_prefixes() if place.startswith(zh))]
     return place
 
 
