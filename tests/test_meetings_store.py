@@ -179,4 +179,6 @@ def test_one_meeting_two_outlets_wrote_up_on_their_own_counts_once():
             _row(8, "2025-02-26", "刘宁", "byd", False)]
     assert [r["story_id"] for r in service.distinct(rows)] == [3, 5, 9, 8]
     stats = service.stats_of(service.distinct(rows), "province")
-    assert (stats[0]["key"], stats[0]["meetings"], stats[0]["by_guest_kind"]) == ("henan", 4, {"private_company": 4})
+    assert (stats[0]["key"], stats[0]["meetings"], stats[0]["by_guest_kind"],
+            stats[0]["guest_kind_share"]) == ("henan", 4, {"private_company": 4},
+                                              {"private_company": 1.0})

@@ -105,9 +105,8 @@ def stats(
     rows = _service().meeting_stats(
         state.stored_config,
         _filters(province, host, post, guest_kind, org, sector, since, until), by=by)
-    flat = [{**{k: v for k, v in r.items() if k != "by_guest_kind"},
-             **({"by_guest_kind": "; ".join(f"{k}={n}" for k, n in r["by_guest_kind"].items())}
-                if "by_guest_kind" in r else {})} for r in rows]
+    flat = [{k: "; ".join(f"{kind}={n}" for kind, n in v.items()) if isinstance(v, dict)
+             else v for k, v in r.items()} for r in rows]
     if as_json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))

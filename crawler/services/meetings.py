@@ -11,8 +11,9 @@ stated day, hosts and guests) is listed and counted once.
 
 Stats group the matching meetings by host, province, guest kind, sector or organisation:
 each group's meetings and its share of all matching meetings; a host or province also
-counts its meetings by guest kind; an organisation counts the provinces that received
-it and their share of all provinces that held a matching meeting.
+counts its meetings by guest kind, and the share of its meetings with each kind; an
+organisation counts the provinces that received it and their share of all provinces
+that held a matching meeting.
 """
 
 from __future__ import annotations
@@ -178,6 +179,9 @@ def stats_of(meetings: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
         if by in ("host", "province"):
             kinds = Counter(k for m in ms for k in {g["org_kind"] for g in m["guests"]} if k)
             row["by_guest_kind"] = dict(sorted(kinds.items()))
+            # of this host's (province's) meetings, the share that received each kind
+            row["guest_kind_share"] = {k: round(n / len(ms), 3) for k, n in
+                                       sorted(kinds.items())}
         if by == "org":
             provinces = {m["province"] for m in ms if m["province"]}
             row["provinces"] = len(provinces)
