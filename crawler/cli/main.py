@@ -14,6 +14,7 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     demo,
     ids,
     leaders,
+    meetings,
     pages,
     sources,
     status,
