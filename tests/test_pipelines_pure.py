@@ -577,8 +577,9 @@ def test_tagger_provinces(tagger, title, text, source_province, about, mentioned
 @pytest.mark.parametrize(
     ("title", "text", "sectors"),
     [
-        pytest.param("经济运行稳中向好", "全省经济稳中向好，其中机器人产业也有发展，总体良好。", (),
-                     id="a sector cue once in passing in the body is not tagged"),
+        pytest.param("经济运行稳中向好", "全省经济稳中向好，其中机器人产业也有发展，总体良好。"
+                     + "各项指标稳中有进，经济运行总体平稳。" * 30, (),
+                     id="a sector cue once in passing in a long body is not tagged"),
         pytest.param("机器人产业加快发展", "经济运行稳中向好。", ("robotics",),
                      id="a sector cue in the title is tagged"),
         pytest.param("经济运行稳中向好", "机器人产业加快发展。人形机器人订单增长。", ("robotics",),
