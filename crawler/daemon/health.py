@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from provwatch.crawler.catalog.sources import Source
 from provwatch.crawler.daemon.result import CrawlResult
+from provwatch.crawler.redact import redact
 from provwatch.crawler.storage.models import BAD_STATES
 
 FAILURES_TO_ALERT = 2
@@ -177,7 +178,8 @@ def apply(row: StateRow, source: Source, result: CrawlResult, now: datetime, *,
             reason = f"no new item since {since_new:%Y-%m-%d %H:%M} UTC"
     else:
         row.consecutive_failures = (row.consecutive_failures or 0) + 1
-        row.last_error = reason[:4000] or f"crawl {result.outcome}"
+        # a source URL may carry a token (an API key in a feed's query): stored hidden
+        row.last_error = redact(reason[:4000]) or f"crawl {result.outcome}"
         row.last_new_items = 0
         row.next_due_at = now + timedelta(
             seconds=backoff(row.consecutive_failures, interval, source.max_backoff))

@@ -16,6 +16,7 @@ from typing import Any
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Source, load_catalog
 from provwatch.crawler.config import Config
+from provwatch.crawler.redact import redact
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import BAD_STATES, DAEMON_LOCK, DaemonLock, SourceState
@@ -216,7 +217,7 @@ def _source_entry(source_id: str, source: Source | None, row: SourceState | None
         "last_success": _iso(row.last_success_at) if row is not None else None,
         "new_items_last_run": row.last_new_items if row is not None else None,
         "failures": (row.consecutive_failures or 0) if row is not None else 0,
-        "last_error": row.last_error if row is not None else None,
+        "last_error": redact(row.last_error) if row is not None else None,
         "next_due": _iso(row.next_due_at) if row is not None else None,
         "poll_interval": interval,
         "last_outcome": row.last_outcome if row is not None else None,
