@@ -3,9 +3,11 @@
 English: a host the roster resolves reads "{Province} Party Secretary|Governor {Pinyin}"
 (Mayor for a municipality's governor, Chairman for a region's, "{City} Party
 Secretary|Mayor" for a capital); any other host its title from a small glossary and the
-name as written. A guest reads "{the knowledge base's English name, else the organisation
-as written} {title from the glossary} {name as written}". Places from the roster's capitals
-and the taxonomy's provinces; topics by the taxonomy's English sector names; the day as
+name in pinyin (names.py). A guest reads "{the knowledge base's English name, else the
+organisation as written} {title from the glossary} {name in pinyin}" (a foreign guest's
+name as written: it is a transliteration). Places from the
+roster's capitals and the taxonomy's provinces, else the gazetteer's prefectures or the
+place's pinyin (names.py); topics by the taxonomy's English sector names; the day as
 "25 February" (with its year when it is not the publication's year).
 """
 
@@ -16,6 +18,7 @@ from functools import lru_cache
 
 from provwatch.crawler import roster
 from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES
+from provwatch.pipelines import names
 
 _TITLES = [  # the longest word matches first
     ("中共中央政治局常委", ""), ("国务院副总理", "Vice Premier"), ("国务院总理", "Premier"),
@@ -54,7 +57,7 @@ def title_en(title: str) -> str:
 
 def host_en(h) -> str:
     if h.province is None:
-        return " ".join(p for p in (title_en(h.title), h.name) if p)
+        return " ".join(p for p in (title_en(h.title), names.person_en(h.name)) if p)
     place = PROVINCES[h.province][0]
     if h.level == "capital":
         place = _city_en(h.city or "")
@@ -67,11 +70,14 @@ def host_en(h) -> str:
         post = "Chairman"
     else:
         post = "Governor"
-    return f"{place} {post} {h.pinyin or h.name}"
+    return f"{place} {post} {h.pinyin or names.person_en(h.name)}"
 
 
 def guest_en(g) -> str:
-    return " ".join(p for p in (g.org_en or g.org, title_en(g.title), g.name) if p)
+    # a foreign guest's Chinese name is a transliteration (马斯克): pinyin would garble it
+    foreign = g.org_kind in ("foreign_company", "foreign_government")
+    name = g.name if foreign else names.person_en(g.name)
+    return " ".join(p for p in (g.org_en or g.org, title_en(g.title), name) if p)
 
 
 def _city_en(city: str) -> str:
@@ -102,7 +108,7 @@ def place_en(place: str) -> str:
         return places[place]
     if place.startswith(_place_prefixes()):
         return places[next(zh for zh in _place_prefixes() if place.startswith(zh))]
-    return place
+    return names.place_en(place)
 
 
 def _day_en(m) -> str:

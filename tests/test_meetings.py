@@ -164,7 +164,7 @@ def test_guests_from_abroad_make_an_unknown_company_foreign():
 def test_english_summary_from_roster_pinyin_and_knowledge_base_names():
     m = one("2月25日，省委书记刘宁在郑州会见比亚迪股份有限公司董事长王传福一行。"
             "双方就新能源汽车、动力电池等领域合作进行交流。")
-    assert m.summary_en == ("Henan Party Secretary Liu Ning met BYD Chairman 王传福 in "
+    assert m.summary_en == ("Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu in "
                             "Zhengzhou on 25 February; topics: New energy vehicles, "
                             "Batteries and energy storage")
     assert m.summary_zh.startswith("2月25日，河南省委书记刘宁在郑州会见比亚迪股份有限公司董事长王传福")
@@ -219,7 +219,7 @@ def test_capital_and_region_posts_and_a_foreign_state_in_english():
     assert (m.hosts[0].level, m.hosts[0].city, m.hosts[0].post) == ("capital", "nanjing",
                                                                     "secretary")
     assert m.summary_en.startswith("Nanjing Party Secretary Han Liming met China Merchants Bank "
-                                   "President 王良 in Nanjing")
+                                   "President Wang Liang in Nanjing")
     m = one("7月15日上午，自治区党委书记陈刚在南宁会见广西投资集团有限公司董事长周炼一行。",
             date(2025, 7, 16))
     assert m.summary_zh.startswith("7月15日，广西壮族自治区党委书记陈刚在南宁会见")
