@@ -25,6 +25,11 @@ Two time rules hold back an alert (``held_back``); ``alert_old`` runs skip them:
   new copy of an old story.
 The cutoff is the watchlist's creation time minus its ``backfill_days``.
 
+A watchlist with a meeting criterion (``meeting_hosts``, ``meeting_guest_kinds``,
+``meeting_orgs``) asks about the story's stored meetings (``MatchView.meetings``) by the
+rules of alerts.meeting_match, its provinces and sectors included (they apply to the
+meeting); its other criteria apply as above.
+
 ``reasons`` says, for a view that matches, which criteria held and with what (the
 provinces, sectors, event and words that met them), in the order of the rules above;
 alerts show it as their "Matched:" line.
@@ -37,6 +42,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from provwatch.alerts.keywords import keyword_hit
+from provwatch.alerts.meeting_match import MeetingView, matching_meetings, meeting_reasons
 from provwatch.alerts.message import Reason
 from provwatch.alerts.watchlist import WatchlistSpec
 from provwatch.crawler.chinatime import SHANGHAI
@@ -52,10 +58,12 @@ class MatchView:
     event: str | None = None
     source_id: str | None = None
     copies: int = 1  # the story's size, this copy included
+    meetings: tuple[MeetingView, ...] = ()  # the story's stored meetings
 
 
-def view_of(article: Any, copies: int) -> MatchView:
-    """The view of a stored ``Article`` (with its tags) in a story of ``copies`` copies."""
+def view_of(article: Any, copies: int, meetings: tuple[MeetingView, ...] = ()) -> MatchView:
+    """The view of a stored ``Article`` (with its tags) in a story of ``copies`` copies
+    that reports ``meetings``."""
     tags = article.tags
     provinces = tuple(t.value for t in tags if t.kind == "province")
     return MatchView(
@@ -65,19 +73,22 @@ def view_of(article: Any, copies: int) -> MatchView:
         sectors=tuple(t.value for t in tags if t.kind == "sector"),
         provinces_mentioned=provinces,
         event=next((t.value for t in tags if t.kind == "event"), None),
-        source_id=article.source_id, copies=copies)
+        source_id=article.source_id, copies=copies, meetings=meetings)
 
 
 def matches(spec: WatchlistSpec, view: MatchView) -> bool:
     if view.copies < spec.min_copies:
         return False
-    if spec.provinces:
+    if spec.wants_meeting:
+        if not matching_meetings(spec, view.meetings):
+            return False
+    elif spec.provinces:
         named = set(view.provinces_about)
         if spec.province_scope == "mentioned":
             named |= set(view.provinces_mentioned)
         if not set(spec.provinces) & named:
             return False
-    if spec.sectors and not set(spec.sectors) & set(view.sectors):
+    if spec.sectors and not spec.wants_meeting and not set(spec.sectors) & set(view.sectors):
         return False
     if spec.events and view.event not in spec.events:
         return False
@@ -97,7 +108,9 @@ def matches(spec: WatchlistSpec, view: MatchView) -> bool:
 def reasons(spec: WatchlistSpec, view: MatchView) -> tuple[Reason, ...]:
     """Each set criterion of ``spec`` that ``view`` meets, with the values that meet it."""
     out: list[Reason] = []
-    if spec.provinces:
+    if spec.wants_meeting:
+        out += meeting_reasons(spec, view.meetings)
+    elif spec.provinces:
         about = tuple(p for p in spec.provinces if p in view.provinces_about)
         if about:
             out.append(Reason("province", about, "about"))
@@ -106,7 +119,7 @@ def reasons(spec: WatchlistSpec, view: MatchView) -> tuple[Reason, ...]:
                           if p in view.provinces_mentioned and p not in about)
             if named:
                 out.append(Reason("province", named, "mentioned"))
-    if spec.sectors:
+    if spec.sectors and not spec.wants_meeting:
         hit = tuple(s for s in spec.sectors if s in view.sectors)
         if hit:
             out.append(Reason("sector", hit))

@@ -33,6 +33,14 @@ The file is a mapping with one key, ``watchlists``, a list of entries::
         language: zh                      # alerts name tags and fields in Chinese (河南,
                                           #   新能源汽车); en (default): Henan, New energy
                                           #   vehicles
+      - name: portfolio-meetings          # a provincial leader meets a portfolio company
+        meeting_hosts: [secretary, governor]   # the host's post (secretary, governor,
+                                               #   mayor), any of them
+        meeting_guest_kinds: [private_company] # a guest's kind of organisation, any of them
+        meeting_orgs: [比亚迪, 002594.SZ, 1211.HK, CATL]  # names or tickers, any of them
+        provinces: [henan]                # with a meeting criterion: the meeting's province
+        sectors: [nev]                    #   and the meeting's topics
+        channels: [email:pm@example.com]
       - name: ai-anywhere
         sectors: [ai]
         keywords: [大模型, LLM]           # a plain list means any-of
@@ -70,7 +78,8 @@ from provwatch.alerts.watchlist import DEFAULT_LANGUAGE, WatchlistSpec, validate
 from provwatch.crawler.redact import redact
 
 KEYS = ("name", "provinces", "scope", "sectors", "events", "keywords", "sources",
-        "min_copies", "schedule", "quiet_hours", "channels", "backfill_days", "language")
+        "min_copies", "schedule", "quiet_hours", "channels", "backfill_days", "language",
+        "meeting_hosts", "meeting_guest_kinds", "meeting_orgs")
 KEYWORD_KEYS = ("any", "all", "none")
 HEADER = ("# provwatch watchlists (see `provwatch watch import --help`); "
           "edit and import with --replace\n")
@@ -188,6 +197,10 @@ def parse_entry(raw: Any, index: int) -> WatchlistSpec:
         channels=_listed(raw.get("channels"), "channels", bad),
         backfill_days=raw.get("backfill_days", 0),
         language=raw.get("language", DEFAULT_LANGUAGE),
+        meeting_hosts=_listed(raw.get("meeting_hosts"), "meeting_hosts", bad),
+        meeting_guest_kinds=_listed(raw.get("meeting_guest_kinds"), "meeting_guest_kinds",
+                                    bad),
+        meeting_orgs=_listed(raw.get("meeting_orgs"), "meeting_orgs", bad, words=True),
     )
 
 
@@ -274,6 +287,9 @@ def entry(spec: WatchlistSpec) -> dict[str, Any]:
         out["schedule"] = schedule_text(spec.schedule)
     if spec.quiet_hours:
         out["quiet_hours"] = quiet_text(spec.quiet_hours)
+    for key in ("meeting_hosts", "meeting_guest_kinds", "meeting_orgs"):
+        if getattr(spec, key):
+            out[key] = _Flow(getattr(spec, key))
     out["channels"] = list(spec.channels)
     if spec.backfill_days:
         out["backfill_days"] = spec.backfill_days

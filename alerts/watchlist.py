@@ -11,7 +11,13 @@ field given but empty) rather than store one that stays silent.
 Field names in messages are those of the YAML format (alerts.watchfile): ``provinces``,
 ``scope``, ``sectors``, ``events``, ``keywords.any``, ``keywords.all``, ``keywords.none``,
 ``sources``, ``min_copies``, ``schedule``, ``quiet_hours``, ``channels``,
-``backfill_days``, ``language``.
+``backfill_days``, ``language``, ``meeting_hosts``, ``meeting_guest_kinds``,
+``meeting_orgs``.
+
+The meeting criteria (alerts.meeting_criteria) ask about a meeting the story reports: its
+host's post, its guests' kinds of organisation, its guests' organisations (names or
+tickers). A watchlist with any of them matches only a story with a stored meeting that
+meets all of them (alerts.matcher).
 
 ``language`` is the language alerts are written in (``LANGUAGES``): tag names (河南 or
 Henan), field labels and the match line. English is the default: provwatch's commands,
@@ -33,6 +39,13 @@ from typing import Any
 from provwatch.alerts.channels import parse_target
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.keywords import CJK, keyword_hit
+from provwatch.alerts.meeting_criteria import (
+    GUEST_KINDS,
+    KIND_ALIASES,
+    POST_ALIASES,
+    POSTS,
+    unknown,
+)
 from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
 from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
 
@@ -68,6 +81,15 @@ class WatchlistSpec:
     id: int | None = None
     created_at: datetime | None = None  # older stories are not alerted by default
     language: str = DEFAULT_LANGUAGE  # LANGUAGES: what alerts name tags and fields in
+    meeting_hosts: tuple[str, ...] = ()  # meeting_criteria.POSTS of a host
+    meeting_guest_kinds: tuple[str, ...] = ()  # meeting_criteria.GUEST_KINDS of a guest
+    meeting_orgs: tuple[str, ...] = ()  # a guest's organisation: name or ticker
+    # (entry, knowledge-base id) for the entries the knowledge base knows (resolve_orgs)
+    meeting_org_ids: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def wants_meeting(self) -> bool:
+        return bool(self.meeting_hosts or self.meeting_guest_kinds or self.meeting_orgs)
 
     def to_row(self) -> dict[str, Any]:
         """Column values of ``crawler.storage.models.Watchlist`` (without ``id``)."""
@@ -79,7 +101,10 @@ class WatchlistSpec:
                 "min_copies": self.min_copies, "schedule": self.schedule.to_json(),
                 "quiet_hours": self.quiet_hours.to_json() if self.quiet_hours else None,
                 "channels": list(self.channels), "backfill_days": self.backfill_days,
-                "language": self.language,
+                "language": self.language, "meeting_hosts": list(self.meeting_hosts),
+                "meeting_guest_kinds": list(self.meeting_guest_kinds),
+                "meeting_orgs": list(self.meeting_orgs),
+                "meeting_org_ids": dict(self.meeting_org_ids),
                 **({"created_at": self.created_at} if self.created_at else {})}
 
 
@@ -101,7 +126,10 @@ def from_row(row: Any) -> WatchlistSpec:
         quiet_hours=parse_quiet(quiet) if quiet else None, channels=listed("channels"),
         backfill_days=getattr(row, "backfill_days", None) or 0, id=row.id,
         created_at=getattr(row, "created_at", None),
-        language=getattr(row, "language", None) or DEFAULT_LANGUAGE)
+        language=getattr(row, "language", None) or DEFAULT_LANGUAGE,
+        meeting_hosts=listed("meeting_hosts"), meeting_guest_kinds=listed("meeting_guest_kinds"),
+        meeting_orgs=listed("meeting_orgs"),
+        meeting_org_ids=tuple((getattr(row, "meeting_org_ids", None) or {}).items()))
 
 
 def _suggest(value: str, known: Iterable[str], aliases: dict[str, str] | None = None) -> str:
@@ -152,7 +180,9 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
              quiet_hours: Any = None, backfill_days: int = 0,
              created_at: datetime | None = None,
              known_sources: Collection[str] | None = None,
-             language: Any = DEFAULT_LANGUAGE) -> WatchlistSpec:
+             language: Any = DEFAULT_LANGUAGE, meeting_hosts: Iterable[str] = (),
+             meeting_guest_kinds: Iterable[str] = (),
+             meeting_orgs: Iterable[str] = ()) -> WatchlistSpec:
     """Return a clean spec or raise WatchlistError naming the watchlist and the field.
 
     ``keywords`` and ``keywords_any`` are the same any-of list (either may be given).
@@ -241,9 +271,19 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
         hint = _suggest(lang or "", LANGUAGES, _LANGUAGE_ALIASES)
         raise bad("language", f"{language!r} is not a language alerts are written in "
                               f"(en or zh){hint}")
+    hosts = cleaned("meeting_hosts", meeting_hosts)
+    for v in hosts:
+        if v not in POSTS:
+            raise bad("meeting_hosts", unknown(v, POSTS, POST_ALIASES, "host post"))
+    kinds = cleaned("meeting_guest_kinds", meeting_guest_kinds)
+    for v in kinds:
+        if v not in GUEST_KINDS:
+            raise bad("meeting_guest_kinds", unknown(v, GUEST_KINDS, KIND_ALIASES,
+                                                     "guest kind"))
+    orgs = cleaned("meeting_orgs", meeting_orgs, False)
     spec = WatchlistSpec(name, provinces, scope, sectors, events, any_of, all_of, none_of,
                          sources, min_copies, parsed_schedule, quiet, channels, backfill_days,
-                         id, created_at, lang)
+                         id, created_at, lang, hosts, kinds, orgs)
     if known_sources is not None:
         check_sources(spec, known_sources)
     return spec
@@ -274,7 +314,10 @@ def describe(spec: WatchlistSpec) -> dict[str, str]:
         lines.append("provinces " + ",".join(spec.provinces) + scope)
     for label, values in (("sectors", spec.sectors), ("events", spec.events),
                           ("any of", spec.keywords_any), ("all of", spec.keywords_all),
-                          ("none of", spec.keywords_none), ("sources", spec.sources)):
+                          ("none of", spec.keywords_none), ("sources", spec.sources),
+                          ("meeting host", spec.meeting_hosts),
+                          ("meeting guest kind", spec.meeting_guest_kinds),
+                          ("meeting org", spec.meeting_orgs)):
         if values:
             lines.append(f"{label} " + ",".join(values))
     if spec.min_copies > 1:

@@ -43,13 +43,16 @@ FIELDS = {
 _CRITERIA = {
     EN: {"province": ("province", "provinces"), "sector": ("sector", "sectors"),
          "event": ("event", "events"), "keywords": ("keyword", "keywords"),
-         "source": ("source", "sources"), "copies": ("copies", "copies")},
+         "source": ("source", "sources"), "copies": ("copies", "copies"),
+         "meeting_host": ("meeting host", "meeting hosts"),
+         "meeting_guest": ("guest", "guests")},
     ZH: {"province": ("省份", "省份"), "sector": ("行业", "行业"), "event": ("事件", "事件"),
          "keywords": ("关键词", "关键词"), "source": ("来源", "来源"),
-         "copies": ("转载", "转载")},
+         "copies": ("转载", "转载"), "meeting_host": ("会见领导", "会见领导"),
+         "meeting_guest": ("会见对象", "会见对象")},
 }
-_NOTES = {EN: {"about": "about", "mentioned": "mentioned"},
-          ZH: {"about": "涉及", "mentioned": "提及"}}
+_NOTES = {EN: {"about": "about", "mentioned": "mentioned", "meeting": "meeting"},
+          ZH: {"about": "涉及", "mentioned": "提及", "meeting": "会见"}}
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
                       "市")
 

@@ -6,6 +6,9 @@ every watchlist (alerts.matcher), a new story's first copy and a later copy alik
 makes the story bigger, so a watchlist that wants ``min_copies`` fires on the copy that
 reaches it, on whichever copy of the story matches its other criteria. A digest
 watchlist's delivery is due at its next slot; an immediate one's at once.
+
+A watchlist with meeting criteria is matched against the story's meetings: those just
+extracted in the same transaction for a new story, the stored ones for a copy.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from provwatch.alerts.matcher import MatchView, cutoff, held_back, matches, view_of
+from provwatch.alerts.meeting_match import MeetingView, meeting_view
 from provwatch.alerts.schedule import next_slot
 from provwatch.alerts.watchlist import WatchlistSpec, from_row
 from provwatch.crawler.storage import repository
@@ -143,22 +147,27 @@ class StoreStage:
             if stored.new_story and meetings:  # a copy's story has its meetings already
                 repository.replace_meetings(session, stored.story_id, stored.article_id,
                                             meetings)
-            owed, held = self._owe(session, item, stored) if owe else (0, 0)
+            owed, held = self._owe(session, item, stored, meetings) if owe else (0, 0)
         return stored, owed, held
 
-    def _owe(self, session: Session, item: ArticleItem,
-             stored: repository.StoredArticle) -> tuple[int, int]:
-        """Enqueue what the stored article's story owes each watchlist: (owed, held)."""
+    def _owe(self, session: Session, item: ArticleItem, stored: repository.StoredArticle,
+             meetings: Sequence[dict] = ()) -> tuple[int, int]:
+        """Enqueue what the stored article's story owes each watchlist: (owed, held).
+        ``meetings``: the rows just extracted (stored for a new story only)."""
         live = repository.live_watchlist_ids(session, [w.id for w in self.watchlists])
         if not live:
             return 0, 0
         story = repository.get_story(session, stored.story_id)
+        views: tuple[MeetingView, ...] = ()
+        if any(w.wants_meeting for w in self.watchlists if w.id in live):
+            views = (tuple(meeting_view(m) for m in meetings) if stored.new_story
+                     else story_meeting_views(session, story.id))
         tags = item.tags
         view = MatchView(item.title or "", item.text or "",
                          tags.provinces_about if tags else (), tags.sectors if tags else (),
                          provinces_mentioned=tags.provinces_mentioned if tags else (),
                          event=tags.event if tags else None, source_id=item.source_id,
-                         copies=story.copy_count)
+                         copies=story.copy_count, meetings=views)
         current = (stored.article_id, view, item.published_at, item.date_precision,
                    item.date_source)
         others: list[tuple] | None = None  # the story's earlier copies, read when needed
@@ -170,7 +179,7 @@ class StoreStage:
             candidates: list[tuple] = [current]
             if not stored.new_story and 1 < spec.min_copies <= story.copy_count:
                 if others is None:
-                    others = [_candidate(a, story.copy_count)
+                    others = [_candidate(a, story.copy_count, views)
                               for a in repository.story_copies(session, story.id)
                               if a.id != stored.article_id]
                 candidates += others
@@ -194,8 +203,14 @@ def _meetings(item: ArticleItem) -> list[dict]:
         return []
 
 
-def _candidate(article: Article, copies: int) -> tuple:
-    return (article.id, view_of(article, copies), article.published_at,
+def story_meeting_views(session: Session, story_id: int) -> tuple[MeetingView, ...]:
+    """The views (alerts.meeting_match) of a story's stored meetings."""
+    return tuple(meeting_view(m) for m in repository.story_meetings(session, story_id))
+
+
+def _candidate(article: Article, copies: int, meetings: tuple[MeetingView, ...] = ()
+               ) -> tuple:
+    return (article.id, view_of(article, copies, meetings), article.published_at,
             article.date_precision, article.date_source)
 
 
@@ -233,7 +248,8 @@ def owe_recent(session: Session, spec: WatchlistSpec, now: datetime) -> int:
     since = cutoff(spec) or now - timedelta(days=spec.backfill_days)
     owed = 0
     for story, copies in repository.story_copies_since(session, since):
-        candidates = [_candidate(a, story.copy_count) for a in copies]
+        views = story_meeting_views(session, story.id) if spec.wants_meeting else ()
+        candidates = [_candidate(a, story.copy_count, views) for a in copies]
         article_id = _first_owed(spec, candidates, story, alert_old=False)
         if isinstance(article_id, int):
             owed += owe(session, spec, story.id, article_id, now)

@@ -57,6 +57,17 @@ def watch_add(
     language: Annotated[str, typer.Option(
         help="The language alerts name tags and fields in: en (Henan, New energy vehicles) "
              "or zh (河南, 新能源汽车).")] = "en",
+    meeting_host: Annotated[list[str] | None, typer.Option(
+        "--meeting-host", help="Only stories reporting a meeting whose host holds this post: "
+                               "secretary, governor or mayor (repeatable; any of them).")
+    ] = None,
+    meeting_guest_kind: Annotated[list[str] | None, typer.Option(
+        "--meeting-guest-kind", help="... and a guest of this kind of organisation, e.g. "
+                                     "private_company, soe_central, foreign_government "
+                                     "(repeatable; any of them).")] = None,
+    meeting_org: Annotated[list[str] | None, typer.Option(
+        "--meeting-org", help="... and a guest from this organisation, by name or ticker: "
+                              "比亚迪, BYD, 002594.SZ (repeatable; any of them).")] = None,
     email: Annotated[list[str] | None, typer.Option(help="Email address (repeatable).")] = None,
     webhook: Annotated[list[str] | None, typer.Option(help="Webhook URL (repeatable).")] = None,
     chat: Annotated[list[str] | None, typer.Option(
@@ -75,7 +86,12 @@ def watch_add(
                     keywords_all=all_of or [], keywords_none=none_of or [],
                     sources=source or [], min_copies=min_copies,
                     schedule=digest, quiet_hours=quiet, backfill_days=backfill_days,
-                    language=language)
+                    language=language, meeting_hosts=meeting_host or [],
+                    meeting_guest_kinds=meeting_guest_kind or [],
+                    meeting_orgs=meeting_org or [])
+    spec, warnings = _watchlists().resolve_orgs(spec)
+    for warning in warnings:
+        err.print(f"provwatch: warning: {warning}", markup=False)
     owed = _watchlists().add_watchlist(state.config, spec)
     backfill = (f"; {owed} alerts owed for stories of the last {backfill_days} days"
                 if backfill_days else "")
@@ -125,8 +141,8 @@ def watch_import(
 
     The file holds a top-level `watchlists:` list; each entry has a name and channels, and
     any of provinces, scope, sectors, events, keywords (any, all, none), sources,
-    min_copies, schedule, quiet_hours, backfill_days, language (en or zh). `watch export`
-    writes this format.
+    min_copies, schedule, quiet_hours, backfill_days, language (en or zh), meeting_hosts,
+    meeting_guest_kinds, meeting_orgs. `watch export` writes this format.
     """
     if str(file) == "-":
         text, where = sys.stdin.read(), "<stdin>"
@@ -148,6 +164,8 @@ def watch_import(
         err.print(f"provwatch: nothing imported ({len(e.problems)} problem"
                   f"{'s' if len(e.problems) != 1 else ''})", markup=False)
         raise typer.Exit(1) from None
+    for warning in report.warnings:
+        err.print(f"provwatch: warning: {warning}", markup=False)
     verb = "would be " if dry_run else ""
     for label, names in (("added", report.added), ("updated", report.updated),
                          ("unchanged", report.unchanged)):

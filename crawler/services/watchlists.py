@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import replace as replace_fields
 from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
 from provwatch.alerts.errors import WatchlistError
+from provwatch.alerts.meeting_criteria import check_orgs
 from provwatch.alerts.watchfile import WatchfileError, dumps, loads
 from provwatch.alerts.watchlist import WatchlistSpec, check_sources, from_row
 from provwatch.crawler.catalog.sources import load_catalog
@@ -39,6 +40,34 @@ def _source_problems(config: Config, session: Session,
         except WatchlistError as e:
             problems.append(e)
     return problems
+
+
+def _org_index() -> tuple[dict[str, str], list[str]]:
+    """Organisation knowledge base: every name, ticker and id (folded) -> its id; and the
+    names and tickers as written (for a did-you-mean)."""
+    # lazy: the knowledge base loads its automaton; only meeting watchlists need it
+    from provwatch.pipelines.tagging import orgs as kb
+
+    index: dict[str, str] = {}
+    names: list[str] = []
+    for org in kb.load().orgs.values():
+        names += [*org.names, *org.tickers]
+        for key in (org.id, *org.names, *org.tickers):
+            index.setdefault(key.casefold(), org.id)
+    return index, names
+
+
+def resolve_orgs(spec: WatchlistSpec) -> tuple[WatchlistSpec, list[str]]:
+    """The spec with its ``meeting_orgs`` resolved against the organisation knowledge base
+    (``meeting_org_ids``), and a warning line per entry it does not know: such an entry
+    is kept, matched as written (alerts.meeting_criteria)."""
+    if not spec.meeting_orgs:
+        return replace_fields(spec, meeting_org_ids=()), []
+    index, names = _org_index()
+    ids = tuple((e, index[e.casefold()]) for e in spec.meeting_orgs if e.casefold() in index)
+    warnings = check_orgs(spec.name, spec.meeting_orgs, lambda e: index.get(e.casefold()),
+                          names)
+    return replace_fields(spec, meeting_org_ids=ids), warnings
 
 
 def add_watchlist(config: Config, spec: WatchlistSpec) -> int:
@@ -80,6 +109,7 @@ class ImportReport:
     unchanged: list[str]
     backfilled: int  # deliveries enqueued for new watchlists' backfill_days
     dry_run: bool
+    warnings: list[str] = field(default_factory=list)  # meeting_orgs kept as written
 
 
 def import_watchlists(config: Config, text: str, where: str, *, replace: bool = False,
@@ -92,8 +122,12 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
     run again). ``dry_run`` does the same work and rolls it back. Raises WatchfileError
     listing every problem.
     """
-    specs = loads(text, where)
     report = ImportReport([], [], [], 0, dry_run)
+    specs = []
+    for spec in loads(text, where):
+        spec, warnings = resolve_orgs(spec)
+        specs.append(spec)
+        report.warnings += [f"{where}: {w}" for w in warnings]
     with open_database(config.database_url)() as session:  # closing uncommitted: rollback
         problems = [f"{where}: {e}" for e in _source_problems(config, session, specs)]
         rows = {spec.name: repository.get_watchlist(session, spec.name) for spec in specs}

@@ -164,6 +164,14 @@ class Watchlist(Base):
     quiet_hours: Mapped[dict[str, str] | None] = mapped_column(JSON)  # {"start", "end", "tz"}
     backfill_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")  # en | zh
+    # issue 18: a meeting's host posts, guest kinds, guest organisations (names, tickers)
+    meeting_hosts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    meeting_guest_kinds: Mapped[list[str]] = mapped_column(JSON, default=list,
+                                                           server_default="[]")
+    meeting_orgs: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # the entries of meeting_orgs the organisation knowledge base knows: entry -> org id
+    meeting_org_ids: Mapped[dict[str, str]] = mapped_column(JSON, default=dict,
+                                                            server_default="{}")
 
 
 class Delivery(Base):
