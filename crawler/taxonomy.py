@@ -86,7 +86,7 @@ SECTORS: tuple[str, ...] = (
 
 EVENTS: tuple[str, ...] = (
     "leader_meeting", "work_conference", "policy_document", "inspection",
-    "signing", "statistics", "other",
+    "signing", "statistics", "project", "personnel", "other",
 )
 
 EVENT_NAMES: dict[str, tuple[str, str]] = {

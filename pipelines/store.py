@@ -31,6 +31,7 @@ from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
 from provwatch.pipelines.meeting_rows import meeting_rows
+from provwatch.pipelines.personnel import personnel_rows
 from provwatch.pipelines.threads import LockedStats, off_the_reactor
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class StoreStage:
         repository.store_article), its tags and fingerprint, and what it owes."""
         fp = item.fingerprint
         meetings = _meetings(item)
+        changes = _roster_changes(item)
         with transaction(self.sessions) as session:
             stored = repository.store_article(
                 session, dict(values), rows, fingerprint=fp,
@@ -147,6 +149,9 @@ class StoreStage:
             if stored.new_story and meetings:  # a copy's story has its meetings already
                 repository.replace_meetings(session, stored.story_id, stored.article_id,
                                             meetings)
+            if stored.new_story and changes:  # proposed once per story (issue 18)
+                repository.propose_roster_changes(session, stored.story_id,
+                                                  stored.article_id, changes)
             owed, held = self._owe(session, item, stored, meetings) if owe else (0, 0)
         return stored, owed, held
 
@@ -200,6 +205,16 @@ def _meetings(item: ArticleItem) -> list[dict]:
                             item.source_province or (about[0] if len(about) == 1 else None))
     except Exception:  # a boundary: the article is stored whatever the extractor does
         log.exception("reading the meetings of %s failed", item.url)
+        return []
+
+
+def _roster_changes(item: ArticleItem) -> list[dict]:
+    """The roster changes the article states (pipelines.personnel), read before the
+    transaction; a failure to read them is logged and never costs the article."""
+    try:
+        return personnel_rows(item.title or "", item.text or "", item.published_at)
+    except Exception:  # a boundary: the article is stored whatever the extractor does
+        log.exception("reading the roster changes of %s failed", item.url)
         return []
 
 

@@ -365,3 +365,30 @@ class MeetingGuest(Base):
         Index("ix_meeting_guests_org_id", "org_id"),
         Index("ix_meeting_guests_kind", "org_kind"),
     )
+
+
+class RosterChange(Base):
+    """A roster change read from a story (pipelines.personnel): proposed, then applied or
+    dismissed by hand. Unique per (story, province, post, person, action), so syndicated
+    copies and re-runs propose it once."""
+
+    __tablename__ = "roster_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"))  # the copy it was read from
+    province: Mapped[str] = mapped_column(String(40))
+    post: Mapped[str] = mapped_column(String(20))  # secretary | governor | mayor
+    city: Mapped[str | None] = mapped_column(String(40))  # a capital's id for its posts
+    person: Mapped[str] = mapped_column(String(100))  # as written: Chinese or pinyin
+    action: Mapped[str] = mapped_column(String(20))  # appoint | remove | elect | acting
+    day: Mapped[date | None] = mapped_column(Date)  # the stated day, else publication's
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # | applied | dismissed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("story_id", "province", "post", "person", "action",
+                         name="uq_roster_change"),
+        Index("ix_roster_changes_status_day", "status", "day"),
+    )

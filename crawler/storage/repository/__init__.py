@@ -4,5 +4,6 @@ values and get rows or plain values back. Imported as one namespace (``repositor
 from provwatch.crawler.storage.repository.articles import *  # noqa: F403
 from provwatch.crawler.storage.repository.meetings import *  # noqa: F403
 from provwatch.crawler.storage.repository.outbox import *  # noqa: F403
+from provwatch.crawler.storage.repository.roster import *  # noqa: F403
 from provwatch.crawler.storage.repository.sources import *  # noqa: F403
 from provwatch.crawler.storage.repository.watchlists import *  # noqa: F403
