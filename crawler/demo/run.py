@@ -18,6 +18,7 @@ from provwatch.crawler.daemon.crawl_view import crawl_with_progress, summary_lin
 from provwatch.crawler.demo.server import site_server, webhook_receiver
 from provwatch.crawler.services import alerts as alerts_service
 from provwatch.crawler.services import articles
+from provwatch.crawler.services import meetings as meetings_service
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 
@@ -85,6 +86,7 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
               f"({len(list((outbox / 'webhooks').glob('*.json')))} in all)")
     out.print(f"database: {folder / 'demo.db'}\n  look inside: PROVWATCH_DATABASE_URL="
               f"sqlite:///{folder / 'demo.db'} provwatch articles", markup=False)
+    _print_meetings(out, config)
 
 
 def _print_tables(out: Console, rows: list[dict]) -> None:
@@ -103,3 +105,20 @@ def _print_tables(out: Console, rows: list[dict]) -> None:
         sent.add_row(str(r["id"]), str(r["story_id"]), ",".join(r["provinces_about"]),
                      ",".join(r["sectors"]), r["title"][:50])
     out.print(sent)
+
+
+def _print_meetings(out: Console, config) -> None:
+    """The stored meetings, each with its English and Chinese line, and their guest kinds."""
+    rows = meetings_service.list_meetings(config, meetings_service.Filters(), limit=None)
+    out.print(f"\n{len(rows)} meetings (provwatch meetings)")
+    for m in rows:
+        hosts = "、".join(h["title"] + h["name"] for h in m["hosts"])
+        guests = "、".join(g["org"] + g["title"] + g["name"] for g in m["guests"])
+        out.print(f"{m['day'] or ''}  hosts: {hosts}  guests: {guests}  topics: "
+                  f"{', '.join(m['topics'])}", markup=False, soft_wrap=True)
+        out.print(f"  {m['summary_en']}\n  {m['summary_zh']}", markup=False, soft_wrap=True)
+    stats = Table("guest kind", "meetings", "share",
+                  title="meetings by guest kind (provwatch meetings stats --by guest-kind)")
+    for r in meetings_service.stats_of(rows, "guest-kind"):
+        stats.add_row(r["key"], str(r["meetings"]), f"{r['share']:.0%}")
+    out.print(stats)
