@@ -290,7 +290,9 @@ def _story_title(msg: AlertMessage, style: Style, limit: int = STORY_TITLE_MAX) 
 def _alert_lines(msg: AlertMessage, style: Style, snippet: int, title: int) -> list[str]:
     s, lang = style.dialect, msg.language
     sep = "、" if wording.lang_of(lang) == wording.ZH else ", "
-    lines = link(_story_title(msg, style, title), web_url(msg.url), style)
+    meeting = render.meeting_text(msg)
+    lines = [safe(meeting, s, 300)] if meeting else []
+    lines += link(_story_title(msg, style, title), web_url(msg.url), style)
     provinces = wording.names("province", msg.provinces_about or msg.provinces_mentioned, lang)
     tags = [sep.join(safe(p, s, 40) for p in provinces),
             sep.join(safe(x, s, 40) for x in wording.names("sector", msg.sectors, lang)),
@@ -340,6 +342,9 @@ def _item_lines(msg: AlertMessage, style: Style) -> list[str]:
     url = web_url(msg.url)
     matched = _matched(msg, style, 120)
     why = [f"  {matched}"] if matched else []
+    meeting = render.meeting_text(msg)
+    if meeting:
+        why.insert(0, f"  {safe(meeting, s, 200)}")
     if style.markdown and style.dialect != "plain":
         head = f"[{label}]({url})" if url else label
         return [f"• {head} — {facts}"] + why

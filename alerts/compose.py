@@ -2,7 +2,9 @@
 catalog's source names make one ``AlertMessage`` (``build_message``), never the rows.
 
 What it carries for readers (names, the match, the snippet) is worded by
-``alerts.wording``; which criteria held comes from ``alerts.matcher.reasons``.
+``alerts.wording``; which criteria held comes from ``alerts.matcher.reasons``. The story's
+meetings come along (``MeetingNote``), those that met the watchlist's meeting criteria
+first, so the alert's meeting line names the meeting it was sent for.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import logging
 
 from provwatch.alerts.errors import RowsGone
 from provwatch.alerts.matcher import reasons, view_of
-from provwatch.alerts.message import AlertMessage
+from provwatch.alerts.meeting_match import MeetingView, matching_meetings, meeting_view
+from provwatch.alerts.message import AlertMessage, MeetingNote
 from provwatch.alerts.watchlist import from_row
 from provwatch.alerts.wording import cut_snippet
 from provwatch.crawler.catalog.sources import load_catalog
@@ -52,6 +55,11 @@ def build_message(delivery: Delivery, rows: repository.MessageRows,
         found = (names or {}).get(source_id)
         return None if found is None else found[1 if language == "zh" else 0]
 
+    views = tuple(meeting_view(m) for m in getattr(rows, "meetings", {}).get(
+        delivery.story_id, ()))
+    if spec is not None and spec.wants_meeting:
+        met = matching_meetings(spec, views)
+        views = met + tuple(v for v in views if v not in met)
     tags = article.tags
     outlets = tuple(rows.outlets.get(delivery.story_id, ()))
     return AlertMessage(
@@ -67,6 +75,12 @@ def build_message(delivery: Delivery, rows: repository.MessageRows,
         source_name=name(article.source_id),
         outlet=(article.meta or {}).get("content_source") or None,
         outlet_names=tuple(name(o) or o for o in outlets),
-        matched=reasons(spec, view_of(article, copies)) if spec else (),
-        language=language,
+        matched=reasons(spec, view_of(article, copies, views)) if spec else (),
+        language=language, meetings=tuple(_note(v) for v in views),
     )
+
+
+def _note(m: MeetingView) -> MeetingNote:
+    return MeetingNote(m.summary_en, m.summary_zh,
+                       tuple(f"{h.title}{h.name}" for h in m.hosts),
+                       tuple(g.org_en or g.org or g.name for g in m.guests), m.topics)

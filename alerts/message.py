@@ -20,6 +20,19 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class MeetingNote:
+    """A meeting the story reports, as an alert names it (issue 18): its one-line
+    summaries, its hosts and guests as written (the knowledge base's English name of a
+    guest's organisation when known) and its topics (sector ids)."""
+
+    summary_en: str
+    summary_zh: str
+    hosts: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AlertMessage:
     delivery_id: int
     watchlist: str
@@ -42,6 +55,8 @@ class AlertMessage:
     outlet_names: tuple[str, ...] = ()  # the catalog's names of ``outlets``, same order
     matched: tuple[Reason, ...] = ()  # why the watchlist matched, criterion by criterion
     language: str = "en"  # the watchlist's: what tags and field labels are named in
+    # the story's meetings, those the watchlist asked about first (issue 18)
+    meetings: tuple[MeetingNote, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,16 @@ Webhook payload, version 1 (``webhook_payload``); receivers should check ``versi
       "delivery_id": 555                           # unique per delivery; use to dedupe
     }
 
+A story that reports meetings (issue 18) puts its first meeting in one line at the top
+(``wording.meeting_line``): the email subject and the first line of both bodies, each
+digest item's second line; the payload (single alerts and digest items) gains::
+
+      "meeting_line": "Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu ...",
+      "meetings": [{"summary_en": "...", "summary_zh": "...", "hosts": ["省委书记刘宁"],
+                    "guests": ["BYD"], "topics": ["nev", "batteries_storage"]}]
+
+(``meeting_line`` is "" and ``meetings`` [] for a story without one.)
+
 ``story`` also carries ``outlet_names`` (the catalog's names of ``outlets``, same order).
 ``source_name``, ``outlet``, ``published_at_china``, ``outlet_names``, ``tag_names``,
 ``matched``, ``matched_text`` and ``language`` were added in version 1 (issue 16); the
@@ -130,11 +140,19 @@ def when_text(msg: AlertMessage, short: bool = False) -> str:
         "unknown" if not short else "date unknown", msg.language)
 
 
+def meeting_text(msg: AlertMessage) -> str:
+    """The story's first meeting in one line (``wording.meeting_line``), or ""."""
+    return clean_line(wording.meeting_line(msg.meetings, msg.language))
+
+
 def subject(msg: AlertMessage) -> str:
-    """``[provwatch] <title> — <provinces> · <sectors>``, one line, at most 200 chars."""
+    """``[provwatch] <title> — <provinces> · <sectors>``, one line, at most 200 chars;
+    for a story reporting a meeting, ``[provwatch] <meeting line> — <title>``."""
     title = clean_line(msg.title) or wording.field("untitled", msg.language)
     tags = _tags(msg)
     suffix = f" — {tags}" if tags else ""
+    if meeting_text(msg):
+        title, suffix = meeting_text(msg), f" — {title[:60]}"
     room = SUBJECT_MAX - len(SUBJECT_PREFIX) - 1 - len(suffix)
     if room < 20:  # absurdly many tags: keep the title, cut the whole line
         suffix, room = "", SUBJECT_MAX - len(SUBJECT_PREFIX) - 1
@@ -168,6 +186,8 @@ def text_body(msg: AlertMessage) -> str:
     """The plain-text body."""
     lines = [clean_line(msg.title) or wording.field("untitled", msg.language),
              clean_line(msg.url), ""]
+    if meeting_text(msg):
+        lines.insert(0, meeting_text(msg))
     if msg.language == wording.ZH:  # wide characters: padding would not align them
         lines += [f"{label}：{value}" for label, value in _fields(msg)]
     else:
@@ -202,7 +222,9 @@ def html_body(msg: AlertMessage) -> str:
         "<!DOCTYPE html>\n"
         '<html><head><meta charset="utf-8"><title>'
         f"{esc(subject(msg))}</title></head>\n<body>\n"
-        f"<h2>{heading}</h2>\n{link}\n<table>\n{rows}\n</table>\n{snippet}\n"
+        + (f"<p><strong>{esc(meeting_text(msg))}</strong></p>\n" if meeting_text(msg)
+           else "")
+        + f"<h2>{heading}</h2>\n{link}\n<table>\n{rows}\n</table>\n{snippet}\n"
         f"<p><small>provwatch delivery {msg.delivery_id}, story {msg.story_id}</small></p>\n"
         "</body></html>\n"
     )
@@ -244,6 +266,10 @@ def webhook_payload(msg: AlertMessage) -> dict[str, Any]:
                      "names": _reason_names(r, msg), "note": r.note} for r in msg.matched],
         "matched_text": match_text(msg),
         "language": lang,
+        "meeting_line": meeting_text(msg),
+        "meetings": [{"summary_en": m.summary_en, "summary_zh": m.summary_zh,
+                      "hosts": list(m.hosts), "guests": list(m.guests),
+                      "topics": list(m.topics)} for m in msg.meetings],
         "delivery_id": msg.delivery_id,
     }
 
@@ -353,7 +379,9 @@ def digest_text(digest: Digest) -> str:
     for name, msgs in groups(digest.items):
         lines += [f"== {clean_line(group_name(name, lang))} ({len(msgs)})", ""]
         for msg in msgs:
-            lines += [f"- {_digest_line(msg)}", f"  {clean_line(msg.url)}"]
+            lines += [f"- {_digest_line(msg)}"]
+            lines += [f"  {meeting_text(msg)}"] if meeting_text(msg) else []
+            lines += [f"  {clean_line(msg.url)}"]
             matched = _matched_line(msg)
             if matched:
                 lines.append(f"  {matched}")
@@ -378,6 +406,8 @@ def digest_html(digest: Digest) -> str:
             head = f'<a href="{esc(url)}">{title}</a>' if _is_web_url(url) else title
             matched = _matched_line(msg)
             why = f"<br><small>{esc(matched)}</small>" if matched else ""
+            if meeting_text(msg):
+                why = f"<br>{esc(meeting_text(msg))}{why}"
             parts.append(f"<li>{head} <small>({esc(source_text(msg))}, "
                          f"{esc(when_text(msg))}{esc(_copies(msg))})</small>{why}</li>")
         parts.append("</ul>")

@@ -33,14 +33,6 @@ The file is a mapping with one key, ``watchlists``, a list of entries::
         language: zh                      # alerts name tags and fields in Chinese (河南,
                                           #   新能源汽车); en (default): Henan, New energy
                                           #   vehicles
-      - name: portfolio-meetings          # a provincial leader meets a portfolio company
-        meeting_hosts: [secretary, governor]   # the host's post (secretary, governor,
-                                               #   mayor), any of them
-        meeting_guest_kinds: [private_company] # a guest's kind of organisation, any of them
-        meeting_orgs: [比亚迪, 002594.SZ, 1211.HK, CATL]  # names or tickers, any of them
-        provinces: [henan]                # with a meeting criterion: the meeting's province
-        sectors: [nev]                    #   and the meeting's topics
-        channels: [email:pm@example.com]
       - name: ai-anywhere
         sectors: [ai]
         keywords: [大模型, LLM]           # a plain list means any-of
@@ -50,6 +42,20 @@ Every key but ``name`` and ``channels`` is optional; an absent key matches anyth
 takes its default: scope about, min_copies 1, schedule immediate, no quiet hours,
 backfill_days 0, language en). Lists may be written in either YAML style; a single value
 may stand for a one-item list.
+
+Meeting criteria (issue 18; alerts.meeting_match) watch what leaders meet: "any
+provincial leader meets a company in this list"::
+
+      - name: portfolio-meetings
+        meeting_hosts: [secretary, governor]   # the host's post: secretary, governor, mayor
+        meeting_guest_kinds: [private_company] # a guest's kind of organisation
+        meeting_orgs: [比亚迪, 002594.SZ, 1211.HK, CATL]  # names or tickers
+        provinces: [henan]                # with a meeting criterion: the meeting's province
+        sectors: [nev]                    #   and the meeting's topics
+        channels: [email:pm@example.com]
+
+Any within a field, all across them, in one meeting the story reports. An organisation
+the knowledge base does not know is kept, with a warning, and matched as written.
 
 - ``schedule``: ``immediate`` (default), ``hourly :15``, ``daily 08:00``,
   ``weekly mon 08:00``, each optionally followed by an IANA time zone (default

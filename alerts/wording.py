@@ -13,6 +13,10 @@ Pure functions over ids and values; ``alerts.render`` (email, webhook) and
   out. A first sentence longer than ``limit`` is kept whole up to twice ``limit``; only a
   longer one is cut, at its last clause mark (，；：、,;:) inside ``limit`` (else at
   ``limit``), with the ellipsis.
+- The meeting line (``meeting_line``): the story's first meeting (the first the watchlist
+  asked about) in one line, its summary in the alert's language (the other language's
+  when it has none): ``Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu in
+  Zhengzhou on NEV, batteries``; alerts put it at the top.
 - The match line (``match_line``): which of the watchlist's criteria held, with the words
   that matched: ``Matched: province Henan (about), sector New energy vehicles, keywords
   比亚迪``; in Chinese ``命中：省份 河南（涉及）；行业 新能源汽车；关键词 比亚迪``.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from provwatch.alerts.message import Reason
+from provwatch.alerts.message import MeetingNote, Reason
 from provwatch.crawler.chinatime import SHANGHAI
 from provwatch.crawler.taxonomy import EVENT_NAMES, PROVINCES, SECTOR_NAMES
 
@@ -189,3 +193,21 @@ def match_line(reasons: tuple[Reason, ...], language: str | None,
     """The criteria that held, in one line without its label (``""`` if none is known)."""
     sep = "；" if lang_of(language) == ZH else ", "
     return sep.join(reason_text(r, language, source_label) for r in reasons)
+
+
+def meeting_line(meetings: tuple[MeetingNote, ...], language: str | None) -> str:
+    """The first meeting in one line (``""`` when the story reports none): its summary in
+    ``language``, else in the other, else its hosts, guests and topics."""
+    if not meetings:
+        return ""
+    m = meetings[0]
+    lang = lang_of(language)
+    first, second = (m.summary_zh, m.summary_en) if lang == ZH else (m.summary_en, m.summary_zh)
+    if first or second:
+        return first or second
+    topics = joined(names("sector", m.topics, lang), lang)
+    if lang == ZH:
+        line = f"{'、'.join(m.hosts)}会见{'、'.join(m.guests)}"
+        return line + (f"（{topics}）" if topics else "")
+    line = f"{', '.join(m.hosts)} met {', '.join(m.guests)}"
+    return line + (f" ({topics})" if topics else "")

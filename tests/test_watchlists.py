@@ -767,7 +767,8 @@ def test_the_console_script_prints_one_line_errors(tmp_path):
         "'henna' (did you mean henan?)",
         f"provwatch: error: {bad}:3: watchlist 'b': unknown key 'colour' (expected name, "
         "provinces, scope, sectors, events, keywords, sources, min_copies, schedule, "
-        "quiet_hours, channels, backfill_days, language)",
+        "quiet_hours, channels, backfill_days, language, meeting_hosts, "
+        "meeting_guest_kinds, meeting_orgs)",
         "provwatch: nothing imported (2 problems)"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from provwatch.crawler.storage.models import (
     Tag,
     utcnow,
 )
+from provwatch.crawler.storage.repository.meetings import meetings_of
 
 SYNDICATION_WINDOW = timedelta(days=3)
 
@@ -260,11 +261,12 @@ def articles_by_id(session: Session, ids: Sequence[int], *,
 
 @dataclass(frozen=True)
 class MessageRows:
-    """What a batch of alerts is built from, read in four queries however many there are."""
+    """What a batch of alerts is built from, read in a few queries however many there are."""
 
     articles: dict[int, Article]  # with their tags
     stories: dict[int, Story]
     outlets: dict[int, list[str]]  # story id -> its copies' source ids, in storage order
+    meetings: dict[int, list[Any]] = field(default_factory=dict)  # story id -> its Meetings
 
 
 def message_rows(session: Session, article_ids: Iterable[int],
@@ -272,7 +274,8 @@ def message_rows(session: Session, article_ids: Iterable[int],
     articles = {a.id: a for a in articles_by_id(session, sorted(set(article_ids)))}
     wanted = sorted(set(story_ids))
     stories = {s.id: s for s in session.scalars(select(Story).where(Story.id.in_(wanted)))}
-    return MessageRows(articles, stories, outlets_of(session, wanted))
+    return MessageRows(articles, stories, outlets_of(session, wanted),
+                       meetings_of(session, wanted))
 
 
 def get_article(session: Session, article_id: int) -> Article | None:

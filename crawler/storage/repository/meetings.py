@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from provwatch.crawler.storage.db import write_lock
 from provwatch.crawler.storage.models import Article, Meeting, MeetingGuest, MeetingHost, Story
@@ -21,6 +21,7 @@ from provwatch.crawler.storage.models import Article, Meeting, MeetingGuest, Mee
 __all__ = [
     "count_meetings",
     "find_meetings",
+    "meetings_of",
     "replace_meetings",
     "story_meetings",
     "stories_to_remeet",
@@ -74,6 +75,20 @@ def _cut(value: Any, key: str) -> Any:
 def story_meetings(session: Session, story_id: int) -> Sequence[Meeting]:
     return session.scalars(select(Meeting).where(Meeting.story_id == story_id)
                            .order_by(Meeting.ordinal)).all()
+
+
+def meetings_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[Meeting]]:
+    """Story id -> its meetings in order, hosts and guests loaded, in one query each."""
+    wanted = sorted(set(story_ids))
+    out: dict[int, list[Meeting]] = {}
+    if not wanted:
+        return out
+    query = (select(Meeting).where(Meeting.story_id.in_(wanted))
+             .options(selectinload(Meeting.hosts), selectinload(Meeting.guests))
+             .order_by(Meeting.story_id, Meeting.ordinal))
+    for m in session.scalars(query):
+        out.setdefault(m.story_id, []).append(m)
+    return out
 
 
 def _filtered(query, *, province: str | None = None, host: str | None = None,
