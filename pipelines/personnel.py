@@ -137,7 +137,7 @@ def _stated_day(sentence: str, published: date | None) -> date | None:
 
 def _statements(sentence: str) -> list[tuple[str, list[tuple], str]]:
     """(person, roster posts, action) for each statement with at least one roster post."""
-    out = []
+    out: list[tuple[int, str, list[tuple], str]] = []
     taken: list[tuple[int, int]] = []
     for form, action in _ZH_FORMS:
         for m in form.finditer(sentence):
@@ -146,15 +146,15 @@ def _statements(sentence: str) -> list[tuple[str, list[tuple], str]]:
             posts = _zh_posts(m["posts"])
             if posts:
                 taken.append((m.start(), m.end()))
-                out.append((m["name"], posts, action))
+                out.append((m.start(), m["name"], posts, action))
     for m in _EN_FORM.finditer(sentence):
         verb = m["verb"]
         action = ("elect" if verb == "elected" else "appoint" if verb in ("appointed", "named")
                   else "remove")
         posts = _en_posts(m["posts"])
         if posts:
-            out.append((m["name"], posts, action))
-    return out
+            out.append((m.start(), m["name"], posts, action))
+    return [(name, posts, action) for _, name, posts, action in sorted(out, key=lambda o: o[0])]
 
 
 def _zh_posts(text: str) -> list[tuple[str, str, str | None, bool]]:

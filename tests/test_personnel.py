@@ -23,8 +23,8 @@ from provwatch.crawler.services import ingest as ingest_service
 from provwatch.crawler.services import leaders as service
 from provwatch.crawler.services import watchlists as watchlists_service
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database
-from provwatch.pipelines.personnel import PersonnelChange, extract_personnel
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.pipelines.personnel import PersonnelChange, extract_personnel, personnel_rows
 
 PUBLISHED = date(2024, 12, 5)
 
@@ -95,6 +95,12 @@ def test_a_post_not_on_the_roster_is_not_a_roster_change(text):
     assert extract_personnel("", text, PUBLISHED) == []
 
 
+def test_statements_come_in_reading_order():
+    text = "免去张三的郑州市市长职务，任命李四为郑州市人民政府代理市长。"
+    assert [(c.person, c.action) for c in extract_personnel("", text, PUBLISHED)] == [
+        ("张三", "remove"), ("李四", "acting")]
+
+
 def test_a_day_written_in_the_sentence_wins_over_publication():
     text = "12月3日，中共中央决定：刘宁同志任河南省委书记。2023年3月1日，王凯当选为河南省省长。"
     days = {c.person: c.day for c in extract_personnel("", text, date(2025, 1, 2))}
@@ -154,6 +160,10 @@ def test_a_story_proposes_once_and_applying_merges_it(tmp_path, database_url):
                                                      "proposed")]
     assert all(r["title"] == STORY[0] and r["url"] == "https://gov.example/a/1.html"
                and r["day"] == "2024-12-31" for r in rows)
+    with transaction(open_database(config.database_url)) as session:  # a re-run
+        again = repository.propose_roster_changes(
+            session, rows[0]["story_id"], None, personnel_rows(STORY[0], STORY[1][0], None))
+    assert again == 0 and len(service.list_changes(config)) == 2
     applied = service.set_status(config, [rows[0]["id"], rows[1]["id"]], "applied")
     assert {r["status"] for r in applied} == {"applied"} and all(r["applied_at"] for r in applied)
     assert service.list_changes(config, status="proposed") == []
