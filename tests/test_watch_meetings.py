@@ -23,7 +23,7 @@ from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.matcher import MatchView, matches, reasons
 from provwatch.alerts.meeting_criteria import GUEST_KINDS
 from provwatch.alerts.meeting_match import GuestView, HostView, MeetingView
-from provwatch.alerts.message import AlertMessage, MeetingNote
+from provwatch.alerts.message import AlertMessage, Digest, MeetingNote
 from provwatch.alerts.watchfile import dumps, loads
 from provwatch.alerts.watchlist import validate
 from provwatch.crawler.services import ingest as ingest_service
@@ -201,6 +201,19 @@ def test_the_meeting_line_leads_every_channel_in_the_watchlists_language(languag
     assert chat.body.splitlines()[0] == line
 
 
+def test_a_digest_lists_the_meeting_line_under_each_story_that_has_one():
+    with_meeting = AlertMessage(7, "pm", 3, 4, "标题", "https://a.example/1", "src", None,
+                                "", meetings=(NOTE,))
+    without = AlertMessage(8, "pm", 5, 6, "别的", "https://a.example/2", "src", None, "")
+    digest = Digest("digest", 9, "daily digest", (with_meeting, without), "pm")
+    lines = render.digest_text(digest).splitlines()
+    at = lines.index("- 标题 (src, unknown)")
+    assert lines[at + 1] == f"  {NOTE.summary_en}"
+    assert lines.count(f"  {NOTE.summary_en}") == 1
+    assert NOTE.summary_en in render.digest_html(digest)
+    assert NOTE.summary_en in chat_render.digest(digest, chat_render.style_for("slack")).body
+
+
 def test_a_story_without_a_meeting_renders_as_before():
     msg = AlertMessage(7, "pm", 3, 4, "标题", "https://a.example/1", "src", None, "")
     assert render.subject(msg) == "[provwatch] 标题"
@@ -244,3 +257,31 @@ def test_a_stored_meeting_is_owed_and_sent_with_its_line_on_top_and_a_story_with
     assert body["meetings"][0]["guests"] == ["BYD"] and "nev" in body["meetings"][0]["topics"]
     assert body["matched_text"].startswith(
         "meeting host Henan Party Secretary Liu Ning, guest BYD (002594.SZ)")
+
+
+# --- the commands --------------------------------------------------------------------
+
+
+def test_watch_add_takes_the_meeting_options_and_list_and_export_show_them(
+        tmp_path, sqlite_url, monkeypatch):
+    from typer.testing import CliRunner
+
+    from provwatch.crawler.cli import main as cli
+
+    monkeypatch.setattr(cli.state, "_config", make_config(tmp_path, sqlite_url))
+    runner = CliRunner()
+    added = runner.invoke(cli.app, ["watch", "add", "pm", "--meeting-host", "secretary",
+                                    "--meeting-guest-kind", "private_company",
+                                    "--meeting-org", "002594.SZ", "--meeting-org",
+                                    "Acme Widgets", "--email", "a@example.test"])
+    assert added.exit_code == 0, added.output
+    [stored] = service.list_watchlists(cli.state._config)
+    assert stored.meeting_org_ids == (("002594.SZ", "byd"),)
+    listed = runner.invoke(cli.app, ["watch", "list"])
+    assert "meeting host secretary" in listed.output
+    exported = runner.invoke(cli.app, ["watch", "export"]).output
+    assert "meeting_orgs: [002594.SZ, Acme Widgets]" in exported
+    assert loads(exported)[0].meeting_hosts == ("secretary",)
+    refused = runner.invoke(cli.app, ["watch", "add", "x", "--meeting-host", "govenor",
+                                      "--email", "a@example.test"])
+    assert "did you mean governor?" in str(refused.exception)
