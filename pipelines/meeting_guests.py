@@ -8,8 +8,10 @@ Rules, in order:
 2. Each item is ORG TITLE NAME [一行|等]: the title is the first title word (董事长,
    董事会主席, 总裁, 首席执行官, 总经理, 创始人, 校长, 院长, 会长, 总统, 总理, 州长, 市长…;
    副/常务副/执行 before it and 兼 chains kept in the title) followed by a name of at most
-   ten characters; without a title the item is an organisation when it carries one of the
-   knowledge base's names or an organisation suffix, otherwise a name (2–4 characters).
+   ten characters; an item ending in its title names the post, not the person
+   (比亚迪股份有限公司董事长一行: organisation and title, no name); without a title the item
+   is an organisation when it carries one of the knowledge base's names or an
+   organisation suffix, otherwise a name (2–4 characters).
 3. Kind: the knowledge base's kind when the organisation carries one of its names; a
    country, a foreign state or city, or a head of state or government's title makes a
    foreign government; then by suffix: 大学/学院 university, 研究院/研究所/科学院 research
@@ -144,6 +146,9 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
             if not org:
                 return Guest(name, title, "", "")
             return Guest(name, title, *_org(org, title, foreign))
+        if not rest and m.start() and m.end() == len(item):
+            # 比亚迪股份有限公司董事长(一行): the report names the post, not the person
+            return Guest("", m.group(), *_org(item[:m.start()], m.group(), foreign))
     if len(item) > 40:
         return None
     if kb.load().find(item) or _ORG_END.search(item) or item.startswith(COUNTRIES):

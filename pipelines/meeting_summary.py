@@ -5,7 +5,7 @@ English: a host the roster resolves reads "{Province} Party Secretary|Governor {
 Secretary|Mayor" for a capital); any other host its title from a small glossary and the
 name in pinyin (names.py). A guest reads "{the knowledge base's English name, else the
 organisation as written} {title from the glossary} {name in pinyin}" (a foreign guest's
-name as written: it is a transliteration). Places from the
+name as written: it is a transliteration); several guests read "A, B and C". Places from the
 roster's capitals and the taxonomy's provinces, else the gazetteer's prefectures or the
 place's pinyin (names.py); topics by the taxonomy's English sector names; the day as
 "25 February" (with its year when it is not the publication's year).
@@ -122,7 +122,8 @@ def _day_en(m) -> str:
 def summaries(m) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting."""
     hosts = " and ".join(host_en(h) for h in m.hosts)
-    guests = ", ".join(guest_en(g) for g in m.guests)
+    names = [guest_en(g) for g in m.guests]
+    guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
     en = f"{hosts} met {guests}"
     if m.place:
         en += f" in {place_en(m.place)}"

@@ -219,7 +219,7 @@ def test_the_demo_runs_end_to_end_and_a_second_run_sends_nothing(tmp_path):
     # the meetings and one stats table follow; the syndicated copy adds no meeting
     assert "2 meetings (provwatch meetings)" in first.stdout and "meetings by guest kind" in first.stdout
     assert ("Party Secretary Shao Wenlan and Governor He Qiming met Huawei Vice Chairman "
-            "Shan Liqun, Wuhan University President Ouyang Zhenyu in Wuhan" in first.stdout)
+            "Shan Liqun and Wuhan University President Ouyang Zhenyu in Wuhan" in first.stdout)
     emails = sorted((folder / "outbox" / "email").glob("*.eml"))
     hooks = sorted((folder / "outbox" / "webhooks").glob("*.json"))
     assert emails and hooks

@@ -235,3 +235,19 @@ def test_he_and_that_day_refer_to_the_story_s_previous_meeting():
     assert (second.hosts, second.date, second.place) == (first.hosts, date(2025, 2, 25), "郑州")
     assert second.guests[0].org_id == "catl"
     assert extract_meetings("", "当天，他还会见了宁德时代董事长曾毓群。", date(2025, 3, 1)) == []
+
+
+def test_a_guest_named_by_post_alone_keeps_organisation_and_title():
+    m = one("11月17日下午，省委书记刘宁在郑州会见比亚迪股份有限公司董事长一行。", date(2025, 11, 18))
+    g = m.guests[0]
+    assert (g.name, g.title, g.org, g.org_id) == ("", "董事长", "比亚迪股份有限公司", "byd")
+    assert m.summary_en.startswith("Henan Party Secretary Liu Ning met BYD Chairman in Zhengzhou")
+
+
+def test_several_guests_read_as_a_list_in_english_with_names_in_pinyin():
+    m = one("2月25日，省委书记刘宁在郑州会见比亚迪股份有限公司董事长王传福、武汉大学校长欧阳振宇"
+            "和宁德时代董事长曾毓群。")
+    assert m.summary_en.startswith(
+        "Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu, Wuhan University "
+        "President Ouyang Zhenyu and Contemporary Amperex Technology Chairman Zeng Yuqun in "
+        "Zhengzhou")
