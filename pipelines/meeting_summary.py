@@ -2,8 +2,9 @@
 
 English: a host the roster resolves reads "{Province} Party Secretary|Governor {Pinyin}"
 (Mayor for a municipality's governor, Chairman for a region's, "{City} Party
-Secretary|Mayor" for a capital); any other host its title from a small glossary and the
-name in pinyin (names.py). A guest reads "{the knowledge base's English name, else the
+Secretary|Mayor" for a capital); any other host its title from a small glossary, after
+the story's province when the title is a provincial one (省委书记, 省长), and the name in
+pinyin (names.py). A guest reads "{the knowledge base's English name, else the
 organisation as written} {title from the glossary} {name in pinyin}" (a foreign guest's
 name as written: it is a transliteration); several guests read "A, B and C". Places from the
 roster's capitals and the taxonomy's provinces, else the gazetteer's prefectures or the
@@ -55,9 +56,16 @@ def title_en(title: str) -> str:
     return re.sub(r"\s+", " ", text.replace(" ,", ",")).strip(" ,")
 
 
-def host_en(h) -> str:
+_PROVINCIAL = re.compile(r"^(?:常务副|副)?(?:省委|省|自治区党委|自治区)(?!.*市)")
+
+
+def host_en(h, province: str | None = None) -> str:
+    """``province``: the story's, named before a provincial title the roster could not
+    resolve (a fictional or new leader: "Hubei Party Secretary Shao Wenlan")."""
     if h.province is None:
-        return " ".join(p for p in (title_en(h.title), names.person_en(h.name)) if p)
+        place = PROVINCES[province][0] if (province in PROVINCES
+                                           and _PROVINCIAL.match(h.title)) else ""
+        return " ".join(p for p in (place, title_en(h.title), names.person_en(h.name)) if p)
     place = PROVINCES[h.province][0]
     if h.level == "capital":
         place = _city_en(h.city or "")
@@ -119,9 +127,9 @@ def _day_en(m) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]}{year}"
 
 
-def summaries(m) -> tuple[str, str]:
-    """(English line, Chinese line) of a meeting."""
-    hosts = " and ".join(host_en(h) for h in m.hosts)
+def summaries(m, province: str | None = None) -> tuple[str, str]:
+    """(English line, Chinese line) of a meeting; ``province``: the story's."""
+    hosts = " and ".join(host_en(h, province) for h in m.hosts)
     names = [guest_en(g) for g in m.guests]
     guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
     en = f"{hosts} met {guests}"

@@ -237,7 +237,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     place = _place(clause_left) or (previous.place if again else "")
     meeting = Meeting(hosts, tuple(guests), day, published, place, _topics(span, guests),
                       verb, sentence.strip())
-    en, zh = summaries(meeting)
+    en, zh = summaries(meeting, province)
     return Meeting(hosts, meeting.guests, day, published, place, meeting.topics, verb,
                    meeting.sentence, en, zh)
 
@@ -348,6 +348,6 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     h = _resolve(host.group(2), host.group(1), when, province)
     meeting = Meeting((h,), tuple(guests), None, published, place.group(1) if place else "",
                       _topics(span, guests), v.group(), sentence.strip())
-    en, zh = summaries(meeting)
+    en, zh = summaries(meeting, province)
     return Meeting(meeting.hosts, meeting.guests, None, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)

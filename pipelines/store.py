@@ -30,7 +30,7 @@ from provwatch.crawler.storage.models import Article, Story
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
-from provwatch.pipelines.meeting_rows import meeting_rows
+from provwatch.pipelines.meeting_rows import meeting_rows, story_province
 from provwatch.pipelines.personnel import personnel_rows
 from provwatch.pipelines.threads import LockedStats, off_the_reactor
 
@@ -202,7 +202,7 @@ def _meetings(item: ArticleItem) -> list[dict]:
     about = item.tags.provinces_about if item.tags else ()
     try:
         return meeting_rows(item.title or "", item.text or "", item.published_at,
-                            item.source_province or (about[0] if len(about) == 1 else None))
+                            story_province(item.source_province, about))
     except Exception:  # a boundary: the article is stored whatever the extractor does
         log.exception("reading the meetings of %s failed", item.url)
         return []

@@ -218,8 +218,9 @@ def test_the_demo_runs_end_to_end_and_a_second_run_sends_nothing(tmp_path):
     assert "this run: 23 new articles; alerts sent 14" in first.stdout
     # the meetings and one stats table follow; the syndicated copy adds no meeting
     assert "2 meetings (provwatch meetings)" in first.stdout and "meetings by guest kind" in first.stdout
-    assert ("Party Secretary Shao Wenlan and Governor He Qiming met Huawei Vice Chairman "
-            "Shan Liqun and Wuhan University President Ouyang Zhenyu in Wuhan" in first.stdout)
+    assert ("Hubei Party Secretary Shao Wenlan and Hubei Governor He Qiming met Huawei Vice "
+            "Chairman Shan Liqun and Wuhan University President Ouyang Zhenyu in Wuhan"
+            in first.stdout)
     emails = sorted((folder / "outbox" / "email").glob("*.eml"))
     hooks = sorted((folder / "outbox" / "webhooks").glob("*.json"))
     assert emails and hooks

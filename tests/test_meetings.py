@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from provwatch.pipelines.meeting_rows import meeting_rows
+from provwatch.pipelines.meeting_rows import meeting_rows, story_province
 from provwatch.pipelines.meetings import extract_meetings
 
 STORIES = [json.loads(line) for line in
@@ -251,3 +251,22 @@ def test_several_guests_read_as_a_list_in_english_with_names_in_pinyin():
         "Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu, Wuhan University "
         "President Ouyang Zhenyu and Contemporary Amperex Technology Chairman Zeng Yuqun in "
         "Zhengzhou")
+
+
+def test_a_provincial_host_off_the_roster_is_named_with_the_story_s_province():
+    text = "11月20日下午，省委书记邵文澜、副省长钟若衡在武汉会见武汉大学校长欧阳振宇一行。"
+    m = extract_meetings("", text, date(2026, 11, 20), "hubei")[0]
+    assert m.summary_en.startswith("Hubei Party Secretary Shao Wenlan and Hubei Vice Governor "
+                                   "Zhong Ruoheng met Wuhan University President Ouyang Zhenyu")
+    city = one("2月25日，郑州市委书记张三在郑州会见比亚迪董事长王传福。", province="henan")
+    assert city.summary_en.startswith("Party Secretary Zhang San met")
+
+
+@pytest.mark.parametrize("source,about,expected", [
+    ("henan", ["hubei"], "henan"),
+    ("national", ["hubei"], "hubei"),
+    ("national", ["hubei", "henan"], None),
+    (None, [], None),
+], ids=["source", "national source, one about", "national source, two about", "none"])
+def test_a_story_s_province_is_its_source_s_unless_national(source, about, expected):
+    assert story_province(source, about) == expected

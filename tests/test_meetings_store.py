@@ -61,7 +61,7 @@ def test_a_new_story_stores_its_meeting_and_a_syndicated_copy_adds_none(tmp_path
     assert [(g["name"], g["org_id"], g["org_kind"]) for g in m["guests"]] == [
         ("王传福", "byd", "private_company")]
     assert m["topics"][:2] == ["nev", "batteries_storage"]
-    assert m["summary_en"].startswith("Henan Party Secretary Liu Ning met BYD Chairman 王传福")
+    assert m["summary_en"].startswith("Henan Party Secretary Liu Ning met BYD Chairman Wang Chuanfu")
 
 
 def test_remeet_is_idempotent_and_replaces_a_story_whole(tmp_path, database_url):

@@ -30,7 +30,7 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Meeting
 from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES, did_you_mean, resolve
-from provwatch.pipelines.meeting_rows import meeting_rows
+from provwatch.pipelines.meeting_rows import meeting_rows, story_province
 from provwatch.pipelines.tagging import orgs as kb
 
 GUEST_KINDS = (*sorted(kb.KINDS), "foreign_government")
@@ -243,7 +243,9 @@ def remeet(config: Config, since: datetime | date | None = None) -> RemeetReport
             if not articles:
                 break
             for a in articles:
-                province = ((a.meta or {}).get("tagged_from") or {}).get("source_province")
+                province = story_province(
+                    ((a.meta or {}).get("tagged_from") or {}).get("source_province"),
+                    [t.value for t in a.tags if t.kind == "province" and t.role == "about"])
                 rows = meeting_rows(a.title or "", a.text or "", a.published_at, province)
                 old = [_comparable(meeting_json(m)) for m in
                        repository.story_meetings(session, a.story_id)]
