@@ -11,7 +11,8 @@ Rules, in order:
    ten characters; an item ending in its title names the post, not the person
    (比亚迪股份有限公司董事长一行: organisation and title, no name); without a title the item
    is an organisation when it carries one of the knowledge base's names or an
-   organisation suffix, otherwise a name (2–4 characters).
+   organisation suffix, otherwise a name (2–4 characters) unless it is a word for the
+   visitors that names no one (客人, 外宾, 嘉宾, 客商…).
 3. Kind: the knowledge base's kind when the organisation carries one of its names; a
    country, a foreign state or city, or a head of state or government's title makes a
    foreign government; then by suffix: 大学/学院 university, 研究院/研究所/科学院 research
@@ -153,9 +154,14 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
         return None
     if kb.load().find(item) or _ORG_END.search(item) or item.startswith(COUNTRIES):
         return Guest("", "", *_org(item, "", foreign))
-    if 2 <= len(item) <= 4:
+    if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
     return None
+
+
+# words for "the visitors" that name no one: 会见了客人一行, 会见了外宾
+_NOBODY = frozenset({"客人", "外宾", "来宾", "嘉宾", "客商", "宾客", "贵宾", "一行", "代表",
+                     "专家", "学者", "企业家", "客户", "朋友", "他们", "双方"})
 
 
 def _org(org: str, title: str, foreign: bool = False

@@ -15,12 +15,16 @@ Rules, in order:
    its clause (after the last ，) or in whole clauses of hosts right before it: each a
    title word run (省委书记, 省委副书记、省长, 中共中央政治局常委、国务院副总理) and a
    name of two or three characters (the shortest followed by 在, a date, 、, 和, 会见…),
-   or a roster name as written; else 2–3 characters at the clause's start. Guests follow
+   or a roster name as written (a name never starts with 在, 于, 与, 同…: 省委书记在郑州
+   会见 names no one); a title with no name (河南省委书记在郑州会见) is a host by its post;
+   else 2–3 characters at the clause's start. Guests follow
    the verb up to the clause's end (meeting_guests.py); ``同/与 X (举行)会谈/座谈`` puts
    the guests between 同/与 and the verb.
 3. Hosts are resolved to roster posts held on the meeting day (province posts before a
    capital's; the article's province breaks a tie) and then go by the roster's Chinese
-   name (Liu Ning → 刘宁); unresolved hosts keep name and title as written.
+   name (Liu Ning → 刘宁); a host given by title only is the roster's holder of that post
+   (书记 secretary; 省长, 自治区主席, 市长 governor; never a 副 post) in the province the title
+   names, else the article's; unresolved hosts keep name and title as written.
 4. Date (meeting_dates.py): the last "M月D日" before the verb in the sentence, else
    今天/昨天 there, else one leading the paragraph, else the story's first in its lead;
    year and month from publication, never after it; 27日、29日 or 近日: no date.
@@ -42,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from provwatch.crawler import roster
+from provwatch.crawler import roster, taxonomy
 from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.pipelines.meeting_dates import DAY, meeting_day
 from provwatch.pipelines.meeting_guests import Guest, guest_list
@@ -61,7 +65,14 @@ _HOST_TITLE = (r"(?:(?:[\u4e00-\u9fff（）]{0,14}?(?:书记|主席|总理|省�
                r"常委|州长|区长|县长|委员|领导|代表)、?)+)")
 _NAME_NEXT = (r"(?=在|于|\d|、|，|和|与|同|及|分别|集体|亲切|共同|一起|会见|会谈|接见|拜会|座谈|"
               r"调研|考察|见面|到|赴|专程|当天|上午|下午|晚|日|$)")
-_HOST = re.compile(r"(" + _HOST_TITLE + r")([\u4e00-\u9fff]{2,3}?)" + _NAME_NEXT)
+# a name never starts with a venue or linking word: 省委书记在郑州会见 names no one
+_HOST = re.compile(r"(" + _HOST_TITLE + r")((?![在于与同和及到赴对向])[\u4e00-\u9fff]{2,3}?)"
+                   + _NAME_NEXT)
+# a title with no name before the verb's venue or the verb: 河南省委书记在郑州会见
+_TITLE_ONLY = re.compile(r"(" + _HOST_TITLE + r")"
+                         r"(?=在|于|集体|亲切|会见|会谈|接见|拜会|座谈|调研|考察)")
+_POST_WORDS = (("书记", "secretary"), ("省长", "governor"), ("自治区主席", "governor"),
+               ("市长", "governor"))
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
@@ -266,6 +277,8 @@ def _hosts(left: str) -> list[tuple[str, str]]:
         if not any(name == f[0] for f in found):
             found.append((name, ""))
     found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
+    if not found and (titled := _TITLE_ONLY.search(clause)):
+        found = [("", titled.group(1).rstrip("、"))]  # resolved by its post (rule 3)
     if not found:
         bare = _BARE.match(clause.strip())
         if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)) \
@@ -283,10 +296,26 @@ def _hosts(left: str) -> list[tuple[str, str]]:
     return found
 
 
+def _by_post(title: str, when: date, province: str | None) -> list[roster.Entry]:
+    """The roster holder of a title given without a name (河南省委书记, 省长): its post,
+    and the province the title names, else the story's."""
+    if "副" in title:
+        return []
+    post = next((p for word, p in _POST_WORDS if title.endswith(word)), None)
+    named = next((pid for n in range(len(title) - 1, 1, -1)
+                  if (pid := taxonomy.resolve("province", title[:n]))), None)
+    where = named or province
+    if post is None or where is None:
+        return []
+    return [e for e in roster.load().holders(where, on=when)
+            if e.level == "province" and e.post == post]
+
+
 def _resolve(name: str, title: str, when: date | None, province: str | None) -> Host:
     if when is None:
         return Host(name, title)
-    entries = [e for e in _roster_index().get(name, ()) if e.holds_on(when)]
+    entries = ([e for e in _roster_index().get(name, ()) if e.holds_on(when)] if name
+               else _by_post(title, when, province))
     if province and any(e.province == province for e in entries):
         entries = [e for e in entries if e.province == province]
     entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))

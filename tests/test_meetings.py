@@ -270,3 +270,22 @@ def test_a_provincial_host_off_the_roster_is_named_with_the_story_s_province():
 ], ids=["source", "national source, one about", "national source, two about", "none"])
 def test_a_story_s_province_is_its_source_s_unless_national(source, about, expected):
     assert story_province(source, about) == expected
+
+
+@pytest.mark.parametrize("text,province,want", [
+    pytest.param("11月18日，河南省委书记在郑州会见比亚迪董事长王传福。", None,
+                 ("henan", "secretary", "刘宁"), id="title naming its province, venue after it"),
+    pytest.param("11月18日，省长在郑州会见比亚迪董事长王传福。", "henan",
+                 ("henan", "governor", "王凯"), id="title alone: the article's province"),
+    pytest.param("11月18日，省委副书记在郑州会见比亚迪董事长王传福。", "henan",
+                 (None, None, ""), id="a deputy post is not the roster's"),
+])
+def test_a_host_given_by_title_only_is_the_holder_of_that_post(text, province, want):
+    m = extract_meetings("", text, date(2026, 11, 19), province=province)[0]
+    h = m.hosts[0]
+    assert (h.province, h.post, h.name) == want
+    assert "Zai" not in m.summary_en and "在" not in h.name  # 在郑州 is a venue, not a name
+
+
+def test_words_for_the_visitors_name_no_guest():
+    assert extract_meetings("", "省委书记在郑州会见了客人一行。", date(2026, 11, 19)) == []
