@@ -90,12 +90,21 @@ class PersonnelChange:
         return "capital" if self.city else "province"
 
 
+# a sentence can hold a statement only with a roster post's word and a change's verb in it:
+# checked first, in one pass each, so the forms run on a few sentences per story
+_POST_WORD = re.compile(r"书记|省长|主席|市长|secretary|governor|chairman|mayor|chief", re.I)
+_CHANGE_WORD = re.compile(r"任|免|选|辞|appoint|elect|name|remov|reliev|succeed|replac",
+                          re.I)
+
+
 def extract_personnel(title: str, text: str, published_at: datetime | date | None
                       ) -> list[PersonnelChange]:
     """The roster changes the story states, in reading order (see the module's rules)."""
     published = _day_of(published_at)
     found: dict[tuple, PersonnelChange] = {}
     for sentence in _sentences(title, text):
+        if not (_POST_WORD.search(sentence) and _CHANGE_WORD.search(sentence)):
+            continue  # no roster post or no change verb: no statement (most sentences)
         day = _stated_day(sentence, published) or published
         for person, posts, action in _statements(sentence):
             for province, post, city, acting in posts:
