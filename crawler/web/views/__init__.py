@@ -14,6 +14,9 @@ VIEWS = (  # one per line: branches add theirs without touching the others'
     "home",
     "login",
     "attention",
+    "province",
+    "story",
+    "search",
 )
 
 NAV = (  # (path, label) of the navigation bar, in order
