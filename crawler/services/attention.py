@@ -1,11 +1,13 @@
 """Attention: how many stories each province gave each sector in a window of China days,
 the change from the window just before it, and the stories behind a cell.
 
-Rules: a story counts for (province, sector) when a copy published in the window carries
-both tags (scope ``about``: the province tag's role is about; ``mentioned``: any role),
-once however many copies. A province's stories are those about it in any sector or
-none; its share is that over the stories about any province in the window. A cell's
-change is its count minus the previous window's (same length, ending the day before).
+Rules: a story counts in the window holding its day (the China day of its first dated
+copy), for (province, sector) when its copies carry both tags (scope ``about``: a
+province tag's role is about; ``mentioned``: any role), once however many copies; with
+an event, only stories with a copy of that event kind count. A province's stories are
+those about it in any sector or none; its share is that over the stories about any
+province in the window. A cell's change is its count minus the previous window's (same
+length, ending the day before).
 Rows are the provinces with a story in either window, most stories first; columns the
 sectors with one, in the taxonomy's order.
 """
@@ -41,7 +43,8 @@ class Window:
         start = datetime(self.since.year, self.since.month, self.since.day, tzinfo=SHANGHAI)
         end = datetime(self.until.year, self.until.month, self.until.day,
                        tzinfo=SHANGHAI) + timedelta(days=1)
-        return repository.AttentionWindow(start, end, scope == "mentioned", event)
+        return repository.AttentionWindow(start, end, self.since, self.until,
+                                          scope == "mentioned", event)
 
     def json(self) -> dict[str, str]:
         return {"since": self.since.isoformat(), "until": self.until.isoformat()}

@@ -2,9 +2,9 @@
 as of the window's last day, with the applied roster changes) and their meetings, and its
 policy documents with 文号 and issuing body.
 
-Stories over time: each story counts once per bucket, in the bucket of its first copy
-published in the window (China days; buckets are days for windows up to 62 days, else
-weeks starting on Monday), once under each of its sectors and its event kinds.
+Stories over time: each story counts once, in the bucket of its day (the China day of
+its first dated copy; buckets are days for windows up to 62 days, else weeks starting
+on Monday), once under each of its sectors and its event kinds.
 A leader's meetings are the window's meetings of the province that name the leader
 among the hosts (by Chinese name or pinyin).
 """
@@ -15,7 +15,6 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from provwatch.crawler.chinatime import china_day
 from provwatch.crawler.config import Config
 from provwatch.crawler.roster import title_zh
 from provwatch.crawler.services import leaders as leaders_service
@@ -45,7 +44,7 @@ def _iso(when: datetime | None) -> str | None:
     return when.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if when else None
 
 
-def timeline(rows: list[tuple[int, datetime, str, str]], window: Window) -> dict[str, Any]:
+def timeline(rows: list[tuple[int, date, str, str]], window: Window) -> dict[str, Any]:
     """Stories per bucket: in all, per sector and per event kind (the module's rule)."""
     weekly = (window.until - window.since).days + 1 > DAILY_UP_TO
     buckets = _buckets(window, weekly)
@@ -53,8 +52,8 @@ def timeline(rows: list[tuple[int, datetime, str, str]], window: Window) -> dict
     stories: dict[str, dict[str, set[tuple[int, date]]]] = {"sector": defaultdict(set),
                                                              "event": defaultdict(set)}
     total: set[tuple[int, date]] = set()
-    for story_id, first, kind, value in rows:
-        b = _bucket(china_day(first), weekly)
+    for story_id, day, kind, value in rows:
+        b = _bucket(day, weekly)
         total.add((story_id, b))
         if kind in stories:
             stories[kind][value].add((story_id, b))

@@ -1,17 +1,18 @@
 """The web app's province queries: a province's stories by day with their sector and event
-tags, and its policy documents (articles whose extraction stored ``meta.document``)."""
+tags (from attention_marks, web_attention.py), and its policy documents (articles whose
+extraction stored ``meta.document``, published in the window)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, select
+from sqlalchemy import Text, and_, cast, select
 from sqlalchemy.orm import Session, aliased
 
-from provwatch.crawler.storage.models import Article, Tag
-from provwatch.crawler.storage.repository.web_attention import AttentionWindow
+from provwatch.crawler.storage.models import Article, AttentionMark, Tag
+from provwatch.crawler.storage.repository.web_attention import AttentionWindow, marks_in_window
 
 __all__ = ["ProvinceDocument", "province_documents", "province_story_tags"]
 
@@ -25,29 +26,21 @@ def _about(window: AttentionWindow, province: str):
 
 
 def province_story_tags(session: Session, window: AttentionWindow, province: str
-                        ) -> list[tuple[int, datetime, str, str]]:
-    """(story id, its first publication in the window, tag kind, tag value) for each
-    sector and event tag of the province's stories in the window; a story without one
-    gives a row with kind and value ``""``."""
-    tag, on = _about(window, province)
-    first = (select(Article.story_id, func.min(Article.published_at).label("first"))
-             .select_from(Article).join(tag, on)
-             .where(Article.published_at >= window.start, Article.published_at < window.end)
-             .group_by(Article.story_id))
-    if window.event:
-        event = aliased(Tag)
-        first = first.join(event, and_(event.article_id == Article.id, event.kind == "event",
-                                       event.value == window.event))
-    stories = first.subquery()
-    labels = aliased(Tag)
-    q = (select(stories.c.story_id, stories.c.first, labels.kind, labels.value)
-         .select_from(stories)
-         .join(Article, Article.story_id == stories.c.story_id)
-         .outerjoin(labels, and_(labels.article_id == Article.id,
-                                 labels.kind.in_(("sector", "event"))))
-         .distinct())
-    return [(sid, first_at, kind or "", value or "")
-            for sid, first_at, kind, value in session.execute(q)]
+                        ) -> list[tuple[int, date, str, str]]:
+    """(story id, its day, tag kind, tag value) for each sector and event tag of the
+    province's stories in the window (attention_marks decides which those are); a story
+    gives a row with kind and value ``""`` as well."""
+    q = (select(AttentionMark.story_id, AttentionMark.day, AttentionMark.sector)
+         .where(AttentionMark.province == province))
+    rows = [(sid, day, "sector" if sector else "", sector)
+            for sid, day, sector in session.execute(marks_in_window(q, window))]
+    days = {sid: day for sid, day, kind, _ in rows if not kind}
+    for part in range(0, len(days), 500):
+        ids = list(days)[part:part + 500]
+        rows += [(sid, days[sid], "event", value) for sid, value in session.execute(
+            select(Article.story_id, Tag.value).join(Tag, Tag.article_id == Article.id)
+            .where(Article.story_id.in_(ids), Tag.kind == "event").distinct())]
+    return rows
 
 
 @dataclass(frozen=True)
