@@ -145,3 +145,29 @@ def test_pages_forbid_inline_and_foreign_scripts(served_demo):
 
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_port_in_use_is_one_line(demo_archive):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = _serve(["--port", str(port), "--db", str(demo_archive.db)])
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"provwatch: error: serve: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+@pytest.mark.parametrize("db,said", [
+    ("mysql://root@127.0.0.1/test", "--db: database 'mysql' in mysql://root@127.0.0.1/test is "
+                                    "not supported"),
+    ("postgresql://u:hunter2@127.0.0.1:99999/x", "port 99999 is not a port number"),
+])
+def test_a_bad_database_is_one_line_without_its_password(db, said):
+    result = _serve(["--port", "0", "--db", db])
+
+    assert result.returncode == 1 and said in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "hunter2" not in result.stderr
