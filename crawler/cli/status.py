@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from provwatch.crawler.cli.app import app, out, state
+from provwatch.crawler.cli.columns import print_columns
 from provwatch.crawler.errors import ProvwatchError
 
 # other bad states: red
@@ -115,22 +116,20 @@ def _print_summary(summary: dict[str, Any], bad_states: tuple[str, ...]) -> None
 
 def _print_sources(sources: list[dict[str, Any]], now: datetime,
                    bad_states: tuple[str, ...]) -> None:
-    table = Table(title=f"{len(sources)} sources")
-    table.add_column("id", no_wrap=True)  # ids are what operators copy; never split them
-    table.add_column("state", no_wrap=True)
-    for name in ("last run", "last success", "new", "failures", "next due"):
-        table.add_column(name)
-    table.add_column("why", overflow="fold")  # a failing or bad source's last error
+    """One line per source, aligned (crawler.cli.columns): ids are what operators copy and
+    grep, so they are never cut, and a failing source's reason is read whole."""
+    rows = []
     for s in sources:
         label = s["id"] if s["in_catalog"] else f"{s['id']} (not in catalog)"
         if not s["enabled"] and s["in_catalog"]:
             label += " (disabled)"
-        table.add_row(label, _state(s["health"], bad_states), _relative(s["last_run"], now),
-                      _relative(s["last_success"], now),
-                      "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
-                      str(s["failures"]), _relative(s["next_due"], now), _why(s))
-    out.print(table)
-    if sources:  # the count an operator looks for under a long table
+        rows.append((label, _state(s["health"], bad_states), _relative(s["last_run"], now),
+                     _relative(s["last_success"], now),
+                     "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
+                     str(s["failures"]), _relative(s["next_due"], now), _why(s)))
+    print_columns(out, ("id", "state", "last run", "last success", "new", "failures",
+                        "next due", "why"), rows)
+    if sources:  # the count an operator looks for under a long listing
         counts = Counter(s["health"] for s in sources).most_common()
         out.print(f"{len(sources)} sources: " + ", ".join(f"{n} {h}" for h, n in counts),
                   markup=False)
