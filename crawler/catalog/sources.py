@@ -32,7 +32,8 @@ A catalog is a YAML file::
         adapter: trs                  # listing only: the platform adapter that reads the
                                       #   lists and knows their pagination (spiders/platforms):
                                       #   generic | json | gov_cn | trs | hanweb | jpaas | gd |
-                                      #   people; default generic (json with list_format json)
+                                      #   people | epaper; default generic (json with
+                                      #   list_format json)
         topic: news | leaders | policy  # what the column carries (README coverage table)
         confidence: high | medium | low # how sure the catalog is of URLs and structure
         access: "..."                 # how the site answers: WAF, needs a browser, http only
@@ -70,7 +71,7 @@ LIST_FORMATS = ("html", "json")
 TOPICS = ("news", "leaders", "policy")
 # the listing adapters an entry may name; each is a class in spiders/platforms/, whose
 # registry must hold exactly these (tests/test_layout.py checks it)
-ADAPTERS = ("generic", "json", "gov_cn", "trs", "hanweb", "jpaas", "gd", "people")
+ADAPTERS = ("generic", "json", "gov_cn", "trs", "hanweb", "jpaas", "gd", "people", "epaper")
 CONFIDENCE = ("high", "medium", "low")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -178,16 +179,26 @@ def default_catalog_path() -> Path:
     return Path(str(resources.files("provwatch.crawler.catalog") / "catalog.yaml"))
 
 
+def default_catalog_paths() -> list[Path]:
+    """The bundled catalog's files: catalog.yaml, then every catalog_*.yaml beside it."""
+    main = default_catalog_path()
+    return [main, *sorted(main.parent.glob("catalog_*.yaml"))]
+
+
 # libyaml's loader where PyYAML was built with it: ten times faster on the bundled catalog
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARSED: dict[tuple[str, str], Catalog] = {}  # (path, sha-1 of its text) -> catalog
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """The catalog in ``path`` (default: the bundled one), validated. A file read before
-    with the same text is not parsed again: the daemon's heartbeat and `status` read the
-    catalog every time, and parsing 129 entries costs far more than the status itself."""
-    path = Path(path) if path else default_catalog_path()
+    """The catalog in ``path`` (default: the bundled files as one catalog, ids unique
+    across them), validated. A file read before with the same text is not parsed again:
+    the daemon's heartbeat and `status` read the catalog every time, and parsing 129
+    entries costs far more than the status itself."""
+    if not path:
+        parts = [load_catalog(p) for p in default_catalog_paths()]
+        return merge_catalogs(parts) if len(parts) > 1 else parts[0]
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -208,6 +219,19 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         _PARSED.clear()
     _PARSED[key] = catalog
     return catalog
+
+
+def merge_catalogs(parts: list[Catalog]) -> Catalog:
+    """One catalog of several files' sources, named by the first file; an id given twice
+    is an error naming both files."""
+    where: dict[str, str] = {}
+    for part in parts:
+        for s in part.sources:
+            if s.id in where:
+                raise CatalogError(f"{part.path}: source {s.id!r}: field 'id': duplicate id "
+                                   f"(already in {where[s.id]})")
+            where[s.id] = part.path
+    return Catalog(path=parts[0].path, sources=tuple(s for p in parts for s in p.sources))
 
 
 def yaml_problem(e: yaml.YAMLError) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -120,6 +120,9 @@ class Adapter:
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     article_rule: ClassVar[re.Pattern[str] | None] = None  # links kept when no pattern given
+    # a backfill's (since, until) in China days, set by the listing spider; None in a
+    # plain run. Adapters whose lists are by day (e-papers) start and stop by it.
+    window: tuple[date | None, date | None] | None = None
 
     def start(self, source, url: str) -> ListRequest:
         return ListRequest(url)
