@@ -303,6 +303,29 @@ BAD_ENTRIES = [
     ("non-http URL", [_entry(urls=["ftp://example.org/news/"])], "demo_source", "urls"),
     ("bad language", [_entry(language="fr")], "demo_source", "language"),
     ("json list without url field", [_entry(list_format="json")], "demo_source", "json_fields"),
+    ("example not a URL", [_entry(examples=[{"url": "www.example.org/1.html", "seen": "x"}])],
+     "demo_source", "examples[1].url"),
+    ("example without seen", [_entry(examples=[{"url": "https://example.org/a/1.html"}])],
+     "demo_source", "examples[1].seen"),
+    ("example the pattern rejects",
+     [_entry(article_pattern=r"/t\d{8}_\d+\.html$",
+             examples=[{"url": "https://example.org/t20260101_1.html", "seen": "a/b c.py"},
+                       {"url": "https://example.org/news/1.html", "seen": "a/b c.py"}])],
+     "demo_source", "examples[2].url"),
+    ("example on another site",
+     [_entry(examples=[{"url": "https://other.example.net/a/1.html", "seen": "a/b c.py"}])],
+     "demo_source", "examples[1].url"),
+    ("examples not a list", [_entry(examples="https://example.org/a/1.html")], "demo_source",
+     "examples"),
+    ("four examples", [_entry(examples=[{"url": f"https://example.org/a/{n}.html",
+                                         "seen": "a/b c.py"} for n in range(4)])],
+     "demo_source", "examples"),
+    ("no_example on a confident entry", [_entry(no_example="never quoted", confidence="high")],
+     "demo_source", "no_example"),
+    ("both examples and no_example",
+     [_entry(no_example="never quoted", confidence="low",
+             examples=[{"url": "https://example.org/a/1.html", "seen": "a/b c.py"}])],
+     "demo_source", "no_example"),
 ]
 
 
@@ -324,6 +347,19 @@ def test_a_valid_small_catalog_loads(tmp_path):
     catalog = load_catalog(path)
     assert [s.id for s in catalog] == ["demo_source"]
     assert catalog.get("demo_source").interval == 1800
+
+
+def test_examples_load_with_where_each_was_seen(tmp_path):
+    examples = [{"url": "https://www.example.org/t20260101_1.html", "seen": "a/b docs/x.md"},
+                {"url": "https://example.org/t20260102_2.html", "seen": "https://x.test/p"}]
+    path = _write(tmp_path, [_entry(article_pattern=r"/t\d{8}_\d+\.html$",
+                                    examples=examples),
+                             _entry(id="unseen", no_example="no public page quotes it",
+                                    confidence="low")])
+    catalog = load_catalog(path)
+    assert [(e.url, e.seen) for e in catalog.get("demo_source").examples] == [
+        (x["url"], x["seen"]) for x in examples]
+    assert catalog.get("unseen").no_example == "no public page quotes it"
 
 
 def test_date_and_body_selectors_are_allowed_on_every_kind(tmp_path):
