@@ -39,7 +39,7 @@ def epaper_site(base: str, newest: date = date(2026, 4, 15), days: int = 3, page
         for n in range(1, pages + 1):
             node = node_path(day, n)
             walked.append(node)
-            for i in range(per_page):
+            for _ in range(per_page):
                 k = len(stories)
                 path = f"{PAPER}/html/{day:%Y-%m}/{day:%d}/content_{n}_{880100 + k}.htm"
                 when = datetime(day.year, day.month, day.day, 5, 30)
