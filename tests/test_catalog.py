@@ -97,8 +97,14 @@ def test_every_source_writes_out_the_descriptive_fields(raw_entries, field):
     assert missing == []
 
 
+def _example_urls(source) -> list[str]:
+    """The entry's real examples, else its old single example_url."""
+    return [e.url for e in source.examples] or ([source.example_url] if source.example_url
+                                               else [])
+
+
 def test_every_source_has_an_example_url_and_every_listing_an_article_pattern(catalog):
-    assert [s.id for s in catalog if not s.example_url] == []
+    assert [s.id for s in catalog if not _example_urls(s) and not s.no_example] == []
     assert [s.id for s in catalog if s.kind == "listing" and not s.article_pattern] == []
 
 
@@ -106,8 +112,8 @@ def test_every_source_has_an_example_url_and_every_listing_an_article_pattern(ca
 def test_the_article_pattern_compiles_and_matches_the_example_url(catalog, source_id):
     source = catalog.get(source_id)
     pattern = re.compile(source.article_pattern)
-    assert pattern.search(source.example_url), (
-        f"{source_id}: {pattern.pattern!r} misses {source.example_url}")
+    for url in _example_urls(source):
+        assert pattern.search(url), f"{source_id}: {pattern.pattern!r} misses {url}"
 
 
 @pytest.mark.parametrize("source_id", _ids())
@@ -121,12 +127,13 @@ def test_the_article_pattern_does_not_match_the_sources_own_list_pages(catalog, 
 def test_the_adapter_keeps_the_example_url_as_an_article(catalog, source_id):
     source = catalog.get(source_id)
     adapter = ADAPTERS[source.adapter]()
-    url = source.example_url
-    # the pattern is what decides; the platform's own rule is only a fallback
-    rule = adapter.article_rule
-    assert re.search(source.article_pattern, url) or (rule is not None and rule.search(url))
-    assert adapter.wanted(source, url, source.urls[0], selected=False), (
-        f"{source_id}: adapter {source.adapter} drops {url}")
+    for url in _example_urls(source):
+        # the pattern is what decides; the platform's own rule is only a fallback
+        rule = adapter.article_rule
+        assert re.search(source.article_pattern, url) or (rule is not None
+                                                          and rule.search(url))
+        assert adapter.wanted(source, url, source.urls[0], selected=False), (
+            f"{source_id}: adapter {source.adapter} drops {url}")
 
 
 @pytest.mark.parametrize("source_id", _ids("listing"))
@@ -135,7 +142,8 @@ def test_a_listing_example_url_is_on_the_site_of_its_list_pages(catalog, source_
 
     source = catalog.get(source_id)
     sites = {site_of(urlsplit(u).hostname or "") for u in source.urls}
-    assert site_of(urlsplit(source.example_url).hostname or "") in sites
+    for url in _example_urls(source):
+        assert site_of(urlsplit(url).hostname or "") in sites
 
 
 def test_json_lists_in_the_default_catalog_name_their_url_field(catalog):
@@ -173,10 +181,12 @@ def test_every_disabled_source_says_why(catalog):
 
 
 def _expected_interval(source) -> int:
-    """English feeds and people.com.cn hourly, policy lists every 2 h, ministries
-    hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
+    """English feeds and people.com.cn hourly, policy lists and party papers' daily
+    editions every 2 h, ministries hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
     if source.id.startswith(("en_", "people_")):
         return 3600
+    if source.id.startswith("paper_"):  # a daily edition
+        return 7200
     if source.topic == "policy":
         return 7200
     if source.id.startswith((*MINISTRIES, "cn_cac")):

@@ -211,3 +211,22 @@ def test_a_backfill_crawl_stores_the_window_and_asks_for_no_other_day(
     oldest = NEWEST - timedelta(days=3)
     assert not any(node_path(oldest, n) in asked for n in (1, 2, 3))
     assert not any(s.path in asked for s in site.stories if s.day in (NEWEST, oldest))
+
+
+def test_a_dated_issue_index_sends_on_to_its_first_page_and_a_day_moves_in_file_names_too():
+    # 大众日报: PaperIndex.htm -> 20260927/IssueIndex.htm -> Page01NU.htm (articles
+    # Articel01002MT.htm); 北京日报's issue page names its day twice
+    url = "http://paper.dzwww.com/dzrb/content/20260927/IssueIndex.htm"
+    source, page = _page(url, "<html><head><META HTTP-EQUIV='REFRESH' CONTENT='0; "
+                              "URL=Page01NU.htm'></head></html>",
+                         article_pattern=r"/content/\d{8}/Articel\d+MT\.htm$")
+    result = EpaperAdapter().parse(source, page)
+    assert result.then.url == "http://paper.dzwww.com/dzrb/content/20260927/Page01NU.htm"
+    page1 = ListPage(result.then.url, b'<a href="Page01NU.htm">01</a><a href="Page02NU.htm">'
+                     b'02</a><a href="Articel01002MT.htm">t</a>', result.then)
+    got = EpaperAdapter().parse(source, page1)
+    assert got.next.url.endswith("/20260927/Page02NU.htm")
+    assert [link.url.rsplit("/", 1)[1] for link in got.links] == ["Articel01002MT.htm"]
+    assert with_day("https://bjrbdzb.bjd.com.cn/bjrb/mobile/2026/20260618/20260618_m.html",
+                    date(2026, 6, 1)) == ("https://bjrbdzb.bjd.com.cn/bjrb/mobile/2026/"
+                                          "20260601/20260601_m.html")

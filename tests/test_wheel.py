@@ -45,6 +45,7 @@ def test_the_wheel_puts_one_package_at_the_top_of_site_packages(wheel):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"provwatch"}
     for needed in ("provwatch/settings.py", "provwatch/crawler/cli/main.py",
                    "provwatch/crawler/catalog/catalog.yaml",
+                   "provwatch/crawler/catalog/catalog_local.yaml",
                    "provwatch/crawler/storage/migrations/env.py",
                    "provwatch/crawler/storage/migrations/script.py.mako",
                    "provwatch/crawler/demo/catalog.yaml",

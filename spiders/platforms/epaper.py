@@ -61,11 +61,15 @@ def edition_day(url: str) -> date | None:
 
 
 def with_day(url: str, day: date) -> str:
-    """``url`` with the day in its path replaced by ``day``, written the same way."""
+    """``url`` with the day in its path replaced by ``day``, written the same way (a year
+    folder before it, as Beijing Daily's /2026/20260618/, is left as it is)."""
     parts = urlsplit(url)
     for rule, form in _DAY_FORMS:
-        if rule.search(parts.path):
-            path = rule.sub(form.format(day), parts.path, count=1)
+        m = rule.search(parts.path)
+        if m:  # the same day again in a file name goes too: 20260618/20260618_m.html
+            old, new = m.group(0), form.format(day)
+            path = parts.path.replace(old, new).replace(old.replace("/", "").replace(
+                "-", ""), new.replace("/", "").replace("-", ""))
             return parts._replace(path=path).geturl()
     return url
 
@@ -119,6 +123,9 @@ class EpaperAdapter(Adapter):
         noon = datetime(day.year, day.month, day.day, 12, tzinfo=SHANGHAI)
         links = [link if link.published else Link(link.url, link.title, noon)
                  for link in self.html_links(source, page)]
+        target = None if links else self._redirect(page)
+        if target is not None and target != page.url:  # a dated issue index (大众日报)
+            return ListResult(then=ListRequest(target, page=page.request.page))
         result = ListResult(links=links)
         here = pages.index(page.url.split("#", 1)[0])
         if here + 1 < len(pages):
