@@ -234,11 +234,11 @@ def test_provinces_whose_portal_is_disabled_keep_enabled_fallbacks(catalog):
                    for s in catalog), province
 
 
-def test_leaders_columns_are_portal_or_ministry_entries(catalog):
+def test_leaders_columns_are_portal_ministry_or_city_entries(catalog):
     leaders = [s for s in catalog if s.topic == "leaders"]
     assert {"prov_beijing_leaders", "prov_liaoning_leaders", "prov_fujian_leaders"} <= {
         s.id for s in leaders}
-    assert all(s.id.startswith(("prov_", "cn_")) for s in leaders)
+    assert all(s.id.startswith(("prov_", "cn_", "city_")) for s in leaders)
 
 
 @pytest.mark.parametrize("source_id, url_part", sorted(CENTRAL.items()))

@@ -83,5 +83,5 @@ def test_the_installed_wheel_runs_the_demo_in_a_fresh_venv(wheel, tmp_path):
                            str(tmp_path / "demo")], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)
     assert demo.returncode == 0, demo.stderr[-3000:]
-    assert "this run: 23 new articles" in demo.stdout
+    assert "this run: 26 new articles" in demo.stdout
     assert "failed 0" in demo.stdout
