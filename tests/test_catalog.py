@@ -21,6 +21,7 @@ from provwatch.crawler.catalog.sources import (
 )
 from provwatch.crawler.errors import CatalogError
 from provwatch.crawler.taxonomy import NATIONAL, PROVINCES
+from provwatch.crawler.urlforms import matches_article
 from provwatch.spiders.platforms import ADAPTERS
 
 # The 31 mainland provinces: each needs a portal news and policy entry and a
@@ -97,53 +98,71 @@ def test_every_source_writes_out_the_descriptive_fields(raw_entries, field):
     assert missing == []
 
 
-def _example_urls(source) -> list[str]:
-    """The entry's real examples, else its old single example_url."""
-    return [e.url for e in source.examples] or ([source.example_url] if source.example_url
-                                               else [])
-
-
-def test_every_source_has_an_example_url_and_every_listing_an_article_pattern(catalog):
-    assert [s.id for s in catalog if not _example_urls(s) and not s.no_example] == []
+def test_every_source_has_real_examples_and_every_listing_an_article_pattern(catalog):
+    # an entry with no real article URL must say why, and be low confidence (the loader
+    # enforces the pairing); the bundled catalog has none left
+    assert [s.id for s in catalog if not s.examples and not s.no_example] == []
+    assert [s.id for s in catalog if s.no_example and s.confidence != "low"] == []
     assert [s.id for s in catalog if s.kind == "listing" and not s.article_pattern] == []
 
 
-@pytest.mark.parametrize("source_id", _ids())
-def test_the_article_pattern_compiles_and_matches_the_example_url(catalog, source_id):
-    source = catalog.get(source_id)
-    pattern = re.compile(source.article_pattern)
-    for url in _example_urls(source):
-        assert pattern.search(url), f"{source_id}: {pattern.pattern!r} misses {url}"
+def test_no_entry_keeps_an_invented_example_url(raw_entries):
+    assert [e["id"] for e in raw_entries if "example_url" in e] == []
+    unsourced = [(e["id"], x.get("url")) for e in raw_entries for x in e.get("examples") or []
+                 if not str(x.get("seen") or "").strip()]
+    assert unsourced == []
+
+
+def test_an_example_is_quoted_by_one_entry_of_its_own_province(catalog):
+    """The same real URL may serve a news and a policy entry of one site, never two
+    provinces' entries."""
+    seen: dict[str, str] = {}
+    clash = []
+    for s in catalog:
+        for e in s.examples:
+            if seen.setdefault(e.url, s.province) != s.province:
+                clash.append((s.id, e.url))
+    assert clash == []
+
+
+def _examples(kind=None):
+    """(source id, example URL) pairs to parametrize over, with readable ids."""
+    try:
+        catalog = load_catalog()
+    except CatalogError:
+        return []
+    return [pytest.param(s.id, e.url, id=f"{s.id}-{n}") for s in catalog
+            if kind is None or s.kind == kind for n, e in enumerate(s.examples, 1)]
+
+
+@pytest.mark.parametrize("source_id, url", _examples())
+def test_the_article_pattern_accepts_every_real_example(catalog, source_id, url):
+    pattern = catalog.get(source_id).article_pattern
+    assert matches_article(pattern, url), f"{source_id}: {pattern!r} misses {url}"
 
 
 @pytest.mark.parametrize("source_id", _ids())
 def test_the_article_pattern_does_not_match_the_sources_own_list_pages(catalog, source_id):
     source = catalog.get(source_id)
-    pattern = re.compile(source.article_pattern)
-    assert [u for u in source.urls if pattern.search(u)] == []
+    assert [u for u in source.urls if matches_article(source.article_pattern, u)] == []
 
 
-@pytest.mark.parametrize("source_id", _ids("listing"))
-def test_the_adapter_keeps_the_example_url_as_an_article(catalog, source_id):
+@pytest.mark.parametrize("source_id, url", _examples("listing"))
+def test_the_adapter_keeps_every_real_example_as_an_article(catalog, source_id, url):
     source = catalog.get(source_id)
     adapter = ADAPTERS[source.adapter]()
-    for url in _example_urls(source):
-        # the pattern is what decides; the platform's own rule is only a fallback
-        rule = adapter.article_rule
-        assert re.search(source.article_pattern, url) or (rule is not None
-                                                          and rule.search(url))
-        assert adapter.wanted(source, url, source.urls[0], selected=False), (
-            f"{source_id}: adapter {source.adapter} drops {url}")
+    assert adapter.wanted(source, url, source.urls[0], selected=False), (
+        f"{source_id}: adapter {source.adapter} drops {url}")
+    assert adapter.wanted(source, url, source.urls[0], selected=True)
 
 
-@pytest.mark.parametrize("source_id", _ids("listing"))
-def test_a_listing_example_url_is_on_the_site_of_its_list_pages(catalog, source_id):
+@pytest.mark.parametrize("source_id, url", _examples("listing"))
+def test_a_listing_example_is_on_the_site_of_its_list_pages(catalog, source_id, url):
     from provwatch.pipelines.urls import site_of
 
     source = catalog.get(source_id)
     sites = {site_of(urlsplit(u).hostname or "") for u in source.urls}
-    for url in _example_urls(source):
-        assert site_of(urlsplit(url).hostname or "") in sites
+    assert site_of(urlsplit(url).hostname or "") in sites
 
 
 def test_json_lists_in_the_default_catalog_name_their_url_field(catalog):

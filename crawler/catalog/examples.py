@@ -8,8 +8,9 @@ repository file, a web page), never made up::
         seen: "owner/repo path/to/file.py"     # or a page address
 
 The loader checks each one: an http(s) URL, ``seen`` written out, the entry's
-``article_pattern`` finds it (every platform adapter keeps a list link by that pattern when
-the entry gives one), and for a list page, on the same site as the entry's own pages. The
+``article_pattern`` finds it, as written or with its twin suffix and harmless query
+folded (crawler/urlforms.py; every platform adapter keeps a list link by that rule when the
+entry gives a pattern), and for a list page, on the same site as the entry's own pages. The
 platform adapters themselves sit above the catalog; tests/test_catalog.py runs each example
 through its entry's adapter too. An entry for which no real address could be found says
 why in ``no_example`` instead, and must then be ``confidence: low``.
@@ -22,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from provwatch.crawler.urlforms import matches_article
 
 MAX_EXAMPLES = 3
 _HTTP = re.compile(r"^https?://[^/\s]+\S*$")
@@ -63,7 +66,7 @@ def parse_examples(raw: dict[str, Any], bad: Callable[[str, str], Exception]
         if not isinstance(seen, str) or not seen.strip():
             raise bad(f"{where}.seen", "must say where the URL was seen (repository and "
                       "path, or a page address)")
-        if isinstance(pattern, str) and not re.search(pattern, url):
+        if isinstance(pattern, str) and not matches_article(pattern, url):
             raise bad(f"{where}.url", f"{url} does not match article_pattern {pattern!r}")
         if raw.get("kind") == "listing" and isinstance(raw.get("urls"), list):
             sites = {site_of(u) for u in raw["urls"] if isinstance(u, str)}

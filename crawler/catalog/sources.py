@@ -88,7 +88,6 @@ _FIELDS = {
     "paginate", "notes", "name_en", "charset", "min_interval", "max_interval",
     "stale_after", "max_backoff", "adapter", "topic", "confidence", "access", "user_agent",
     "robots", "robots_reason", "delay", "examples", "no_example",
-    "example_url",  # the invented single example of old catalogs; examples replaces it
 }
 _SELECTOR_KEYS = {"links", "next_page", "date", "body"}
 _LISTING_SELECTORS = {"links", "next_page"}
@@ -126,7 +125,6 @@ class Source:
     robots: bool = True
     robots_reason: str = ""
     delay: float | None = None  # seconds between requests to one host; None: the config's
-    example_url: str | None = None
     examples: tuple[Example, ...] = ()  # real article URLs and where each was seen
     no_example: str = ""  # why no real article URL could be found
 
@@ -375,12 +373,6 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
     delay = None
     if raw.get("delay") is not None:
         delay = delay_seconds(raw["delay"], bad)
-    example = raw.get("example_url")
-    if example is not None:
-        if not isinstance(example, str) or not re.match(r"^https?://[^/\s]+", example):
-            raise bad("example_url", f"not an http(s) URL: {example!r}")
-        if pattern and not re.search(pattern, example):
-            raise bad("example_url", f"{example} does not match article_pattern {pattern!r}")
     return Source(
         id=sid, name=str(raw["name"]), kind=raw["kind"], urls=tuple(urls),
         province=raw["province"], language=raw["language"], interval=interval,
@@ -396,7 +388,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         confidence=raw.get("confidence") or "", access=str(raw.get("access") or "").strip(),
         user_agent=raw.get("user_agent"), robots=raw.get("robots", True),
         robots_reason=str(raw.get("robots_reason") or "").strip(), delay=delay,
-        example_url=example, examples=examples, no_example=no_example,
+        examples=examples, no_example=no_example,
     )
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from provwatch.crawler.urlforms import matches_article
 from provwatch.pipelines.dates import url_date
 from provwatch.pipelines.datetext import parse_date_text
 from provwatch.pipelines.decoding import DecodeError, decode_html
@@ -134,13 +135,14 @@ class Adapter:
 
     def wanted(self, source, url: str, page_url: str, selected: bool) -> bool:
         """Whether a link found on a list page is an article of this source: it matches the
-        source's ``article_pattern`` when one is given; otherwise it is on the list's own
-        site and matches this platform's article rule (or the generic one)."""
+        source's ``article_pattern`` when one is given (in any spelling crawler/urlforms.py
+        folds: a twin page, harmless query strings); otherwise it is on the list's own site
+        and matches this platform's article rule (or the generic one)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
         if source.article_pattern:
-            return re.search(source.article_pattern, url) is not None
+            return matches_article(source.article_pattern, url)
         if selected:
             return True
         if site_of(parts.hostname or "") != site_of(urlsplit(page_url).hostname or ""):
