@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from provwatch.crawler.catalog.coverage import MAINLAND, markdown, readme_block
+from provwatch.crawler.catalog.coverage import CITIES, MAINLAND, markdown, readme_block
 from provwatch.crawler.catalog.sources import load_catalog, parse_catalog
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -38,9 +38,40 @@ def test_cells_name_the_adapter_mark_disabled_entries_and_count_the_rest():
 
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
             for line in text.splitlines() if line.startswith("| ") and "---" not in line}
-    assert rows["Henan"] == ["trs", "–", "generic", "people", "–"]
-    assert rows["Hubei"] == ["off", "–", "–", "–", "–"]
-    assert rows["national (central)"] == ["–", "–", "–", "–", "1"]
+    assert rows["Henan"] == ["trs", "–", "generic", "–", "people", "–"]
+    assert rows["Hubei"] == ["off", "–", "–", "–", "–", "–"]
+    assert rows["national (central)"] == ["–", "–", "–", "–", "–", "1"]
     assert "1 of the 31 mainland provinces" in text  # Hubei's only entry is off
     assert "- `prov_hubei_news` (Hubei): answers 412 with a JavaScript cookie challenge" in text
     assert len(MAINLAND) == 31
+
+
+def _rows(text: str) -> dict[str, list[str]]:
+    return {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in text.splitlines() if line.startswith("| ") and "---" not in line}
+
+
+def test_party_papers_and_cities_have_their_columns_and_low_confidence_is_starred():
+    catalog = parse_catalog({"sources": [
+        _entry("paper_henan", "henan", "news", adapter="epaper"),
+        _entry("paper_hubei", "hubei", "news", adapter="epaper", enabled=False,
+               access="disabled: a script-rendered slider"),
+        _entry("prov_henan_leaders", "henan", "leaders", confidence="low",
+               notes="the column was seen in 2019 only"),
+        _entry("city_zhengzhou_news", "henan", "news"),
+        _entry("city_zhengzhou_mayor", "henan", "leaders", adapter="generic"),
+        _entry("city_wuhan_secretary", "hubei", "leaders", enabled=False,
+               access="disabled: no list page found"),
+    ]}, "test")
+
+    text = markdown(catalog)
+
+    rows = _rows(text)
+    assert rows["Henan"] == ["–", "trs*", "–", "epaper", "–", "–"]  # cities stay out
+    assert rows["Hubei"] == ["–", "–", "–", "off", "–", "–"]
+    assert rows["Zhengzhou 郑州"] == ["Henan", "trs", "–", "generic"]
+    assert rows["Wuhan 武汉"] == ["Hubei", "–", "off", "–"]
+    assert "Cities where investment meetings are announced: 1 of 19" in text
+    assert "- `prov_henan_leaders` (Henan): the column was seen in 2019 only" in text
+    assert "- `city_wuhan_secretary` (Hubei): disabled: no list page found" in text
+    assert len(CITIES) == 19 and {c[3] for c in CITIES} <= set(MAINLAND)
