@@ -14,7 +14,7 @@ from datetime import date
 
 from provwatch.crawler import roster, taxonomy
 
-__all__ = ["CLAUSE_END", "Host", "Lookup", "hosts", "lookup", "resolve"]
+__all__ = ["CLAUSE_END", "Host", "Lookup", "hosts", "hosts_after", "lookup", "resolve"]
 
 CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 
@@ -134,3 +134,15 @@ def resolve(name: str, title: str, when: date | None, province: str | None,
         return Host(name, title)
     e = entries[0]  # the roster's Chinese name: Liu Ning and 刘宁 are one host
     return Host(e.name_zh, title, e.province, e.level, e.city, e.post, e.pinyin)
+
+
+def hosts_after(right: str) -> list[tuple[str, str]]:
+    """The hosts a guest calls on (郝平一行拜会省委书记蓝佛安，省委副书记、省长金湘军): the
+    clauses after the verb that are wholly a host title and name, in order."""
+    found = []
+    for clause in CLAUSE_END.split(right):
+        whole = _HOST.fullmatch(clause.strip())
+        if not whole:
+            break
+        found.append((whole.group(2), whole.group(1).rstrip("、")))
+    return found

@@ -37,6 +37,8 @@ Rules, in order:
    same guests (a title repeating the lead) adds nothing. A later meeting whose clause
    starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
    当天/随后 (and no date of its own) has its day, and its place when it names none.
+8.–12. Guest lists past a comma, a guest calling on the host (拜会), forums (召开…座谈会),
+   guests named earlier with their organisation, English wire forms: meeting_forms.py.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ from datetime import date, datetime
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.pipelines.meeting_dates import DAY, meeting_day
+from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
-from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, lookup, resolve
+from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
 from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
@@ -75,6 +78,8 @@ _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
+_CONVENE = re.compile(r"召开|举行|主持")  # 主持召开民营企业座谈会 (rule 10)
+_CONVENED = re.compile(r"主持|召开|举行|出席|参加")  # 在广州主持召开…: the place is 广州
 _WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专家学者座谈 is none)
 
 
@@ -157,7 +162,7 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
         span = text[at:max(end, at + len(sentence))][:800]
         for v in verbs:
-            m = _meeting(para, sentence, v, published, province, span, text[:150], names,
+            m = _meeting(para, sentence, v, published, province, span, text, names,
                          meetings[-1] if meetings else None)
             if m is not None:
                 meetings.append(m)
@@ -173,35 +178,49 @@ def _paragraphs(text: str):
 
 
 def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
-             province: str | None, span: str, lead: str, book: Lookup,
+             province: str | None, span: str, story: str, book: Lookup,
              previous: Meeting | None = None) -> Meeting | None:
-    """Rules 1–6 for one verb; ``previous``: the story's meeting before it, whose hosts
-    他/她 and whose day and place 当天/随后 refer to (当天，他还会见了…)."""
+    """Rules 1–6 and 8–11 for one verb; ``story``: the whole text; ``previous``: the
+    story's meeting before it, whose hosts 他/她 and whose day and place 当天/随后 refer
+    to (当天，他还会见了…)."""
     if sentence.isascii():
         return _english(sentence, v, published, province, span, book)
     verb = v.group()
     left, right = sentence[:v.start()], sentence[v.end():]
     part = CLAUSE_END.split(right, maxsplit=1)[0]
+    rest = right[len(part) + 1:]
     with_ = _WITH.search(left)
     clause_left = left
-    if verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
-        part, clause_left = with_.group(1), left[:with_.start()]
+    names: list[tuple[str, str]] | None = None
+    guests: list[Guest] | None = None
+    if verb == "拜会" and (called_on := hosts_after(right)):  # rule 9
+        names, guests = called_on, guest_list(CLAUSE_END.split(left)[-1])
+    elif verb == "座谈" and right.startswith("会") and _CONVENE.search(
+            CLAUSE_END.split(left)[-1]):  # rule 10
+        guests = [g for g in forum_guests(rest) if _named_org(g)]
+    elif verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
+        part, clause_left, rest = with_.group(1), left[:with_.start()], ""
     elif left.endswith(_NOT_BEFORE) or (
             verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
         return None
-    names = host_names(clause_left, book)
+    if names is None:
+        names = host_names(clause_left, book)
     again = previous is not None and bool(_SAME.search(left))
     if not names and not (previous is not None and _PRONOUN.search(CLAUSE_END.split(
             clause_left)[-1])):
         return None
-    guests = guest_list(part)
-    if verb in ("调研", "考察"):
-        guests = _visited(clause_left, part)
-    elif verb in _WEAK:
-        guests = [g for g in guests if _named_org(g)]
+    if guests is None:
+        guests = guest_list(part)
+        if verb in ("调研", "考察"):
+            guests = _visited(clause_left, part)
+        elif verb in _WEAK:
+            guests = [g for g in guests if _named_org(g)]
+        elif guests and rest:
+            guests += more_guests(rest)  # rule 8
+    guests = with_known_orgs(guests, story)  # rule 11
     if not guests:
         return None
-    day = meeting_day(left, para, published, lead)
+    day = meeting_day(left, para, published, story[:150])
     if again and not DAY.search(left):
         day = previous.date
     when = day or published
@@ -236,7 +255,7 @@ def _place(left: str) -> str:
     m = list(_PLACE.finditer(clause))
     if not m:
         return ""
-    place = _ADVERBS.sub("", m[-1].group(1))
+    place = _ADVERBS.sub("", _CONVENED.split(m[-1].group(1))[0])
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
@@ -252,6 +271,10 @@ def _topics(span: str, guests) -> tuple[str, ...]:
     return tuple(topics[:3])
 
 
+_EN_TITLE = (r"(?:Party [Ss]ecretary|Party chief|[Gg]overnor|[Mm]ayor|[Cc]hairman|"
+             r"[Vv]ice [Pp]remier|[Pp]remier|[Pp]resident)")
+_EN_NAME_FIRST = re.compile(r"(?:^|-- |\. )([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?), "
+                            r"(" + _EN_TITLE + r"[^,]{0,80}), *$")
 _EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governor|Mayor|"
                       r"President|Premier|Vice Premier|Vice President|Chairman)) "
                       r"([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\s*$")
@@ -260,10 +283,12 @@ _EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governo
 def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
              span: str, book: Lookup) -> Meeting | None:
     left, right = sentence[:v.start()].strip(), sentence[v.end():]
-    left = re.split(r",\s", left)[-1]
-    host = _EN_HOST.search(left)
-    if not host:
+    named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
+    host = _EN_HOST.search(re.split(r",\s", left)[-1])
+    if not (host or named):
         return None
+    host_name, host_title = ((host.group(2), host.group(1)) if host
+                             else (named.group(1), named.group(2)))
     part = re.split(r"\s(?:in|on|at|to|during)\s|[,;.]\s|\.$", right.strip(), maxsplit=1)[0]
     guests = []
     base = kb.load()
@@ -279,10 +304,10 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     if not guests:
         return None
     place = re.search(r"\bin ([A-Z][a-z]+)", right)
-    when = published
-    h = resolve(host.group(2), host.group(1), when, province, book)
-    meeting = Meeting((h,), tuple(guests), None, published, place.group(1) if place else "",
+    day = en_day(right, published)
+    h = resolve(host_name, host_title, day or published, province, book)
+    meeting = Meeting((h,), tuple(guests), day, published, place.group(1) if place else "",
                       _topics(span, guests), v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
-    return Meeting(meeting.hosts, meeting.guests, None, published, meeting.place,
+    return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)
