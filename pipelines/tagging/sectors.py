@@ -14,7 +14,11 @@ Rule order:
    weak cue) in one. One passing word in a long text is no subject.
 3. A disaster report (地震, 决口, 抢险, earthquake, flood in the title) names the damage
    to roads and railways, not a sector: only the sectors its title names.
-4. At most three, best first.
+4. A site an official visits is a subject, whatever else the report dwells on: a strong
+   cue inside the object of a visit verb (来到/走进/前往/察看/参观/走访 … up to the next
+   comma; visited, toured) exempts its sector from the 30% bar; the length threshold and
+   the "discussed" test still apply. Weak cues (工程, 实验室) name no visited sector.
+5. At most three, best first.
 Before step 2, each organisation named (``extra``: its sectors and points, orgs.py rule
 5) adds its points to all its sectors when the cues name at least one of them: BYD with
 新能源汽车 adds to nev and batteries_storage; a company's portfolio alone adds nothing.
@@ -44,6 +48,9 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_SECTORS = 3
 LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
+# a visit verb and its object, up to the next comma or stop (rule 4)
+_VISIT = re.compile(r"(?:来到|走进|前往|察看|参观|走访|(?<![\w])(?:visited|toured))"
+                    r"[^，。；：,;:\n]{2,40}")
 _DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山火|火灾|爆炸|灾后|抢险|救灾|"
                        r"(?i:earthquake|floods?\b(?! control| prevention)|typhoon|landslide|"
                        r"wildfire)")
@@ -113,10 +120,14 @@ def tag_sectors(title: str, lead_end: int, text: str,
     # where each sector is named outside a list: sentence -> weight
     named: defaultdict[str, Counter[int]] = defaultdict(Counter)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    visits = [m.span() for m in _VISIT.finditer(text)]
+    visited: set[str] = set()
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
             named[key][bisect_right(ends, start)] += weight
+        if weight == 1 and visits and any(a <= start < b for a, b in visits):
+            visited.add(key)
     for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
         for key in keys:
             score[key] += points
@@ -132,6 +143,7 @@ def tag_sectors(title: str, lead_end: int, text: str,
         return short or bool(where) and (len(where) >= 2 or max(where.values()) >= 1.5)
 
     chosen = [k for k, s in score.most_common()
-              if k in in_title or s >= threshold and s >= RELATIVE * best and discussed(k)
+              if k in in_title or s >= threshold and discussed(k)
+              and (s >= RELATIVE * best or k in visited)
               ][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}
