@@ -116,10 +116,11 @@ def _zh_name_ok(name: str) -> bool:
         and name[-1] not in _NOT_LAST and name not in _NOT_NAME and not (set(name) & _NOT_PERSON)
 
 
-def people(text: str) -> list[str]:
+def people(text: str, simple: str | None = None) -> list[str]:
+    """``simple``: ``text`` already folded to simplified characters, when the caller has it."""
     found: dict[str, None] = {}
     # Chinese rules read the simplified form (鄧啟航 as 邓启航) and keep the name as written
-    zh = simplified(text)
+    zh = simplified(text) if simple is None else simple
     if len(zh) != len(text):
         zh = text
     for m in _ZH_PERSON.finditer(zh):

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
-from provwatch.pipelines.tagging.text import PhraseTable, words
+from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
 CHARS_PER_POINT = 300
@@ -49,8 +49,9 @@ MAX_SECTORS = 3
 LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
 # a visit verb and its object, up to the next comma or stop (rule 4)
-_VISIT = re.compile(r"(?:来到|走进|前往|察看|参观|走访|(?<![\w])(?:visited|toured))"
-                    r"[^，。；：,;:\n]{2,40}")
+# (a literal alternation, so the regex engine skips to its first characters; an English
+# verb inside a longer word, revisited, is dropped by _visits)
+_VISIT = re.compile(r"(?:来到|走进|前往|察看|参观|走访|visited|toured)[^，。；：,;:\n]{2,40}")
 _DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山火|火灾|爆炸|灾后|抢险|救灾|"
                        r"(?i:earthquake|floods?\b(?! control| prevention)|typhoon|landslide|"
                        r"wildfire)")
@@ -61,17 +62,26 @@ def _listed(text: str, start: int, end: int) -> bool:
     return text[end:end + 1] == "、" or text[start - 1:start] == "、"
 
 
+def _visits(text: str) -> list[tuple[int, int]]:
+    """Rule 4: the spans of visit verbs with their objects."""
+    return [m.span() for m in _VISIT.finditer(text)
+            if not (m.start() and text[m.start()].isascii() and text[m.start() - 1].isalpha())]
+
+
 @dataclass(frozen=True)
 class CueTable:
-    zh: ahocorasick.Automaton
+    zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the cues of ``zh_values``
+    zh_values: Sequence[tuple[tuple[str, ...], float]]  # (sectors, weight) per cue
     en: PhraseTable
 
     def hits(self, text: str) -> list[tuple[str, float, int, bool]]:
         """(sector, weight, offset, listed) per cue (Chinese longest-first, English whole
         words); ``listed``: the cue is an item of a 、-list."""
+        values = self.zh_values
         found = [] if text.isascii() else [
-            (key, weight, end - length + 1, _listed(text, end - length + 1, end + 1))
-            for end, ((keys, weight), length) in self.zh.iter_long(text) for key in keys]
+            (key, weight, start, _listed(text, start, end))
+            for i, start, end in self.zh.find_matches_as_indexes(text)
+            for keys, weight in (values[i],) for key in keys]
         found += [(key, weight, start, False) for (keys, weight), start, _ in
                   self.en.find(words(text)) for key in keys]
         return found
@@ -85,7 +95,7 @@ class CueTable:
 
 
 def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
-    zh = ahocorasick.Automaton()
+    zh: dict[str, tuple[tuple[str, ...], float]] = {}  # a cue given twice: the last wins
     en: dict[str, tuple[tuple[str, ...], float]] = {}
     fold: dict[str, tuple[tuple[str, ...], float]] = {}
     for name, cues in data.items():
@@ -94,13 +104,12 @@ def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
         keys = () if name == NONE else tuple(name.split("+"))
         for weight, suffix in ((1.0, ""), (0.5, "_weak")):
             for cue in cues.get("zh" + suffix, []):
-                zh.add_word(cue, ((keys, weight), len(cue)))
+                zh[cue] = (keys, weight)
             for cue in cues.get("en" + suffix, []):
                 # an acronym matches as written (AI, EV); any other word ignoring case
                 exact = cue.isupper() or any(c.isdigit() for c in cue) or cue in ("SiC",)
                 (en if exact else fold)[cue if exact else cue.lower()] = (keys, weight)
-    zh.make_automaton()
-    return CueTable(zh, PhraseTable.build(en, fold))
+    return CueTable(leftmost_longest(list(zh)), tuple(zh.values()), PhraseTable.build(en, fold))
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +129,7 @@ def tag_sectors(title: str, lead_end: int, text: str,
     # where each sector is named outside a list: sentence -> weight
     named: defaultdict[str, Counter[int]] = defaultdict(Counter)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    visits = [m.span() for m in _VISIT.finditer(text)]
+    visits = _visits(text)
     visited: set[str] = set()
     for key, weight, start, listed in cues.hits(text):
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
