@@ -100,11 +100,12 @@ class OrgBase:
             if raw:
                 raw = [r for r in raw if not any(s < r[2] < e for _, s, e in places)]
         tokens = words(text)
-        if tokens:
-            index = {pos: i for i, (_, pos) in enumerate(tokens)}
-            for (oid, weak), start, size in self.en.find(tokens):
-                w, pos = tokens[index[start] + size - 1]
-                raw.append((oid, weak, start, pos + len(w)))
+        found = self.en.find_tokens(tokens)
+        if found:
+            offsets, texts = tokens.offsets, tokens.texts
+            for (oid, weak), i, size in found:
+                last = i + size - 1
+                raw.append((oid, weak, offsets[i], offsets[last] + len(texts[last])))
         if not raw:
             return []
         raw.sort(key=lambda r: r[2])

@@ -68,6 +68,13 @@ def _visits(text: str) -> list[tuple[int, int]]:
             if not (m.start() and text[m.start()].isascii() and text[m.start() - 1].isalpha())]
 
 
+def _visited(text: str, found: list[tuple[str, float, int, bool]], keys: set[str]) -> set[str]:
+    """Rule 4: those of ``keys`` a strong cue names inside a visit's object."""
+    visits = _visits(text)
+    return {key for key, weight, start, _ in found if key in keys and weight == 1
+            and any(a <= start < b for a, b in visits)}
+
+
 @dataclass(frozen=True)
 class CueTable:
     zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the cues of ``zh_values``
@@ -129,14 +136,11 @@ def tag_sectors(title: str, lead_end: int, text: str,
     # where each sector is named outside a list: sentence -> weight
     named: defaultdict[str, Counter[int]] = defaultdict(Counter)
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    visits = _visits(text)
-    visited: set[str] = set()
-    for key, weight, start, listed in cues.hits(text):
+    found = cues.hits(text)
+    for key, weight, start, listed in found:
         score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
             named[key][bisect_right(ends, start)] += weight
-        if weight == 1 and visits and any(a <= start < b for a, b in visits):
-            visited.add(key)
     for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
         for key in keys:
             score[key] += points
@@ -151,6 +155,9 @@ def tag_sectors(title: str, lead_end: int, text: str,
         where = named.get(key)
         return short or bool(where) and (len(where) >= 2 or max(where.values()) >= 1.5)
 
+    below = {k for k, s in score.items()
+             if k not in in_title and threshold <= s < RELATIVE * best and discussed(k)}
+    visited = _visited(text, found, below) if below else set()
     chosen = [k for k, s in score.most_common()
               if k in in_title or s >= threshold and discussed(k)
               and (s >= RELATIVE * best or k in visited)

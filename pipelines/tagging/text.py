@@ -32,12 +32,32 @@ def simplified(text: str) -> str:
     return _converter().convert(text)
 
 
-class Tokens(tuple):
-    """Word tokens ``(word, offset)``; ``texts`` and ``lowered`` hold the words as written and
-    lower-cased, computed once per text for every phrase table that reads it."""
+class Tokens(Sequence):
+    """Word tokens of one text, read as ``(word, offset)`` pairs. ``texts`` and ``lowered``
+    hold the words as written and lower-cased, made once per text for every phrase table
+    that reads it; offsets are found only when a rule asks for one (most words match
+    nothing)."""
 
-    texts: tuple[str, ...]
-    lowered: tuple[str, ...]
+    __slots__ = ("_offsets", "_text", "lowered", "texts")
+
+    def __init__(self, text: str, texts: list[str]) -> None:
+        self._text, self.texts, self._offsets = text, texts, None
+        # one lower() over the joined words instead of one per word; "\0" never changes
+        self.lowered = "\0".join(texts).lower().split("\0") if texts else []
+
+    @property
+    def offsets(self) -> list[int]:
+        if self._offsets is None:
+            self._offsets = [m.start() for m in _WORD.finditer(self._text)]
+        return self._offsets
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(zip(self.texts[i], self.offsets[i], strict=True))
+        return self.texts[i], self.offsets[i]
 
 
 @lru_cache(maxsize=16)  # title, lead and text are each read by several rules
@@ -45,14 +65,11 @@ def words(text: str) -> Tokens:
     """Word tokens with their offsets; possessive 's and curly quotes normalised."""
     if "’" in text:
         text = text.replace("’", "'")  # same length: offsets stay true
-    out = [(m.group(), m.start()) for m in _WORD.finditer(text)]
-    for i, (w, at) in enumerate(out):
-        if "'" in w or w[-1] == "-":
-            out[i] = ((w[:-2] if w.endswith("'s") else w).strip("-'"), at)
-    tokens = Tokens(out)
-    tokens.texts = tuple(w for w, _ in out)
-    tokens.lowered = tuple(w.lower() for w in tokens.texts)
-    return tokens
+    texts = _WORD.findall(text)
+    if "'" in text or "-" in text:
+        texts = [(w[:-2] if w.endswith("'s") else w).strip("-'")
+                 if "'" in w or w[-1] == "-" else w for w in texts]
+    return Tokens(text, texts)
 
 
 def leftmost_longest(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
@@ -82,16 +99,24 @@ class PhraseTable:
             firsts[first] = max(firsts.get(first, 0), min(MAX_NGRAM, len(parts)))
         return cls(exact, folded, firsts)
 
-    def find(self, tokens: tuple[tuple[str, int], ...]) -> list[tuple[Any, int, int]]:
-        """Longest-first lookup: (value, start offset, token count) per hit. Only tokens
-        that begin some phrase are tried: one set test per ordinary word."""
+    def find(self, tokens: Sequence[tuple[str, int]]) -> list[tuple[Any, int, int]]:
+        """Longest-first lookup: (value, start offset, token count) per hit."""
+        hits = self.find_tokens(tokens)
+        if not hits:
+            return []
+        offsets = tokens.offsets if isinstance(tokens, Tokens) else [at for _, at in tokens]
+        return [(value, offsets[i], size) for value, i, size in hits]
+
+    def find_tokens(self, tokens: Sequence[tuple[str, int]]) -> list[tuple[Any, int, int]]:
+        """(value, token index, token count) per hit. Only tokens that begin some phrase
+        are tried: one set test per ordinary word."""
         if not tokens:
             return []
         if isinstance(tokens, Tokens):
             texts, low = tokens.texts, tokens.lowered
         else:
-            texts = tuple(w for w, _ in tokens)
-            low = tuple(w.lower() for w in texts)
+            texts = [w for w, _ in tokens]
+            low = [w.lower() for w in texts]
         firsts, exact, folded = self.firsts, self.exact, self.folded
         hits: list[tuple[Any, int, int]] = []
         n, after = len(low), 0
@@ -108,7 +133,7 @@ class PhraseTable:
                     if value is None:
                         value = folded.get(" ".join(low[i:i + size]))
                 if value is not None:
-                    hits.append((value, tokens[i][1], size))
+                    hits.append((value, i, size))
                     after = i + size
                     break
         return hits
