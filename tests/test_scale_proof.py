@@ -15,7 +15,6 @@ import signal
 from collections import Counter
 from datetime import datetime, timezone
 
-import pytest
 from _farm import farm_catalog, start_farm
 from _scale import pg_url, scale_env, start, stop_all, wait_for, watch_everything, write_catalog  # noqa: F401
 from conftest import make_config

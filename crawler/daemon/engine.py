@@ -42,7 +42,7 @@ from provwatch.crawler.storage import slots
 
 TASK = "provwatch.crawl"
 NOOP = "provwatch.noop"  # bench/scale_workers.py: the queue's own cost per job
-QUEUE = "crawls"
+QUEUE = slots.CRAWL_QUEUE
 T = TypeVar("T")
 
 

@@ -1,5 +1,5 @@
 """PostgreSQL advisory locks that hold "one crawl per source" and "at most N crawls per
-host" across every worker, and the crawl queue's schema.
+host" across every worker; the crawl queue's schema and depth.
 
 A crawl holds its locks on a connection of its own (``Slots``): PostgreSQL releases a
 session's advisory locks when the session ends, so a worker that dies, even by SIGKILL,
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import psycopg
 
+CRAWL_QUEUE = "crawls"  # the engine's queue the crawl jobs go to (crawler.daemon.engine)
 SOURCE_CLASS = 0x70770001  # "pw" + kind; any two constants apart from other users' keys
 HOST_CLASS = 0x70770002
 SCHEMA_CLASS = 0x70770003  # serialises two workers applying the queue's schema at once
@@ -103,3 +104,16 @@ def ensure_queue_schema(url: str, schema_sql: str) -> bool:
             return False
         conn.execute(schema_sql)  # type: ignore[arg-type]  (the engine's own schema file)
         return True
+
+
+def queue_depth(url: str, queue: str) -> dict[str, int]:
+    """Jobs of ``queue`` waiting (``todo``, due now or later) and running (``doing``),
+    read straight from the engine's table: `provwatch status` and the daemon's heartbeat
+    need two numbers, not the engine and its connection pool."""
+    with psycopg.connect(conninfo(url), connect_timeout=5) as conn:
+        if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()[0] is None:
+            return {"waiting": 0, "running": 0}
+        counts = dict(conn.execute(
+            "SELECT status::text, count(*) FROM procrastinate_jobs WHERE queue_name = %s "
+            "AND status IN ('todo', 'doing') GROUP BY status", (queue,)).fetchall())
+    return {"waiting": counts.get("todo", 0), "running": counts.get("doing", 0)}
