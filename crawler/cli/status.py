@@ -102,6 +102,8 @@ def _print_report(report: dict[str, Any], now: datetime, bad_states: tuple[str, 
     out.print(f"outbox: {box['pending']} pending, {sending}{box['failed']} failed, "
               f"{box['sent_24h']} sent in the last 24h", markup=False)
     out.print(_daemon_line(report["daemon"], now), markup=False)
+    for line in _worker_lines(report, now):
+        out.print(line, markup=False)
 
 
 def _print_summary(summary: dict[str, Any], bad_states: tuple[str, ...]) -> None:
@@ -165,6 +167,23 @@ def _daemon_line(d: dict[str, Any], now: datetime) -> str:
         stopped = _relative(d["stopped_at"] or d["heartbeat_at"], now)
         line = f"daemon: not running (last: {where}, stopped {stopped})"
     return f"{line}; database {d['database']}"
+
+
+def _worker_lines(report: dict[str, Any], now: datetime) -> list[str]:
+    """The crawl queue and its workers, when there are any (several machines)."""
+    lines = []
+    queue = report.get("queue")
+    if queue is not None:
+        lines.append(f"queue: {queue['error']}" if "error" in queue else
+                     f"queue: {queue['waiting']} crawls waiting, {queue['running']} running")
+    for w in report.get("workers") or []:
+        state = "running" if w["alive"] else "not seen"
+        crawls = w["running_crawls"]
+        doing = f"crawling {', '.join(crawls)}" if crawls else "idle"
+        lines.append(f"worker: pid {w['pid']}@{w['host']}, {state}, {doing}, "
+                     f"{w['crawls'] or 0} crawls done, last seen "
+                     f"{_relative(w['last_seen'], now)}")
+    return lines
 
 
 def _relative(iso: str | None, now: datetime) -> str:

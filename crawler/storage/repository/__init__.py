@@ -7,3 +7,4 @@ from provwatch.crawler.storage.repository.outbox import *  # noqa: F403
 from provwatch.crawler.storage.repository.roster import *  # noqa: F403
 from provwatch.crawler.storage.repository.sources import *  # noqa: F403
 from provwatch.crawler.storage.repository.watchlists import *  # noqa: F403
+from provwatch.crawler.storage.repository.workers import *  # noqa: F403
