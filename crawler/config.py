@@ -29,9 +29,11 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ENV_PREFIX = "PROVWATCH_"
-# PROVWATCH_* variables that are not settings: the config file's path, and the test
-# suite's PostgreSQL (tests/conftest.py)
-NOT_SETTINGS = frozenset({"PROVWATCH_CONFIG", "PROVWATCH_TEST_DATABASE_URL"})
+# PROVWATCH_* variables that are not settings: the config file's path, the folder of the
+# validated catalog's cache (crawler/catalog/cache.py), and the test suite's PostgreSQL
+# (tests/conftest.py)
+NOT_SETTINGS = frozenset({"PROVWATCH_CONFIG", "PROVWATCH_CACHE_DIR",
+                          "PROVWATCH_TEST_DATABASE_URL"})
 REDACTED = "<redacted>"
 
 

@@ -113,7 +113,8 @@ def test_environment_variables_without_the_prefix_are_ignored():
 
 
 def test_provwatch_variables_that_are_not_settings_but_are_read_elsewhere_are_allowed():
-    cfg = load_config(env={"PROVWATCH_TEST_DATABASE_URL": "postgresql://u@h/db"})
+    cfg = load_config(env={"PROVWATCH_TEST_DATABASE_URL": "postgresql://u@h/db",
+                           "PROVWATCH_CACHE_DIR": "/tmp/provwatch-cache"})
     assert cfg.workers == 4
 
 
