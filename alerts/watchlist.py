@@ -47,7 +47,7 @@ from provwatch.alerts.meeting_criteria import (
     unknown,
 )
 from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
-from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
+from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS, resolve
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
 SCOPES = ("about", "mentioned")
@@ -208,22 +208,24 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
         return out
 
     def known_ids(field: str, values: tuple[str, ...], known: Collection[str], what: str,
-                  aliases: dict[str, str] | None = None) -> None:
-        for v in values:
+                  aliases: dict[str, str] | None = None) -> tuple[str, ...]:
+        """The ids ``values`` name: an id, or its English or Chinese name (河南, Henan,
+        新能源汽车 as the CLI's options take them); anything else is refused."""
+        ids = tuple(dict.fromkeys(resolve(what, v) or v for v in values))
+        for v in ids:
             if v not in known:
                 raise bad(field, f"unknown {what} id {v!r}{_suggest(v, known, aliases)}")
+        return ids
 
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise WatchlistError(f"watchlist {name!r}: field 'name': use letters, digits, . _ -")
-    provinces = cleaned("provinces", provinces)
-    known_ids("provinces", provinces, PROVINCES, "province", _province_aliases())
+    provinces = known_ids("provinces", cleaned("provinces", provinces), PROVINCES, "province",
+                          _province_aliases())
     scope = province_scope.strip().lower() if isinstance(province_scope, str) else None
     if scope not in SCOPES:
         raise bad("scope", f"{province_scope!r} is not a scope (about or mentioned)")
-    sectors = cleaned("sectors", sectors)
-    known_ids("sectors", sectors, SECTORS, "sector")
-    events = cleaned("events", events)
-    known_ids("events", events, EVENTS, "event")
+    sectors = known_ids("sectors", cleaned("sectors", sectors), SECTORS, "sector")
+    events = known_ids("events", cleaned("events", events), EVENTS, "event")
     any_of = cleaned("keywords.any", [*_as_list(keywords), *_as_list(keywords_any)], False)
     all_of = cleaned("keywords.all", keywords_all, False)
     none_of = cleaned("keywords.none", keywords_none, False)
