@@ -50,6 +50,7 @@ from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.notice import Notice
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
+from provwatch.crawler.chinatime import china_text
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import health, lock
 from provwatch.crawler.daemon.logs import configure_logging, event  # noqa: F401 (cli.daemon)
@@ -484,11 +485,12 @@ class Daemon:
             body = "".join(f"- {r}\n" for r in reasons)
         else:
             subject = "provwatch: the daemon is healthy again"
-            body = f"Unhealthy since {since:%Y-%m-%d %H:%M} UTC; every check passes now.\n"
-        # "type" in the data overrides the payload's source.health: this one is not a source
+            body = (f"Unhealthy since {china_text(since.isoformat())} (China time); every "
+                    "check passes now.\n")
         notice = Notice(key=f"daemon:{'unhealthy' if unhealthy else 'healthy'}:"
                             f"{since:%Y%m%dT%H%M%S}", subject=subject, body=body,
-                        data={"type": "daemon.health", "source": None, "daemon": True,
+                        event="daemon.health",
+                        data={"source": None, "daemon": True,
                               "state": "unhealthy" if unhealthy else "healthy",
                               "reasons": reasons})
         event(log, "daemon_health", level=logging.WARNING if unhealthy else logging.INFO,
