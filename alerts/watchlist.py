@@ -39,15 +39,9 @@ from typing import Any
 from provwatch.alerts.channels import parse_target
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.keywords import CJK, keyword_hit
-from provwatch.alerts.meeting_criteria import (
-    GUEST_KINDS,
-    KIND_ALIASES,
-    POST_ALIASES,
-    POSTS,
-    unknown,
-)
+from provwatch.alerts.meeting_criteria import KIND_ALIASES, POST_ALIASES, POSTS, unknown
 from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
-from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS, resolve
+from provwatch.crawler.taxonomy import EVENTS, GUEST_KINDS, PROVINCES, SECTORS, resolve
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
 SCOPES = ("about", "mentioned")
@@ -82,7 +76,7 @@ class WatchlistSpec:
     created_at: datetime | None = None  # older stories are not alerted by default
     language: str = DEFAULT_LANGUAGE  # LANGUAGES: what alerts name tags and fields in
     meeting_hosts: tuple[str, ...] = ()  # meeting_criteria.POSTS of a host
-    meeting_guest_kinds: tuple[str, ...] = ()  # meeting_criteria.GUEST_KINDS of a guest
+    meeting_guest_kinds: tuple[str, ...] = ()  # crawler.taxonomy.GUEST_KINDS of a guest
     meeting_orgs: tuple[str, ...] = ()  # a guest's organisation: name or ticker
     # (entry, knowledge-base id) for the entries the knowledge base knows (resolve_orgs)
     meeting_org_ids: tuple[tuple[str, str], ...] = ()

@@ -22,6 +22,7 @@ import platformdirs
 
 from provwatch.crawler.errors import ConfigError
 from provwatch.crawler.redact import redact
+from provwatch.crawler.taxonomy import CHAT_SCHEMES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -168,10 +169,6 @@ def _queue_url(v: Any) -> str | None:
 
 
 _CHANNEL_KINDS = ("email", "webhook")
-# the apprise schemes of alerts.channels.base.CHAT_SCHEMES (a test keeps the two equal):
-# config sits on the ground floor and cannot import the alerts package
-CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
-                "workflow")
 _EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from provwatch.crawler.config import CHAT_SCHEMES, REDACTED, SETTINGS, load_config
+from provwatch.crawler.config import REDACTED, SETTINGS, load_config
 from provwatch.crawler.errors import ConfigError
 
 
@@ -407,12 +407,6 @@ def test_operator_channels_are_checked_target_by_target(channels, why):
 def test_good_operator_channels_are_kept_as_written():
     text = "email:ops@example.com, webhook:https://hooks.example.com/p, slack://a/b/c"
     assert load_config(env={"PROVWATCH_OPERATOR_CHANNELS": text}).operator_channels == text
-
-
-def test_config_knows_the_chat_schemes_the_alerts_package_supports():
-    from provwatch.alerts.channels.base import CHAT_SCHEMES as ALERTS_CHAT_SCHEMES
-
-    assert CHAT_SCHEMES == ALERTS_CHAT_SCHEMES
 
 
 @pytest.mark.parametrize(

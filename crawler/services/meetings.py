@@ -31,11 +31,11 @@ from provwatch.crawler.roster.changes import merged_rows
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Meeting
-from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES, did_you_mean, resolve
+from provwatch.crawler.taxonomy import ORG_KINDS, PROVINCES, SECTOR_NAMES, did_you_mean, resolve
 from provwatch.pipelines.meeting_rows import meeting_rows, story_province
 from provwatch.pipelines.tagging import orgs as kb
 
-GUEST_KINDS = (*sorted(kb.KINDS), "foreign_government")
+GUEST_KINDS = (*sorted(ORG_KINDS), "foreign_government")  # in the order people read
 POSTS = ("secretary", "governor")
 STATS_BY = ("host", "province", "guest-kind", "sector", "org")
 

@@ -42,14 +42,12 @@ from pathlib import Path
 import ahocorasick_rs
 import yaml
 
-from provwatch.crawler.taxonomy import PROVINCES, SECTORS
+from provwatch.crawler.taxonomy import ORG_KINDS, PROVINCES, SECTORS
 from provwatch.pipelines.tagging import gazetteer
 from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
-KINDS = frozenset({"private_company", "soe_central", "soe_local", "university",
-                   "research_institute", "foreign_company", "financial_institution",
-                   "industry_association", "other"})
+KINDS = frozenset(ORG_KINDS)
 SUBJECT = 3.0  # as much as a sector cue in the title
 _ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董事长", "总裁", "总经理", "创始人",
                "首席", "旗下", "品牌", "一行", "校长", "教授", "师生", "团队", "工厂", "基地",
