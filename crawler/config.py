@@ -284,6 +284,10 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds without a worker's heartbeat before its crawls are run by another"),
     Setting("host_busy_retry", _positive(float), 15.0,
             "seconds a queued crawl waits before trying again when its host is busy"),
+    Setting("web_token", _opt_str, None,
+            "access token (or password, 12+ characters) `provwatch serve` requires to "
+            "listen on a non-loopback address; clients send it as a Bearer token or sign "
+            "in at /login", secret=True),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -330,6 +334,7 @@ class Config:
     queue_tick: float = 5.0
     worker_stall_timeout: float = 60.0
     host_busy_retry: float = 15.0
+    web_token: str | None = None
     source_file: str | None = None  # the TOML file read, if any
 
     def redacted(self) -> dict[str, Any]:
