@@ -58,6 +58,7 @@ from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
+from provwatch.pipelines.tagging.text import words
 
 __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
 
@@ -79,6 +80,7 @@ _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
+_LATIN = re.compile(r"[A-Za-z]{2}")
 _SPAN = 300  # characters read for a meeting's topics from its sentence on (rule 6)
 _CONVENE = re.compile(r"召开|举行|主持")  # 主持召开民营企业座谈会 (rule 10)
 _CONVENED = re.compile(r"主持|召开|举行|出席|参加")  # 在广州主持召开…: the place is 广州
@@ -267,8 +269,16 @@ def _topics(span: str, guests) -> tuple[str, ...]:
     for org in {g.org for g in guests if len(g.org) > 1}:
         span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
-    for key, _w, _at, _listed in sector_cues.table().hits(span):
-        counts[key] = counts.get(key, 0) + 1
+    cues = sector_cues.table()
+    # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
+    # with its offset and list position for each cue; the English one only for Latin)
+    for _end, ((keys, _weight), _length) in cues.zh.iter_long(span):
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if _LATIN.search(span):
+        for (keys, _weight), _start, _size in cues.en.find(words(span)):
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
     topics = sorted(counts, key=lambda k: -counts[k])[:3]
     if not topics:
         for g in guests:
