@@ -26,6 +26,7 @@ from provwatch.pipelines.meeting_guests import TITLE, Guest, guest_list
 __all__ = ["en_day", "forum_guests", "more_guests", "with_known_orgs"]
 
 _CLAUSES = re.compile(r"[，,；;。]")
+_TITLED = re.compile(r"[^，,；;。、\s]{2,40}?(?:" + TITLE + r")$")  # ORG TITLE before a name
 _SAYS = re.compile(r"表示|介绍|指出|强调|说|参加|出席|陪同|双方|就|围绕|希望|欢迎|对")
 _FORUM_WITH = re.compile(r"与(.{2,120}?)(?:等)?(?:企业|公司|单位|机构|高校)?(?:的)?(?:主要)?"
                          r"(?:负责人|代表|企业家|董事长)[^，,；;。]{0,12}?(?:交流|座谈|对话|恳谈)")
@@ -64,13 +65,16 @@ def with_known_orgs(guests: list[Guest], story: str) -> list[Guest]:
     that name with a title (ORG TITLE NAME), when it gives one."""
     out = []
     for g in guests:
-        if g.name and not g.org:
-            for m in re.finditer(r"([^，,；;。、\s]{2,40}?)(" + TITLE + ")" + re.escape(g.name),
-                                 story):
-                found = [x for x in guest_list(m.group(0)) if x.org and x.name == g.name]
+        if g.name and not g.org and story.count(g.name) > 1:
+            at = story.find(g.name)
+            while at >= 0:
+                titled = _TITLED.search(story, max(0, at - 60), at)
+                found = [x for x in guest_list(titled.group(0) + g.name)
+                         if x.org and x.name == g.name] if titled else []
                 if found:
                     g = found[0]
                     break
+                at = story.find(g.name, at + 1)
         out.append(g)
     return out
 

@@ -30,9 +30,10 @@ Rules, in order:
    year and month from publication, never after it; 27日、29日 or 近日: no date.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
-6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
-   occur from the meeting's sentence to the next meeting's, most hits first, at most
-   three; when none, the guests' organisations' sectors.
+6. Topics: sectors whose cues (the tagger's sectors.yaml, the guests' organisations blanked)
+   occur from the meeting's sentence to the next meeting's (at most 300 characters: the
+   report of the meeting, not the bulletin's next item), most hits first, at most three;
+   when none, the guests' organisations' sectors.
 7. One meeting per clause with hosts and guests; a second with the same hosts and the
    same guests (a title repeating the lead) adds nothing. A later meeting whose clause
    starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
@@ -57,6 +58,7 @@ from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
+from provwatch.pipelines.tagging.text import words
 
 __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
 
@@ -78,6 +80,8 @@ _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
+_LATIN = re.compile(r"[A-Za-z]{2}")
+_SPAN = 300  # characters read for a meeting's topics from its sentence on (rule 6)
 _CONVENE = re.compile(r"召开|举行|主持")  # 主持召开民营企业座谈会 (rule 10)
 _CONVENED = re.compile(r"主持|召开|举行|出席|参加")  # 在广州主持召开…: the place is 广州
 _WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专家学者座谈 is none)
@@ -160,7 +164,7 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
-        span = text[at:max(end, at + len(sentence))][:800]
+        span = text[at:max(end, at + len(sentence))][:_SPAN]
         for v in verbs:
             m = _meeting(para, sentence, v, published, province, span, text, names,
                          meetings[-1] if meetings else None)
@@ -260,10 +264,21 @@ def _place(left: str) -> str:
 
 
 def _topics(span: str, guests) -> tuple[str, ...]:
-    hits = kb.load().find(span)
+    """Rule 6; the guests' organisations are the names blanked (宁德时代新能源… names no
+    topic): the span is not scanned for organisations a second time."""
+    for org in {g.org for g in guests if len(g.org) > 1}:
+        span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
-    for key, _w, _at, _listed in sector_cues.table().hits(kb.blank(span, hits)):
-        counts[key] = counts.get(key, 0) + 1
+    cues = sector_cues.table()
+    # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
+    # with its offset and list position for each cue; the English one only for Latin)
+    for _end, ((keys, _weight), _length) in cues.zh.iter_long(span):
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if _LATIN.search(span):
+        for (keys, _weight), _start, _size in cues.en.find(words(span)):
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
     topics = sorted(counts, key=lambda k: -counts[k])[:3]
     if not topics:
         for g in guests:
