@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # letters and numbers survive; punctuation, symbols, marks and spaces do not. [^\W_] is
 # exactly the Unicode categories L* and N* (checked over every code point), and one regex
@@ -13,9 +14,22 @@ import unicodedata
 _NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8)
+def nfkc(text: str) -> str:
+    """``text`` in NFKC (full-width -> half-width), remembered for the last few texts: the
+    content hash, the figures and the shingles of one article each ask for it, and a text
+    with no traditional characters comes back from OpenCC equal to itself."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@lru_cache(maxsize=8)
+def folded(text: str) -> str:
+    """``nfkc(text)`` in lower case, remembered as ``nfkc`` is."""
+    return nfkc(text).lower()
+
+
 def normalise_text(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()  # full-width -> half-width
-    return _NOT_LETTER_OR_NUMBER.sub("", text)
+    return _NOT_LETTER_OR_NUMBER.sub("", folded(text))
 
 
 def content_hash(text: str) -> str:

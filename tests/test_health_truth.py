@@ -307,6 +307,10 @@ def test_the_daemon_turns_unhealthy_says_why_and_tells_operators_once_each_way(
                                                    DATE)]), content_type="application/rss+xml")
         wait_for(lambda: len(told()) >= 2, 120, "the recovery notice")
         assert _healthz(port) == (200, {"healthy": True})
+        daemon_requests = [r for r in webhook_receiver.requests
+                           if r.json.get("type") == "daemon.health"]
+        assert {r.headers["X-Provwatch-Event"] for r in daemon_requests} == {"daemon.health"}
+        assert "+08:00 (China time)" in daemon_requests[-1].json["text"]
         seen = passes[0]
         wait_for(lambda: passes[0] >= seen + 3, 60, "three more health passes")
         assert told() == ["unhealthy", "healthy"]

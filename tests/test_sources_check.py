@@ -247,3 +247,20 @@ def test_the_cli_prints_the_rejected_links_and_the_pager_as_json(local_site, tmp
     assert (row["state"], row["rejected"]) == ("structure-changed", 4)
     assert row["rejected_shape"].endswith("content_<19 digits>.html")
     assert len(row["rejected_examples"]) == 3 and row["pager"].startswith("下一页 -> ")
+
+
+@pytest.mark.parametrize("url, shape", [
+    ("http://www.jiangxi.gov.cn/jxsrmzf/jxyw/pc/content/content_2007653864991363072.html",
+     "www.jiangxi.gov.cn/jxsrmzf/jxyw/pc/content/content_<19 digits>.html"),
+    ("https://www.zj.gov.cn/col/col1554467/art/2026/art_a5c0ac3429044dffb39c2d848f985520.html",
+     "www.zj.gov.cn/col/col<7 digits>/art/<4 digits>/art_<32 hex>.html"),
+    ("https://www.ln.gov.cn/web/zwgkx/zfwj/szfbgtwj/2022n/766822D9F382464FB16C6EAD1FD8FB20/"
+     "index.shtml",
+     "www.ln.gov.cn/web/zwgkx/zfwj/szfbgtwj/<4 digits>n/<32 hex>/index.shtml"),
+    ("https://www.cq.gov.cn/ywdt/jrcq/202601/t20260122_15343341.html?siteId=1&a=b",
+     "www.cq.gov.cn/ywdt/jrcq/<6 digits>/t<8 digits>_<8 digits>.html?siteId=…&a=…"),
+])
+def test_a_rejected_link_is_described_by_its_shape(url, shape):
+    from provwatch.crawler.services.listdiag import shape_of
+
+    assert shape_of(url) == shape

@@ -66,6 +66,7 @@ from typing import Any
 
 import yaml
 
+from provwatch.crawler.catalog import cache
 from provwatch.crawler.catalog.examples import Example, parse_examples
 from provwatch.crawler.catalog.fieldcheck import check_selector, delay_seconds
 from provwatch.crawler.errors import CatalogError, UnknownSource
@@ -217,11 +218,14 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     key = (str(path), hashlib.sha1(text.encode("utf-8")).hexdigest())
     if key in _PARSED:
         return _PARSED[key]
-    try:
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as e:
-        raise CatalogError(f"{path}: {yaml_problem(e)}") from None
-    catalog = parse_catalog(data, str(path))
+    catalog = cache.recall(key[1])
+    if catalog is None or catalog.path != str(path):
+        try:
+            data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as e:
+            raise CatalogError(f"{path}: {yaml_problem(e)}") from None
+        catalog = parse_catalog(data, str(path))
+        cache.remember(key[1], catalog)
     if len(_PARSED) >= 16:
         _PARSED.clear()
     _PARSED[key] = catalog

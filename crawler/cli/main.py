@@ -19,10 +19,12 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     leaders,
     meetings,
     pages,
+    serve,
     sources,
     status,
     tagging,
     watch,
+    worker,
 )
 from provwatch.crawler.cli.app import app, state  # noqa: F401  (tests drive app and state)
 from provwatch.crawler.errors import ProvwatchError

@@ -16,6 +16,12 @@ sources: a source whose host already has ``crawls_per_host`` crawls running (a p
 news, leaders and policy columns share one portal) waits 15-30 s and tries again, so a
 host sees one crawl's request rate, not three.
 
+With ``queue_url`` set (several machines, README "Running on several machines") the
+daemon is the one scheduler: instead of a job per source it runs one pass every
+``queue_tick`` that enqueues due sources (crawler.daemon.enqueue), and `provwatch worker`
+processes crawl them; dispatch, heartbeat, lock and notices stay here. A second
+scheduler on the database refuses to start, naming the one that runs (the daemon lock).
+
 Stopping (SIGTERM, SIGINT): no new runs start; running crawls get SIGTERM (Scrapy closes
 the spider; every stored article is already committed), are killed after ``stop_grace``;
 their runs are recorded as ``interrupted`` and due again at the next start; the lock is
@@ -44,6 +50,7 @@ from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.notice import Notice
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
+from provwatch.crawler.chinatime import china_text
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import health, lock
 from provwatch.crawler.daemon.logs import configure_logging, event  # noqa: F401 (cli.daemon)
@@ -111,6 +118,7 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self.metrics = None
         self._server = None
+        self.enqueuer = None  # crawler.daemon.enqueue, when a crawl queue is configured
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -155,7 +163,7 @@ class Daemon:
         # overdue or never-run sources start soon, spread so that they do not all start at
         # once: about two seconds per source and worker, at most STARTUP_SPREAD
         spread = min(STARTUP_SPREAD, 2.0 * len(self.sources) / workers)
-        for source in self.sources.values():
+        for source in ([] if self._queue_mode(now) else self.sources.values()):
             state = states.get(source.id)
             poll = (state.poll_interval if state and state.poll_interval else source.interval)
             due = state.next_due_at if state and state.next_due_at else now
@@ -182,10 +190,26 @@ class Daemon:
               workers=workers, database=self.config.redacted()["database_url"],
               metrics_port=getattr(self._server, "port", None))
 
+    def _queue_mode(self, now: datetime) -> bool:
+        """With ``queue_url`` set, one pass every ``queue_tick`` enqueues due sources for
+        `provwatch worker` processes instead of a crawl job per source here."""
+        if not self.config.queue_url:
+            return False
+        # lazy: the engine (Procrastinate) loads only when a queue is configured
+        from provwatch.crawler.daemon.enqueue import Enqueuer
+
+        self.enqueuer = Enqueuer(self.config, self.sources).open()
+        self.scheduler.add_job(self.enqueuer.tick, IntervalTrigger(
+            seconds=self.config.queue_tick, timezone=timezone.utc), id="enqueue",
+            name="enqueue due sources", next_run_time=now, misfire_grace_time=None)
+        return True
+
     def _shutdown(self) -> None:
         self.stopping.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.enqueuer is not None:
+            self.enqueuer.close()
         deadline = time.monotonic() + self.config.stop_grace + 3.0
         while time.monotonic() < deadline:
             with self._state_lock:
@@ -461,11 +485,12 @@ class Daemon:
             body = "".join(f"- {r}\n" for r in reasons)
         else:
             subject = "provwatch: the daemon is healthy again"
-            body = f"Unhealthy since {since:%Y-%m-%d %H:%M} UTC; every check passes now.\n"
-        # "type" in the data overrides the payload's source.health: this one is not a source
+            body = (f"Unhealthy since {china_text(since.isoformat())} (China time); every "
+                    "check passes now.\n")
         notice = Notice(key=f"daemon:{'unhealthy' if unhealthy else 'healthy'}:"
                             f"{since:%Y%m%dT%H%M%S}", subject=subject, body=body,
-                        data={"type": "daemon.health", "source": None, "daemon": True,
+                        event="daemon.health",
+                        data={"source": None, "daemon": True,
                               "state": "unhealthy" if unhealthy else "healthy",
                               "reasons": reasons})
         event(log, "daemon_health", level=logging.WARNING if unhealthy else logging.INFO,

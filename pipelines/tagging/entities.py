@@ -76,7 +76,10 @@ _EN_SURNAMES = set(
 # a pinyin name (Luo Qingshan, Lau Chi-kin) vouched for by a lower-case title before it, "said"
 # before it, or an action verb after it
 _EN_GIVEN = r"[A-Z][a-z]+(?:-[a-z]+)?"
-_EN_RUN = re.compile(r"\b(?P<surname>[A-Z][a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN + r")?")
+# (?<!\w[A-Z]) after the capital is \b before it, placed so the regex engine can skip to
+# capitals: a leading \b makes it try every position
+_EN_RUN = re.compile(r"(?P<surname>[A-Z](?<!\w[A-Z])[a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN
+                     + r")?")
 _EN_BEFORE = re.compile(
     r"\b(?:said|says|director|governor|mayor|chairman|chairwoman|secretary|founder|president|"
     r"spokesperson|spokesman|spokeswoman|head|manager|professor|economist|analyst|researcher|"
@@ -91,8 +94,11 @@ _EN_PLACES = {"Hong Kong", "Macao", "Macau", "Hainan Airlines"}
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
 _ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
-_EN_ORG_END = re.compile(r"\b(?:Group|Co\.|Ltd\.?|University|Institute|Bank|Holdings|"
+# a suffix after a word boundary (checked by _WORD_CHAR on the character before, so the
+# regex engine can skip to the suffixes' first letters)
+_EN_ORG_END = re.compile(r"(?:Group|Co\.|Ltd\.?|University|Institute|Bank|Holdings|"
                          r"Technologies|Technology|Motors|Corp\.?|Corporation|Inc\.?)")
+_WORD_CHAR = re.compile(r"\w")
 _EN_NAME_WORD = re.compile(r"(?:[A-Z][A-Za-z&\-]+\s){1,6}$")
 _NOT_PERSON = set("我省我市全省本市记者通讯员同志")
 _NOT_FIRST = set("在于到赴对与和同及等就向从为主会表指强出一带率并日的去今")
@@ -116,10 +122,11 @@ def _zh_name_ok(name: str) -> bool:
         and name[-1] not in _NOT_LAST and name not in _NOT_NAME and not (set(name) & _NOT_PERSON)
 
 
-def people(text: str) -> list[str]:
+def people(text: str, simple: str | None = None) -> list[str]:
+    """``simple``: ``text`` already folded to simplified characters, when the caller has it."""
     found: dict[str, None] = {}
     # Chinese rules read the simplified form (鄧啟航 as 邓启航) and keep the name as written
-    zh = simplified(text)
+    zh = simplified(text) if simple is None else simple
     if len(zh) != len(text):
         zh = text
     for m in _ZH_PERSON.finditer(zh):
@@ -182,6 +189,8 @@ def orgs(text: str) -> list[str]:
         if len(name) >= 4:
             found[name] = None
     for m in _EN_ORG_END.finditer(text):
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            continue
         # the capitalised words just before the suffix name the organisation
         words = _EN_NAME_WORD.search(text, max(0, m.start() - 60), m.start())
         if words:

@@ -289,11 +289,15 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
     pattern, where = landmarks()
     mentioned.update(where[m.group()] for m in pattern.finditer(whole))
     own = source_province if source_province and source_province != "national" else None
-    if own and _SELF.search(whole):
-        mentioned.add(own)
-        score[own] += 5 if _SELF.search(title) else 3 if _SELF.search(lead) else 1
-        if _SELF.search(lead):
-            lead_places.add(own)
+    if own:
+        # each part searched once, the shortest first (a match never spans the newline)
+        in_title = bool(_SELF.search(title))
+        in_lead = bool(_SELF.search(lead))
+        if in_title or in_lead or _SELF.search(text, lead_end - 20 if lead_end > 20 else 0):
+            mentioned.add(own)
+            score[own] += 5 if in_title else 3 if in_lead else 1
+            if in_lead:
+                lead_places.add(own)
     best = max(score.values(), default=0.0)
     about = {p for p, s in score.items() if s >= 5 and s >= 0.4 * best}
     if not about and best >= 2.5:

@@ -62,7 +62,7 @@ class Tagger:
         return Tags(
             provinces_about=prov.about, provinces_mentioned=prov.mentioned, sectors=sectors,
             event=tag_event(s_title, lead), scores=scores,
-            people=tuple(entities.people(title + "\n" + text)),
+            people=tuple(entities.people(title + "\n" + text, s_title + "\n" + s_text)),
             orgs=_names(entities.orgs(title + "\n" + text), role,
                         _written(title, s_title, org_title) + _written(text, s_text, org_text)),
             org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r)

@@ -1,0 +1,166 @@
+"""`provwatch worker` and the queue-mode scheduler as processes: bad settings in one line,
+a second scheduler refused with the reason, SIGTERM draining a worker, the status and
+metrics of workers, and the advisory slots taken by processes at a barrier."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from _farm import farm_catalog, start_farm
+from _scale import pg_url, scale_env, start, stop_all, wait_for, write_catalog  # noqa: F401
+from sqlalchemy import select
+
+from provwatch.crawler.config import load_config
+from provwatch.crawler.errors import ConfigError
+from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.storage.models import CrawlRun, DaemonLock
+from provwatch.crawler.storage.slots import Slots
+
+
+def _cli(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _one_clean_line(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "s3cret" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"queue_url": "sqlite:///q.db"}, "the crawl queue (Procrastinate) needs PostgreSQL"),
+    ({"queue_url": "redis://127.0.0.1:6379/0"}, "'redis' in redis://127.0.0.1:6379/0 is not"),
+    ({"queue_url": "postgresql://u:s3cret@127.0.0.1/q"}, "database_url is SQLite"),
+    ({"queue_url": "postgresql://u:s3cret@127.0.0.1/q", "database_url":
+      "postgresql://u:s3cret@127.0.0.1/q", "heartbeat": 40}, "at least twice heartbeat"),
+    ({"queue_tick": "0"}, "queue_tick"),
+    ({"worker_stall_timeout": "soon"}, "worker_stall_timeout"),
+])
+def test_a_bad_queue_setting_is_one_line_naming_it_without_the_password(values, message):
+    with pytest.raises(ConfigError) as e:
+        load_config(env={}, overrides=values)
+    assert message in str(e.value) and "s3cret" not in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_a_worker_without_a_queue_or_with_an_unreachable_one_says_so_in_one_line(tmp_path):
+    env = scale_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", "")
+    del env["PROVWATCH_QUEUE_URL"], env["PROVWATCH_CATALOG"]
+    assert "needs a crawl queue: set queue_url" in _one_clean_line(_cli(env, "worker"))
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dead = f"postgresql://u:s3cret@127.0.0.1:{port}/q"
+    env.update({"PROVWATCH_QUEUE_URL": dead, "PROVWATCH_DATABASE_URL": dead,
+                "PROVWATCH_LOG_FORMAT": "text"})
+    for command in ("worker", "run"):
+        line = _one_clean_line(_cli(env, command))
+        assert line.startswith("provwatch: error:") and str(port) in line, line
+
+
+def _status(env) -> dict:
+    done = _cli(env, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_one_scheduler_refuses_a_second_and_sigterm_drains_a_worker_to_another(
+        tmp_path, pg_url):  # noqa: F811
+    farm = start_farm(2, 1, hold=0.2)
+    held = "farm00"
+    farm.blocked.add(held)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog)
+    port = _free_port()
+    procs = []
+    try:
+        scheduler = start(env, tmp_path / "scheduler.log", "run")
+        first = start(env, tmp_path / "w1.log", "worker", "--metrics-port", str(port))
+        procs += [scheduler, first]
+        wait_for(lambda: held in farm.held_now, 120, "the held source crawled", procs)
+
+        second = _cli(env, "run")  # the scheduler's lock: one line naming the first
+        line = _one_clean_line(second)
+        assert "another provwatch daemon runs on this database" in line
+        assert f"pid {scheduler.pid}" in line
+
+        status = wait_for(lambda: (s := _status(env))["workers"] and
+                          s["workers"][0]["running_crawls"] and s, 30, "the worker in status")
+        assert status["workers"][0]["pid"] == first.pid and status["workers"][0]["alive"]
+        assert status["workers"][0]["running_crawls"] == [held]
+        assert status["queue"]["running"] == 1
+        text = _cli(env, "status").stdout
+        assert f"worker: pid {first.pid}@" in text and f"crawling {held}" in text
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read()
+        assert b"provwatch_worker_running_crawls 1.0" in metrics
+
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0  # stop_grace 1 s, then the engine's own stop
+        procs.remove(first)
+        with sessions() as session:
+            outcomes = session.scalars(select(CrawlRun.outcome).where(
+                CrawlRun.source_id == held)).all()
+            rows = session.scalars(select(DaemonLock.name).where(
+                DaemonLock.name.startswith("worker:"))).all()
+        assert outcomes == ["interrupted"] and rows == []  # recorded, and the row gone
+
+        farm.release(held)
+        procs.append(start(env, tmp_path / "w2.log", "worker"))
+        wait_for(lambda: _ok(sessions, held), 120, "the drained source crawled by another",
+                 procs)
+    finally:
+        stop_all(procs)
+        farm.close()
+
+
+def _ok(sessions, source: str) -> bool:
+    with sessions() as session:
+        return "ok" in session.scalars(select(CrawlRun.outcome).where(
+            CrawlRun.source_id == source)).all()
+
+
+def _take_at_barrier(url: str, source: str, host: str, per_host: int, barrier, results):
+    slots = Slots(url)
+    barrier.wait(timeout=60)
+    busy = slots.take_all(source, [host], per_host)
+    results.put(busy)
+    barrier.wait(timeout=60)  # hold until every process has tried
+    slots.close()
+
+
+@pytest.mark.parametrize(("sources", "per_host", "winners"), [
+    (["same"] * 5, 3, 1),  # one source: one crawl, whatever the host allows
+    ([f"s{n}" for n in range(6)], 2, 2),  # six sources on one host: crawls_per_host
+])
+def test_processes_at_a_barrier_take_at_most_the_slots_there_are(pg_url, sources,  # noqa: F811
+                                                                 per_host, winners):
+    spawn = multiprocessing.get_context("spawn")
+    barrier, results = spawn.Barrier(len(sources)), spawn.Queue()
+    procs = [spawn.Process(target=_take_at_barrier,
+                           args=(pg_url, s, "portal.gov.cn", per_host, barrier, results))
+             for s in sources]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert outcomes.count(None) == winners
+    assert set(outcomes) - {None} <= {"source", "portal.gov.cn"}
