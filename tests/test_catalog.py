@@ -204,7 +204,7 @@ def _expected_interval(source) -> int:
     editions every 2 h, ministries hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
     if source.id.startswith(("en_", "people_")):
         return 3600
-    if source.id.startswith("paper_"):  # a daily edition
+    if source.id.startswith("paper_") and not source.id.endswith("_web"):  # a daily edition
         return 7200
     if source.topic == "policy":
         return 7200

@@ -13,7 +13,7 @@ from provwatch.crawler.catalog.coverage import MAINLAND
 from provwatch.crawler.catalog.sources import default_catalog_paths, load_catalog
 from provwatch.crawler.errors import CatalogError
 
-_LOCAL_ID = re.compile(r"paper_(?P<p>[a-z_]+)|prov_(?P<q>[a-z_]+)_leaders"
+_LOCAL_ID = re.compile(r"paper_(?P<p>[a-z_]+?)(?:_web)?|prov_(?P<q>[a-z_]+)_leaders"
                        r"|city_(?P<city>[a-z]+)_(?:news|secretary|mayor)")
 
 
@@ -77,13 +77,16 @@ def test_the_bundle_is_catalog_yaml_and_catalog_local_yaml():
     assert len(load_catalog()) == sum(len(load_catalog(p)) for p in paths)
 
 
-def test_every_mainland_province_has_its_party_paper():
+def test_every_mainland_province_has_its_party_paper_and_web_sites_stand_in_for_off_ones():
     catalog = load_catalog()
-    papers = {s.province: s for s in catalog if s.id.startswith("paper_")}
+    papers = {s.province: s for s in catalog
+              if s.id.startswith("paper_") and not s.id.endswith("_web")}
     assert sorted(papers) == sorted(MAINLAND)
     for province, s in papers.items():
         assert s.id == f"paper_{province}" and s.adapter == "epaper", s.id
         assert s.enabled or s.access.startswith("disabled:"), s.id
+    web = [s for s in catalog if s.id.endswith("_web") and s.id.startswith("paper_")]
+    assert web and all(not papers[s.province].enabled for s in web)
 
 
 def test_local_entries_follow_the_id_conventions_and_say_why_they_are_off():

@@ -75,3 +75,4 @@ def test_party_papers_and_cities_have_their_columns_and_low_confidence_is_starre
     assert "- `prov_henan_leaders` (Henan): the column was seen in 2019 only" in text
     assert "- `city_wuhan_secretary` (Hubei): disabled: no list page found" in text
     assert len(CITIES) == 19 and {c[3] for c in CITIES} <= set(MAINLAND)
+    assert "`–`: no such column in the catalog: none was found" in text  # a gap says why

@@ -18,6 +18,7 @@ from provwatch.crawler.catalog.sources import load_catalog, parse_catalog
 from provwatch.crawler.chinatime import china_day
 from provwatch.crawler.daemon.runner import Window, run_crawl
 from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.services.checks import check_sources
 from provwatch.spiders.platforms import ListPage, ListRequest, adapter_for
 from provwatch.spiders.platforms.epaper import EpaperAdapter, edition_day, with_day
 
@@ -230,3 +231,28 @@ def test_a_dated_issue_index_sends_on_to_its_first_page_and_a_day_moves_in_file_
     assert with_day("https://bjrbdzb.bjd.com.cn/bjrb/mobile/2026/20260618/20260618_m.html",
                     date(2026, 6, 1)) == ("https://bjrbdzb.bjd.com.cn/bjrb/mobile/2026/"
                                           "20260601/20260601_m.html")
+
+
+def test_sources_check_follows_an_index_and_an_issue_index_to_the_first_page(
+        local_site, tmp_path, sqlite_url):
+    # 大众日报's chain: PaperIndex.htm -> 20260927/IssueIndex.htm -> Page01NU.htm
+    base = "/dzrb/content"
+    local_site.add(f"{base}/PaperIndex.htm", b"<META HTTP-EQUIV='REFRESH' CONTENT='0; "
+                   b"URL=20260927/IssueIndex.htm'>")
+    local_site.add(f"{base}/20260927/IssueIndex.htm", b"<META HTTP-EQUIV='REFRESH' "
+                   b"CONTENT='0; URL=Page01NU.htm'>")
+    local_site.add(f"{base}/20260927/Page01NU.htm", b'<a href="Page01NU.htm">01</a>'
+                   b'<a href="Page02NU.htm">02</a><a href="Articel01002MT.htm">t</a>'
+                   b'<a href="Articel01003MT.htm">u</a>')
+    entry = {"id": "test_dzrb", "name": "大众日报", "kind": "listing", "adapter": "epaper",
+             "province": "shandong", "language": "zh", "interval": "2h",
+             "urls": [f"{local_site.url}{base}/PaperIndex.htm"],
+             "article_pattern": r"/content/\d{8}/Articel\d+MT\.htm$", "robots": False,
+             "robots_reason": "a loopback fixture"}
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), "utf-8")
+    config = make_config(tmp_path, sqlite_url, catalog=str(path))
+
+    (result,) = check_sources(config, list(load_catalog(path)), workers=1)
+
+    assert (result.state, result.links) == ("ok", 2), result

@@ -112,7 +112,8 @@ class Checker:
         adapter = adapter_for(source)
         request = adapter.start(source, url)
         started = time.monotonic()
-        for _step in range(2):  # a jpaas shell, then its data
+        # a jpaas shell, then its data; an e-paper's index, its issue index, its first 版面
+        for _step in range(3):
             got = self._fetch(source, request)
             if isinstance(got, CheckResult):
                 return _timed(got, started)
