@@ -12,8 +12,10 @@ The loader checks each one: an http(s) URL, ``seen`` written out, the entry's
 folded (crawler/urlforms.py; every platform adapter keeps a list link by that rule when the
 entry gives a pattern), and for a list page, on the same site as the entry's own pages. The
 platform adapters themselves sit above the catalog; tests/test_catalog.py runs each example
-through its entry's adapter too. An entry for which no real address could be found says
-why in ``no_example`` instead, and must then be ``confidence: low``.
+through its entry's adapter too. Every entry of the bundled catalog has them (the catalog
+test fails otherwise): a column whose articles no public material quotes is not a source
+but a coverage gap (crawler/catalog/gaps.py), recorded with its reason in gaps.yaml. A
+user's own catalog may leave them out.
 """
 
 from __future__ import annotations
@@ -39,19 +41,12 @@ class Example:
 
 
 def parse_examples(raw: dict[str, Any], bad: Callable[[str, str], Exception]
-                   ) -> tuple[tuple[Example, ...], str]:
-    """The entry's examples and its ``no_example`` reason, validated; ``bad(field, why)``
-    builds the loader's one-line error."""
+                   ) -> tuple[Example, ...]:
+    """The entry's examples, validated; ``bad(field, why)`` builds the loader's one-line
+    error."""
     items = raw.get("examples")
-    reason = raw.get("no_example")
-    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
-        raise bad("no_example", "must say why no real article URL could be found")
     if items is None:
-        if reason and raw.get("confidence") != "low":
-            raise bad("no_example", "an entry without a real example must be confidence: low")
-        return (), (reason or "").strip()
-    if reason:
-        raise bad("no_example", "give either examples or no_example, not both")
+        return ()  # a user's own catalog may leave them out; every bundled entry has them
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_EXAMPLES:
         raise bad("examples", f"a list of 1 to {MAX_EXAMPLES} {{url, seen}} mappings")
     pattern = raw.get("article_pattern")
@@ -74,7 +69,7 @@ def parse_examples(raw: dict[str, Any], bad: Callable[[str, str], Exception]
                 raise bad(f"{where}.url", f"{url} is not on the site of the entry's list "
                           f"pages ({', '.join(sorted(sites))})")
         out.append(Example(url=url, seen=seen.strip()))
-    return tuple(out), ""
+    return tuple(out)
 
 
 def site_of(url: str) -> str:

@@ -45,8 +45,6 @@ A catalog is a YAML file::
         examples:                     # 1-3 real article URLs, each with where it was
           - url: https://...          #   seen (crawler/catalog/examples.py checks them)
             seen: "owner/repo path"
-        no_example: "..."             # instead of examples: why no real URL was found
-                                      #   (confidence: low entries only)
 
 Every error names the file, the entry id and the field.
 """
@@ -88,7 +86,7 @@ _FIELDS = {
     "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
     "paginate", "notes", "name_en", "charset", "min_interval", "max_interval",
     "stale_after", "max_backoff", "adapter", "topic", "confidence", "access", "user_agent",
-    "robots", "robots_reason", "delay", "examples", "no_example",
+    "robots", "robots_reason", "delay", "examples",
 }
 _SELECTOR_KEYS = {"links", "next_page", "date", "body"}
 _LISTING_SELECTORS = {"links", "next_page"}
@@ -127,7 +125,6 @@ class Source:
     robots_reason: str = ""
     delay: float | None = None  # seconds between requests to one host; None: the config's
     examples: tuple[Example, ...] = ()  # real article URLs and where each was seen
-    no_example: str = ""  # why no real article URL could be found
 
     @property
     def poll_bounds(self) -> tuple[int, int]:
@@ -373,7 +370,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         raise bad("user_agent", "must be one line")
     if raw.get("robots") is False and not raw.get("robots_reason"):
         raise bad("robots_reason", "robots: false needs the reason written here")
-    examples, no_example = parse_examples(raw, bad)
+    examples = parse_examples(raw, bad)
     delay = None
     if raw.get("delay") is not None:
         delay = delay_seconds(raw["delay"], bad)
@@ -392,7 +389,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         confidence=raw.get("confidence") or "", access=str(raw.get("access") or "").strip(),
         user_agent=raw.get("user_agent"), robots=raw.get("robots", True),
         robots_reason=str(raw.get("robots_reason") or "").strip(), delay=delay,
-        examples=examples, no_example=no_example,
+        examples=examples,
     )
 
 
