@@ -59,6 +59,11 @@ class OrgRef:
     tickers: tuple[str, ...] = ()
     role: str = "passing"
 
+    def as_json(self) -> dict:
+        """As `provwatch tag` prints it and an article's meta keeps it (``org_refs``)."""
+        return {"id": self.id, "name": self.name, "kind": self.kind,
+                "tickers": list(self.tickers), "role": self.role}
+
 
 @dataclass(frozen=True)
 class Tags:
