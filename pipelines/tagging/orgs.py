@@ -29,13 +29,22 @@ Matching rules, in order:
    organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
    mentioned, never about; 阿里巴巴 → nothing for Tibet's 阿里, TCL中环 nothing for Hong
    Kong's 中环). Headquarters never add a province on their own.
+7. A provincial arm of a central SOE or a national financial institution is read from its
+   name's shape (branches.py): the group's name, a province's name, a business word
+   (国网江苏省电力有限公司, 国网河南电力, 南方电网广东电网, 中国石化江苏石油分公司,
+   中国银行河南省分行), even where the group's name alone is weak (国网). It is an
+   organisation of its own: id ``group.province`` (state_grid.jiangsu), named 国家电网有限公司
+   （江苏省）, with the group as ``parent`` and the group's kind, tickers and sectors. Its
+   headquarters is that province, so by rule 6 the province in its name is a mention and
+   never about: a grid company's news is about a province only by the province's own
+   evidence elsewhere in the text (its leaders, its places, its title).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +53,7 @@ import yaml
 
 from provwatch.crawler.taxonomy import PROVINCES, SECTORS
 from provwatch.pipelines.tagging import gazetteer
+from provwatch.pipelines.tagging.branches import PARENT_KINDS, ProvinceNames, arm
 from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
@@ -71,6 +81,7 @@ class Org:
     sectors: tuple[str, ...]
     hq: str | None
     place: bool = False
+    parent: str | None = None  # a provincial arm's group (rule 7)
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,22 @@ class OrgBase:
     zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names of ``zh_values``
     zh_values: Sequence[tuple[str, bool]]  # (org id, weak) per name; a ``not`` word has id ""
     en: PhraseTable  # tokenised name -> (org id, weak)
+    provinces: ProvinceNames = ProvinceNames({}, {}, 0)
+    # provincial arms met so far (rule 7), made once per id
+    arms: dict[str, Org] = field(default_factory=dict, compare=False, repr=False)
+
+    def org(self, oid: str) -> Org:
+        """A knowledge-base entry or a provincial arm found before, by id."""
+        return self.orgs.get(oid) or self.arms[oid]
+
+    def _arm(self, parent: Org, pid: str) -> Org:
+        oid = f"{parent.id}.{pid}"
+        got = self.arms.get(oid)
+        if got is None:
+            name = f"{parent.name}（{self.provinces.full[pid]}）"
+            got = self.arms[oid] = Org(oid, parent.kind, name, (name,), parent.tickers,
+                                       parent.sectors, pid, parent=parent.id)
+        return got
 
     def find(self, text: str, places: Sequence[tuple[object, int, int]] = ()) -> list[OrgHit]:
         """Known organisations in ``text`` by rules 1–3; ``places`` are the gazetteer's
@@ -99,6 +126,7 @@ class OrgBase:
                     raw.append((oid, weak, start, end))
             if raw:
                 raw = [r for r in raw if not any(s < r[2] < e for _, s, e in places)]
+                raw = self._arms(text, raw)
         tokens = words(text)
         found = self.en.find_tokens(tokens)
         if found:
@@ -118,8 +146,26 @@ class OrgBase:
                 if keep[j] and not keep[i] and raw[b][2] == raw[a][3] + 1 \
                         and text[raw[a][3]] == "、":
                     keep[i] = True
-        return [OrgHit(self.orgs[oid], start, end)
+        return [OrgHit(self.org(oid), start, end)
                 for (oid, _, start, end), k in zip(raw, keep, strict=True) if k]
+
+    def _arms(self, text: str, raw: list[tuple[str, bool, int, int]]
+              ) -> list[tuple[str, bool, int, int]]:
+        """Rule 7: a group's name that opens a provincial arm's name becomes the arm (a
+        strong name), and names inside the arm's name are dropped."""
+        out: list[tuple[str, bool, int, int]] = []
+        covered = 0
+        for oid, weak, start, end in raw:
+            if start < covered:
+                continue
+            parent = self.orgs[oid]
+            found = arm(text, end, self.provinces) if parent.kind in PARENT_KINDS else None
+            if found:
+                pid, end = found
+                oid, weak = self._arm(parent, pid).id, False
+                covered = end
+            out.append((oid, weak, start, end))
+        return out
 
 
 def _context(text: str, end: int) -> bool:
@@ -183,10 +229,14 @@ def load() -> OrgBase:
     problems = validate(entries, SECTORS, PROVINCES)
     if problems:
         raise OrgDataError("; ".join(problems[:10]))
-    return build(entries, set(gazetteer.load().zh))
+    gaz = gazetteer.load()
+    names = {name: place.provinces[0] for name, place in gaz.zh.items()
+             if place.kind == "name" and len(place.provinces) == 1}
+    return build(entries, set(gaz.zh), ProvinceNames.build(names))
 
 
-def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
+def build(entries: Sequence[tuple[str, dict]], places: set[str],
+          provinces: ProvinceNames | None = None) -> OrgBase:
     orgs: dict[str, Org] = {}
     zh_names: dict[str, tuple[str, bool]] = {}  # a name given twice: the last entry wins
     exact: dict[str, tuple[str, bool]] = {}
@@ -204,7 +254,7 @@ def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
         for word in e.get("not") or ():
             zh_names[word] = ("", True)
     return OrgBase(orgs, leftmost_longest(list(zh_names)), tuple(zh_names.values()),
-                   PhraseTable.build(exact, {}))
+                   PhraseTable.build(exact, {}), provinces or ProvinceNames({}, {}, 0))
 
 
 def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: int,
@@ -233,9 +283,9 @@ def sector_points(base: OrgBase, role: dict[str, str], text_hits: Sequence[OrgHi
     first: dict[str, int] = {}
     for h in text_hits:
         first.setdefault(h.org.id, h.start)
-    return [(base.orgs[oid].sectors,
+    return [(base.org(oid).sectors,
              SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5)
-            for oid, r in role.items() if base.orgs[oid].sectors]
+            for oid, r in role.items() if base.org(oid).sectors]
 
 
 def province_masks(hits: Sequence[OrgHit]) -> tuple[tuple[int, int, frozenset[str]], ...]:

@@ -65,8 +65,8 @@ class Tagger:
             people=tuple(entities.people(title + "\n" + text, s_title + "\n" + s_text)),
             orgs=_names(entities.orgs(title + "\n" + text), role,
                         _written(title, s_title, org_title) + _written(text, s_text, org_text)),
-            org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r)
-                           for o, r in ((base.orgs[i], r) for i, r in role.items())),
+            org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r, o.parent)
+                           for o, r in ((base.org(i), r) for i, r in role.items())),
         )
 
 
