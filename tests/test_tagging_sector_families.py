@@ -83,3 +83,14 @@ def test_the_same_site_named_outside_a_visit_stays_under_the_bar(tagger):
 def test_a_weak_cue_in_a_visited_site_names_no_sector(tagger):
     text = INSPECTION + "他来到某工程实验室，了解情况。" + FILLER * 3
     assert "talent_education" not in tagger.tag("某领导在某省调研", text).sectors
+
+
+def test_bare_opening_is_a_generic_word_and_opening_to_the_world_a_subject(tagger):
+    def report(sentence: str) -> str:  # a 1,500-character report naming it in six sentences
+        return FILLER + "\n" + (FILLER * 5 + sentence) * 6
+
+    generic = report("坚持开放合作。")
+    assert len(generic) > 1200
+    assert "trade_opening" not in tagger.tag("某市召开会议", generic).sectors
+    for word in ("对外开放", "扩大开放", "高水平开放"):
+        assert "trade_opening" in tagger.tag("某市召开会议", report(f"推进{word}。")).sectors, word
