@@ -94,3 +94,11 @@ def test_bare_opening_is_a_generic_word_and_opening_to_the_world_a_subject(tagge
     assert "trade_opening" not in tagger.tag("某市召开会议", generic).sectors
     for word in ("对外开放", "扩大开放", "高水平开放"):
         assert "trade_opening" in tagger.tag("某市召开会议", report(f"推进{word}。")).sectors, word
+
+
+def test_countryside_people_and_places_are_generic_and_farming_is_the_sector(tagger):
+    lead = FILLER + "\n"
+    social = lead + FILLER * 3 + "减轻农民负担，关心农村低收入人口和农民工就业。" + FILLER * 3
+    assert "agriculture" not in tagger.tag("省领导走访慰问困难群众", social).sectors
+    farming = lead + FILLER * 3 + "推进高标准农田建设，稳定粮食生产，带动农民增收。" + FILLER * 3
+    assert "agriculture" in tagger.tag("某省部署农业生产", farming).sectors
