@@ -57,11 +57,6 @@ _DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山
                        r"wildfire)")
 
 
-def _listed(text: str, start: int, end: int) -> bool:
-    """An item of an enumeration (电动汽车、清洁能源、生物制药等领域): a passing word."""
-    return text[end:end + 1] == "、" or text[start - 1:start] == "、"
-
-
 def _visits(text: str) -> list[tuple[int, int]]:
     """Rule 4: the spans of visit verbs with their objects."""
     return [m.span() for m in _VISIT.finditer(text)
@@ -86,7 +81,8 @@ class CueTable:
         words); ``listed``: the cue is an item of a 、-list."""
         values = self.zh_values
         found = [] if text.isascii() else [
-            (key, weight, start, _listed(text, start, end))
+            (key, weight, start,  # an item of a 、-list: a passing word
+             text[end:end + 1] == "、" or text[start - 1:start] == "、")
             for i, start, end in self.zh.find_matches_as_indexes(text)
             for keys, weight in (values[i],) for key in keys]
         found += [(key, weight, start, False) for (keys, weight), start, _ in

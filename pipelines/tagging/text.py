@@ -88,16 +88,18 @@ class PhraseTable:
 
     exact: dict[str, Any]
     folded: dict[str, Any]
-    firsts: dict[str, int]  # lower-cased first word -> longest phrase it starts, in words
+    # lower-cased first word -> the lengths in words of the phrases it starts, longest first
+    # (at most MAX_NGRAM): only those lengths are tried
+    firsts: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(cls, exact: dict[str, Any], folded: dict[str, Any]) -> PhraseTable:
-        firsts: dict[str, int] = {}
+        sizes: dict[str, set[int]] = {}
         for phrase in [*exact, *folded]:
             parts = phrase.split(" ")
-            first = parts[0].lower()
-            firsts[first] = max(firsts.get(first, 0), min(MAX_NGRAM, len(parts)))
-        return cls(exact, folded, firsts)
+            if len(parts) <= MAX_NGRAM:
+                sizes.setdefault(parts[0].lower(), set()).add(len(parts))
+        return cls(exact, folded, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()})
 
     def find(self, tokens: Sequence[tuple[str, int]]) -> list[tuple[Any, int, int]]:
         """Longest-first lookup: (value, start offset, token count) per hit."""
@@ -123,7 +125,9 @@ class PhraseTable:
         for i in [i for i, w in enumerate(low) if w in firsts]:
             if i < after:
                 continue
-            for size in range(min(firsts[low[i]], n - i), 0, -1):
+            for size in firsts[low[i]]:
+                if size > n - i:
+                    continue
                 if size == 1:
                     value = exact.get(texts[i])
                     if value is None:
