@@ -102,3 +102,18 @@ def test_countryside_people_and_places_are_generic_and_farming_is_the_sector(tag
     assert "agriculture" not in tagger.tag("省领导走访慰问困难群众", social).sectors
     farming = lead + FILLER * 3 + "推进高标准农田建设，稳定粮食生产，带动农民增收。" + FILLER * 3
     assert "agriculture" in tagger.tag("某省部署农业生产", farming).sectors
+
+
+def test_each_cue_is_listed_once():
+    # a cue given twice (strong and weak, or two sectors) would silently keep the last
+    import yaml
+
+    from provwatch.pipelines.tagging.sectors import DATA
+
+    seen: dict[tuple[str, str], str] = {}
+    for sector, fields in yaml.safe_load((DATA / "sectors.yaml").read_text("utf-8")).items():
+        for field, cues in fields.items():
+            for cue in cues:
+                key = (field[:2], cue if field.startswith("zh") or cue.isupper() else cue.lower())
+                assert key not in seen, f"{cue!r} in {sector}.{field} and {seen[key]}"
+                seen[key] = f"{sector}.{field}"
