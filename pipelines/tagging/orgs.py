@@ -18,7 +18,8 @@ Matching rules, in order:
    counts (比亚迪、吉利、奇瑞、长安). Any name that is also a gazetteer place is weak.
 4. Role: an organisation is a *subject* when the title names it, when the lead names it
    in an article whose title or lead reports a meeting or a signing (会见, 会谈, 签约, met,
-   signed), or when the text names it three times or more; otherwise it is *passing*.
+   signed), when the text names it three times or more, or when a paragraph opens with its
+   name (大疆创新科技有限公司作为…: the paragraph is about it); otherwise it is *passing*.
 5. Sectors: a subject adds 3 points to each of its sectors, as a cue in the title would;
    a passing organisation adds 1 (named in the lead) or 0.5 (elsewhere), once per
    organisation; either only where the text's own cues name one of its sectors
@@ -266,7 +267,7 @@ def build(entries: Sequence[tuple[str, dict]], places: set[str],
 
 
 def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: int,
-          title: str, lead: str) -> dict[str, str]:
+          title: str, lead: str, text: str = "") -> dict[str, str]:
     """org id -> "subject" | "passing" (rule 4), in order of first appearance; zones
     (``place``) are not organisations and get none."""
     out: dict[str, str] = {h.org.id: "subject" for h in title_hits if not h.org.place}
@@ -278,7 +279,8 @@ def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: i
         oid = h.org.id
         if out.get(oid) == "subject" or h.org.place:
             continue
-        if (meeting and h.start < lead_end) or counts[oid] >= 3:
+        opens = bool(text) and (h.start == 0 or text[h.start - 1] == "\n")
+        if (meeting and h.start < lead_end) or counts[oid] >= 3 or opens:
             out[oid] = "subject"
         else:
             out.setdefault(oid, "passing")

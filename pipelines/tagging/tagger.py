@@ -51,7 +51,7 @@ class Tagger:
         gaz, base = self.gazetteer, self.orgs
         org_title = base.find(s_title, gaz.find_zh(s_title))
         org_text = base.find(s_text, gaz.find_zh(s_text))
-        role = orgs.roles(org_title, org_text, end, s_title, lead)
+        role = orgs.roles(org_title, org_text, end, s_title, lead, s_text)
         prov = tag_provinces(gaz, s_title, s_text, end, source_province,
                              (orgs.province_masks(org_title), orgs.province_masks(org_text)))
         sectors, sector_scores = tag_sectors(
