@@ -276,7 +276,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
         place = _fix_shanxi(place, whole)
         mentioned.update(place.provinces)
         if not in_org and place.kind != "grouping":  # (a grouping's flag is not a leader)
-            counts.update(place.provinces)
+            for p in place.provinces:  # (Counter.update costs more per call)
+                counts[p] += 1
             if leader:
                 led.update(place.provinces)
     for p in led:
