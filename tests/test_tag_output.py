@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
+from sqlalchemy import select
+
 from provwatch.crawler.services.tagging import tags_json
+from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.models import Article
 from provwatch.pipelines.tagging import default_tagger
 
 
@@ -34,11 +37,11 @@ def _run(args: list[str], env_extra: dict[str, str], stdin: str | None = None):
                           capture_output=True, text=True, env=env, input=stdin, timeout=300)
 
 
-def test_stored_articles_carry_the_organisations_ids_kinds_and_tickers(tmp_path):
+def test_stored_articles_carry_the_organisations_ids_kinds_and_tickers(tmp_path,
+                                                                     database_url):
     from _pages import HENAN_NEV, page
 
-    env = {"PROVWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'orgs.db'}",
-           "PROVWATCH_DATA_DIR": str(tmp_path)}
+    env = {"PROVWATCH_DATABASE_URL": database_url, "PROVWATCH_DATA_DIR": str(tmp_path)}
     line = json.dumps({"url": "https://gov.example/a/1.html", "html": page(*HENAN_NEV),
                        "source_id": "archive"})
     assert _run(["ingest"], env, stdin=line + "\n").returncode == 0
@@ -56,12 +59,9 @@ def test_stored_articles_carry_the_organisations_ids_kinds_and_tickers(tmp_path)
     # tagging again with unchanged data changes nothing, org_refs included ...
     assert "1 articles: 0 changed" in _run(["retag"], env).stdout
     # ... and an article stored before org_refs were kept gets them from retag
-    db = sqlite3.connect(tmp_path / "orgs.db")
-    (meta,) = db.execute("SELECT meta FROM articles").fetchone()
-    db.execute("UPDATE articles SET meta = ?",
-               (json.dumps({k: v for k, v in json.loads(meta).items() if k != "org_refs"}),))
-    db.commit()
-    db.close()
+    with transaction(open_database(database_url)) as session:
+        article = session.scalars(select(Article)).one()
+        article.meta = {k: v for k, v in article.meta.items() if k != "org_refs"}
     assert "1 articles: 1 changed" in _run(["retag"], env).stdout
     again = json.loads(_run(["articles", "--json"], env).stdout.splitlines()[0])
     assert again["org_refs"] == row["org_refs"]
