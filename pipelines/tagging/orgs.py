@@ -148,10 +148,11 @@ class OrgBase:
         raw.sort(key=lambda r: r[2])
         strong = {oid for oid, weak, _, _ in raw if not weak}
         keep = [not weak or oid in strong or _context(text, end) for oid, weak, _, end in raw]
-        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)):
+        lists = not all(keep) and "、" in text
+        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)) if lists else ():
             for i in order:  # a 、-list: 比亚迪、吉利、奇瑞、长安
                 j = i - 1 if order.step == 1 else i + 1
-                a, b = sorted((i, j))
+                a, b = (i, j) if i < j else (j, i)
                 if keep[j] and not keep[i] and raw[b][2] == raw[a][3] + 1 \
                         and text[raw[a][3]] == "、":
                     keep[i] = True

@@ -88,18 +88,26 @@ class PhraseTable:
 
     exact: dict[str, Any]
     folded: dict[str, Any]
-    # lower-cased first word -> the lengths in words of the phrases it starts, longest first
-    # (at most MAX_NGRAM): only those lengths are tried
+    # first word -> the lengths in words of the phrases it starts, longest first (at most
+    # MAX_NGRAM): only those lengths are tried. ``firsts`` is keyed lower-cased (every
+    # phrase); ``exact_firsts`` as written (exact phrases) and ``folded_firsts`` lower-cased
+    # (folded phrases) say which words can start a phrase at all
     firsts: dict[str, tuple[int, ...]]
+    exact_firsts: frozenset[str] = frozenset()
+    folded_firsts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, exact: dict[str, Any], folded: dict[str, Any]) -> PhraseTable:
         sizes: dict[str, set[int]] = {}
-        for phrase in [*exact, *folded]:
-            parts = phrase.split(" ")
-            if len(parts) <= MAX_NGRAM:
-                sizes.setdefault(parts[0].lower(), set()).add(len(parts))
-        return cls(exact, folded, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()})
+        starts: tuple[set[str], set[str]] = (set(), set())
+        for table, phrases in enumerate((exact, folded)):
+            for phrase in phrases:
+                parts = phrase.split(" ")
+                if len(parts) <= MAX_NGRAM:
+                    sizes.setdefault(parts[0].lower(), set()).add(len(parts))
+                    starts[table].add(parts[0] if table == 0 else parts[0].lower())
+        return cls(exact, folded, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()},
+                   frozenset(starts[0]), frozenset(starts[1]))
 
     def find(self, tokens: Sequence[tuple[str, int]]) -> list[tuple[Any, int, int]]:
         """Longest-first lookup: (value, start offset, token count) per hit."""
@@ -122,7 +130,12 @@ class PhraseTable:
         firsts, exact, folded = self.firsts, self.exact, self.folded
         hits: list[tuple[Any, int, int]] = []
         n, after = len(low), 0
-        for i in [i for i, w in enumerate(low) if w in firsts]:
+        as_written, lowered = self.exact_firsts, self.folded_firsts
+        if not lowered:  # exact phrases only: a word starts one as written, or none
+            starts = [i for i, w in enumerate(texts) if w in as_written]
+        else:
+            starts = [i for i, w in enumerate(low) if w in lowered or texts[i] in as_written]
+        for i in starts:
             if i < after:
                 continue
             for size in firsts[low[i]]:
