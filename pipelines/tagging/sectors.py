@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick_rs
@@ -125,21 +126,25 @@ def tag_sectors(title: str, lead_end: int, text: str,
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
     """``text[:lead_end]`` is the lead."""
     cues = table()
-    score: Counter[str] = Counter()
+    # plain dicts: this loop runs per cue, and Counter's Python-level methods cost more
+    score: dict[str, float] = {}
     title_counts = cues.count(title)
     for key, n in title_counts.items():
-        score[key] += 3 * n
+        score[key] = score.get(key, 0) + 3 * n
     # where each sector is named outside a list: sentence -> weight
-    named: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    named: dict[str, dict[int, float]] = {}
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     found = cues.hits(text)
     for key, weight, start, listed in found:
-        score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
+        score[key] = score.get(key, 0) + weight * (
+            LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
-            named[key][bisect_right(ends, start)] += weight
-    for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
+            where = named.setdefault(key, {})
+            sentence = bisect_right(ends, start)
+            where[sentence] = where.get(sentence, 0) + weight
+    for keys, points in [(k, p) for k, p in extra if any(score.get(s) for s in k)]:
         for key in keys:
-            score[key] += points
+            score[key] = score.get(key, 0) + points
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
@@ -154,7 +159,7 @@ def tag_sectors(title: str, lead_end: int, text: str,
     below = {k for k, s in score.items()
              if k not in in_title and threshold <= s < RELATIVE * best and discussed(k)}
     visited = _visited(text, found, below) if below else set()
-    chosen = [k for k, s in score.most_common()
+    chosen = [k for k, s in sorted(score.items(), key=itemgetter(1), reverse=True)
               if k in in_title or s >= threshold and discussed(k)
               and (s >= RELATIVE * best or k in visited)
               ][:MAX_SECTORS]
