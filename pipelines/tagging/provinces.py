@@ -118,8 +118,8 @@ def _supported(title_hits: list, text_hits: list) -> list:
     something else in the article places its province. (A prefecture's, 宁波 or 沈阳, often
     stands alone in a city's own news: it always counts.)"""
     shorts = short_names()
-    evidenced = {p for place, *_ in title_hits + text_hits if shorts.get(place.text) != "county"
-                 for p in place.provinces}
+    evidenced = {p for hit in title_hits + text_hits if shorts.get(hit[0].text) != "county"
+                 for p in hit[0].provinces}
     return [h for h in text_hits if shorts.get(h[0].text) != "county"
             or set(h[0].provinces) <= evidenced]
 

@@ -91,7 +91,7 @@ class PhraseTable:
     # first word -> the lengths in words of the phrases it starts, longest first (at most
     # MAX_NGRAM): only those lengths are tried. ``firsts`` is keyed lower-cased (every
     # phrase); ``exact_firsts`` as written (exact phrases) and ``folded_firsts`` lower-cased
-    # (folded phrases) say which words can start a phrase at all
+    # (folded phrases): a table of exact phrases only tries words as written
     firsts: dict[str, tuple[int, ...]]
     exact_firsts: frozenset[str] = frozenset()
     folded_firsts: frozenset[str] = frozenset()
@@ -130,11 +130,11 @@ class PhraseTable:
         firsts, exact, folded = self.firsts, self.exact, self.folded
         hits: list[tuple[Any, int, int]] = []
         n, after = len(low), 0
-        as_written, lowered = self.exact_firsts, self.folded_firsts
-        if not lowered:  # exact phrases only: a word starts one as written, or none
+        if not self.folded_firsts:  # exact phrases only: a word starts one as written
+            as_written = self.exact_firsts
             starts = [i for i, w in enumerate(texts) if w in as_written]
-        else:
-            starts = [i for i, w in enumerate(low) if w in lowered or texts[i] in as_written]
+        else:  # one set test per word (``firsts`` is keyed lower-cased)
+            starts = [i for i, w in enumerate(low) if w in firsts]
         for i in starts:
             if i < after:
                 continue
