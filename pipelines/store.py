@@ -46,9 +46,13 @@ def article_meta(item: ArticleItem) -> dict:
     """What an article keeps beside its columns: the Content-Type header (re-extraction
     decodes the stored bytes as the crawl did), what it was tagged from beside its text
     (its source's province then: retag reads it, so that tagging again with unchanged data
-    changes nothing whatever the catalog says today), the policy-document metadata, the
-    government meta set, its content source and its column."""
+    changes nothing whatever the catalog says today), the known organisations the tagger
+    found (``org_refs``: id, name, kind, tickers, role, as `provwatch tag` gives them; the
+    names stay tags of kind org), the policy-document metadata, the government meta set,
+    its content source and its column."""
     meta: dict = {"tagged_from": {"source_province": item.source_province}}
+    if item.tags and item.tags.org_refs:
+        meta["org_refs"] = [o.as_json() for o in item.tags.org_refs]
     if item.content_type:
         meta["content_type"] = item.content_type
     meta.update(extracted_meta(item.document, item.gov, item.content_source, item.column))

@@ -83,3 +83,37 @@ def test_the_same_site_named_outside_a_visit_stays_under_the_bar(tagger):
 def test_a_weak_cue_in_a_visited_site_names_no_sector(tagger):
     text = INSPECTION + "他来到某工程实验室，了解情况。" + FILLER * 3
     assert "talent_education" not in tagger.tag("某领导在某省调研", text).sectors
+
+
+def test_bare_opening_is_a_generic_word_and_opening_to_the_world_a_subject(tagger):
+    def report(sentence: str) -> str:  # a 1,500-character report naming it in six sentences
+        return FILLER + "\n" + (FILLER * 5 + sentence) * 6
+
+    generic = report("坚持开放合作。")
+    assert len(generic) > 1200
+    assert "trade_opening" not in tagger.tag("某市召开会议", generic).sectors
+    for word in ("对外开放", "扩大开放", "高水平开放"):
+        assert "trade_opening" in tagger.tag("某市召开会议", report(f"推进{word}。")).sectors, word
+
+
+def test_countryside_people_and_places_are_generic_and_farming_is_the_sector(tagger):
+    lead = FILLER + "\n"
+    social = lead + FILLER * 3 + "减轻农民负担，关心农村低收入人口和农民工就业。" + FILLER * 3
+    assert "agriculture" not in tagger.tag("省领导走访慰问困难群众", social).sectors
+    farming = lead + FILLER * 3 + "推进高标准农田建设，稳定粮食生产，带动农民增收。" + FILLER * 3
+    assert "agriculture" in tagger.tag("某省部署农业生产", farming).sectors
+
+
+def test_each_cue_is_listed_once():
+    # a cue given twice (strong and weak, or two sectors) would silently keep the last
+    import yaml
+
+    from provwatch.pipelines.tagging.sectors import DATA
+
+    seen: dict[tuple[str, str], str] = {}
+    for sector, fields in yaml.safe_load((DATA / "sectors.yaml").read_text("utf-8")).items():
+        for field, cues in fields.items():
+            for cue in cues:
+                key = (field[:2], cue if field.startswith("zh") or cue.isupper() else cue.lower())
+                assert key not in seen, f"{cue!r} in {sector}.{field} and {seen[key]}"
+                seen[key] = f"{sector}.{field}"

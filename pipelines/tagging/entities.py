@@ -50,6 +50,7 @@ _SURNAMES = set(
 # rule 2 is found from its verb, then read back: one pass for the verbs, not one per position
 _ZH_VERB = re.compile(r"同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
                       r"指出|参加|陪同|一同|先后发言|发言|一行|等(?:陪同|参加|出席|一同)")
+_VERB_FIRST = set("同总出前到赴调考视主会表强指参陪一先发等")  # what _ZH_VERB can start with
 _CLAUSE_START = set("，,、。；：“”（）()\n\t \u3000")
 _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman|President|"
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
@@ -138,7 +139,7 @@ def people(text: str, simple: str | None = None) -> list[str]:
             found[text[m.start(1):m.end(1)]] = None
     verbs = [m.start() for m in _ZH_VERB.finditer(zh)]
     # 李强调研: the match 强调 hides the verb 调研 that starts one character later
-    verbs += [v + 1 for v in verbs if _ZH_VERB.match(zh, v + 1)]
+    verbs += [v + 1 for v in verbs if zh[v + 1:v + 2] in _VERB_FIRST and _ZH_VERB.match(zh, v + 1)]
     for verb in verbs:
         for start in (verb - 2, verb - 3):
             name = zh[max(0, start):verb]

@@ -18,7 +18,8 @@ Matching rules, in order:
    counts (比亚迪、吉利、奇瑞、长安). Any name that is also a gazetteer place is weak.
 4. Role: an organisation is a *subject* when the title names it, when the lead names it
    in an article whose title or lead reports a meeting or a signing (会见, 会谈, 签约, met,
-   signed), or when the text names it three times or more; otherwise it is *passing*.
+   signed), when the text names it three times or more, or when a paragraph opens with its
+   name (大疆创新科技有限公司作为…: the paragraph is about it); otherwise it is *passing*.
 5. Sectors: a subject adds 3 points to each of its sectors, as a cue in the title would;
    a passing organisation adds 1 (named in the lead) or 0.5 (elsewhere), once per
    organisation; either only where the text's own cues name one of its sectors
@@ -29,13 +30,22 @@ Matching rules, in order:
    organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
    mentioned, never about; 阿里巴巴 → nothing for Tibet's 阿里, TCL中环 nothing for Hong
    Kong's 中环). Headquarters never add a province on their own.
+7. A provincial arm of a central SOE or a national financial institution is read from its
+   name's shape (branches.py): the group's name, a province's name, a business word
+   (国网江苏省电力有限公司, 国网河南电力, 南方电网广东电网, 中国石化江苏石油分公司,
+   中国银行河南省分行), even where the group's name alone is weak (国网). It is an
+   organisation of its own: id ``group.province`` (state_grid.jiangsu), named 国家电网有限公司
+   （江苏省）, with the group as ``parent`` and the group's kind, tickers and sectors. Its
+   headquarters is that province, so by rule 6 the province in its name is a mention and
+   never about: a grid company's news is about a province only by the province's own
+   evidence elsewhere in the text (its leaders, its places, its title).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +54,7 @@ import yaml
 
 from provwatch.crawler.taxonomy import ORG_KINDS, PROVINCES, SECTORS
 from provwatch.pipelines.tagging import gazetteer
+from provwatch.pipelines.tagging.branches import PARENT_KINDS, ProvinceNames, arm
 from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
@@ -55,8 +66,16 @@ _ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董�
 _EN_CONTEXT = frozenset({"Group", "Inc", "Co", "Corp", "Corporation", "Motor", "Motors", "Ltd",
                          "Holdings", "chairman", "Chairman", "CEO", "Technologies", "Technology",
                          "University", "Bank", "Company", "Limited", "founder", "president"})
-_MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订|\bmeets?\b|\bmet\b|held talks|"
-                      r"\bsign(?:s|ed|ing)?\b|\binks?\b")
+# rule 4's meeting and signing words: the Chinese as one literal alternation (the regex
+# engine skips to their first characters), the English only where there are letters
+_MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订")
+_MEETING_EN = re.compile(r"\b(?:meets?|met|sign(?:s|ed|ing)?|inks?)\b|held talks")
+_LETTERS = re.compile(r"[a-z]{2}")
+
+
+def _meeting(part: str) -> bool:
+    return bool(_MEETING.search(part)) or (
+        _LETTERS.search(part) is not None and _MEETING_EN.search(part) is not None)
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,7 @@ class Org:
     sectors: tuple[str, ...]
     hq: str | None
     place: bool = False
+    parent: str | None = None  # a provincial arm's group (rule 7)
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,22 @@ class OrgBase:
     zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names of ``zh_values``
     zh_values: Sequence[tuple[str, bool]]  # (org id, weak) per name; a ``not`` word has id ""
     en: PhraseTable  # tokenised name -> (org id, weak)
+    provinces: ProvinceNames = ProvinceNames({}, {}, 0)
+    # provincial arms met so far (rule 7), made once per id
+    arms: dict[str, Org] = field(default_factory=dict, compare=False, repr=False)
+
+    def org(self, oid: str) -> Org:
+        """A knowledge-base entry or a provincial arm found before, by id."""
+        return self.orgs.get(oid) or self.arms[oid]
+
+    def _arm(self, parent: Org, pid: str) -> Org:
+        oid = f"{parent.id}.{pid}"
+        got = self.arms.get(oid)
+        if got is None:
+            name = f"{parent.name}（{self.provinces.full[pid]}）"
+            got = self.arms[oid] = Org(oid, parent.kind, name, (name,), parent.tickers,
+                                       parent.sectors, pid, parent=parent.id)
+        return got
 
     def find(self, text: str, places: Sequence[tuple[object, int, int]] = ()) -> list[OrgHit]:
         """Known organisations in ``text`` by rules 1–3; ``places`` are the gazetteer's
@@ -97,6 +133,7 @@ class OrgBase:
                     raw.append((oid, weak, start, end))
             if raw:
                 raw = [r for r in raw if not any(s < r[2] < e for _, s, e in places)]
+                raw = self._arms(text, raw)
         tokens = words(text)
         found = self.en.find_tokens(tokens)
         if found:
@@ -109,15 +146,34 @@ class OrgBase:
         raw.sort(key=lambda r: r[2])
         strong = {oid for oid, weak, _, _ in raw if not weak}
         keep = [not weak or oid in strong or _context(text, end) for oid, weak, _, end in raw]
-        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)):
+        lists = not all(keep) and "、" in text
+        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)) if lists else ():
             for i in order:  # a 、-list: 比亚迪、吉利、奇瑞、长安
                 j = i - 1 if order.step == 1 else i + 1
-                a, b = sorted((i, j))
+                a, b = (i, j) if i < j else (j, i)
                 if keep[j] and not keep[i] and raw[b][2] == raw[a][3] + 1 \
                         and text[raw[a][3]] == "、":
                     keep[i] = True
-        return [OrgHit(self.orgs[oid], start, end)
+        return [OrgHit(self.org(oid), start, end)
                 for (oid, _, start, end), k in zip(raw, keep, strict=True) if k]
+
+    def _arms(self, text: str, raw: list[tuple[str, bool, int, int]]
+              ) -> list[tuple[str, bool, int, int]]:
+        """Rule 7: a group's name that opens a provincial arm's name becomes the arm (a
+        strong name), and names inside the arm's name are dropped."""
+        out: list[tuple[str, bool, int, int]] = []
+        covered = 0
+        for oid, weak, start, end in raw:
+            if start < covered:
+                continue
+            parent = self.orgs[oid]
+            found = arm(text, end, self.provinces) if parent.kind in PARENT_KINDS else None
+            if found:
+                pid, end = found
+                oid, weak = self._arm(parent, pid).id, False
+                covered = end
+            out.append((oid, weak, start, end))
+        return out
 
 
 def _context(text: str, end: int) -> bool:
@@ -181,10 +237,14 @@ def load() -> OrgBase:
     problems = validate(entries, SECTORS, PROVINCES)
     if problems:
         raise OrgDataError("; ".join(problems[:10]))
-    return build(entries, set(gazetteer.load().zh))
+    gaz = gazetteer.load()
+    names = {name: place.provinces[0] for name, place in gaz.zh.items()
+             if place.kind == "name" and len(place.provinces) == 1}
+    return build(entries, set(gaz.zh), ProvinceNames.build(names))
 
 
-def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
+def build(entries: Sequence[tuple[str, dict]], places: set[str],
+          provinces: ProvinceNames | None = None) -> OrgBase:
     orgs: dict[str, Org] = {}
     zh_names: dict[str, tuple[str, bool]] = {}  # a name given twice: the last entry wins
     exact: dict[str, tuple[str, bool]] = {}
@@ -202,15 +262,15 @@ def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
         for word in e.get("not") or ():
             zh_names[word] = ("", True)
     return OrgBase(orgs, leftmost_longest(list(zh_names)), tuple(zh_names.values()),
-                   PhraseTable.build(exact, {}))
+                   PhraseTable.build(exact, {}), provinces or ProvinceNames({}, {}, 0))
 
 
 def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: int,
-          title: str, lead: str) -> dict[str, str]:
+          title: str, lead: str, text: str = "") -> dict[str, str]:
     """org id -> "subject" | "passing" (rule 4), in order of first appearance; zones
     (``place``) are not organisations and get none."""
     out: dict[str, str] = {h.org.id: "subject" for h in title_hits if not h.org.place}
-    meeting = bool(_MEETING.search(title) or _MEETING.search(lead))
+    meeting = _meeting(title) or _meeting(lead)
     counts: dict[str, int] = {}
     for h in text_hits:
         counts[h.org.id] = counts.get(h.org.id, 0) + 1
@@ -218,7 +278,8 @@ def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: i
         oid = h.org.id
         if out.get(oid) == "subject" or h.org.place:
             continue
-        if (meeting and h.start < lead_end) or counts[oid] >= 3:
+        opens = bool(text) and (h.start == 0 or text[h.start - 1] == "\n")
+        if (meeting and h.start < lead_end) or counts[oid] >= 3 or opens:
             out[oid] = "subject"
         else:
             out.setdefault(oid, "passing")
@@ -231,9 +292,9 @@ def sector_points(base: OrgBase, role: dict[str, str], text_hits: Sequence[OrgHi
     first: dict[str, int] = {}
     for h in text_hits:
         first.setdefault(h.org.id, h.start)
-    return [(base.orgs[oid].sectors,
+    return [(base.org(oid).sectors,
              SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5)
-            for oid, r in role.items() if base.orgs[oid].sectors]
+            for oid, r in role.items() if base.org(oid).sectors]
 
 
 def province_masks(hits: Sequence[OrgHit]) -> tuple[tuple[int, int, frozenset[str]], ...]:

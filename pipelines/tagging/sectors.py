@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick_rs
@@ -55,11 +56,6 @@ _VISIT = re.compile(r"(?:来到|走进|前往|察看|参观|走访|visited|toure
 _DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山火|火灾|爆炸|灾后|抢险|救灾|"
                        r"(?i:earthquake|floods?\b(?! control| prevention)|typhoon|landslide|"
                        r"wildfire)")
-
-
-def _listed(text: str, start: int, end: int) -> bool:
-    """An item of an enumeration (电动汽车、清洁能源、生物制药等领域): a passing word."""
-    return text[end:end + 1] == "、" or text[start - 1:start] == "、"
 
 
 def _visits(text: str) -> list[tuple[int, int]]:
@@ -86,7 +82,8 @@ class CueTable:
         words); ``listed``: the cue is an item of a 、-list."""
         values = self.zh_values
         found = [] if text.isascii() else [
-            (key, weight, start, _listed(text, start, end))
+            (key, weight, start,  # an item of a 、-list: a passing word
+             text[end:end + 1] == "、" or text[start - 1:start] == "、")
             for i, start, end in self.zh.find_matches_as_indexes(text)
             for keys, weight in (values[i],) for key in keys]
         found += [(key, weight, start, False) for (keys, weight), start, _ in
@@ -129,21 +126,25 @@ def tag_sectors(title: str, lead_end: int, text: str,
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
     """``text[:lead_end]`` is the lead."""
     cues = table()
-    score: Counter[str] = Counter()
+    # plain dicts: this loop runs per cue, and Counter's Python-level methods cost more
+    score: dict[str, float] = {}
     title_counts = cues.count(title)
     for key, n in title_counts.items():
-        score[key] += 3 * n
+        score[key] = score.get(key, 0) + 3 * n
     # where each sector is named outside a list: sentence -> weight
-    named: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    named: dict[str, dict[int, float]] = {}
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     found = cues.hits(text)
     for key, weight, start, listed in found:
-        score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
+        score[key] = score.get(key, 0) + weight * (
+            LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
-            named[key][bisect_right(ends, start)] += weight
-    for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
+            where = named.setdefault(key, {})
+            sentence = bisect_right(ends, start)
+            where[sentence] = where.get(sentence, 0) + weight
+    for keys, points in [(k, p) for k, p in extra if any(score.get(s) for s in k)]:
         for key in keys:
-            score[key] += points
+            score[key] = score.get(key, 0) + points
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
@@ -158,7 +159,7 @@ def tag_sectors(title: str, lead_end: int, text: str,
     below = {k for k, s in score.items()
              if k not in in_title and threshold <= s < RELATIVE * best and discussed(k)}
     visited = _visited(text, found, below) if below else set()
-    chosen = [k for k, s in score.most_common()
+    chosen = [k for k, s in sorted(score.items(), key=itemgetter(1), reverse=True)
               if k in in_title or s >= threshold and discussed(k)
               and (s >= RELATIVE * best or k in visited)
               ][:MAX_SECTORS]

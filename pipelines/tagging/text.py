@@ -88,16 +88,26 @@ class PhraseTable:
 
     exact: dict[str, Any]
     folded: dict[str, Any]
-    firsts: dict[str, int]  # lower-cased first word -> longest phrase it starts, in words
+    # first word -> the lengths in words of the phrases it starts, longest first (at most
+    # MAX_NGRAM): only those lengths are tried. ``firsts`` is keyed lower-cased (every
+    # phrase); ``exact_firsts`` as written (exact phrases) and ``folded_firsts`` lower-cased
+    # (folded phrases): a table of exact phrases only tries words as written
+    firsts: dict[str, tuple[int, ...]]
+    exact_firsts: frozenset[str] = frozenset()
+    folded_firsts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, exact: dict[str, Any], folded: dict[str, Any]) -> PhraseTable:
-        firsts: dict[str, int] = {}
-        for phrase in [*exact, *folded]:
-            parts = phrase.split(" ")
-            first = parts[0].lower()
-            firsts[first] = max(firsts.get(first, 0), min(MAX_NGRAM, len(parts)))
-        return cls(exact, folded, firsts)
+        sizes: dict[str, set[int]] = {}
+        starts: tuple[set[str], set[str]] = (set(), set())
+        for table, phrases in enumerate((exact, folded)):
+            for phrase in phrases:
+                parts = phrase.split(" ")
+                if len(parts) <= MAX_NGRAM:
+                    sizes.setdefault(parts[0].lower(), set()).add(len(parts))
+                    starts[table].add(parts[0] if table == 0 else parts[0].lower())
+        return cls(exact, folded, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()},
+                   frozenset(starts[0]), frozenset(starts[1]))
 
     def find(self, tokens: Sequence[tuple[str, int]]) -> list[tuple[Any, int, int]]:
         """Longest-first lookup: (value, start offset, token count) per hit."""
@@ -120,10 +130,17 @@ class PhraseTable:
         firsts, exact, folded = self.firsts, self.exact, self.folded
         hits: list[tuple[Any, int, int]] = []
         n, after = len(low), 0
-        for i in [i for i, w in enumerate(low) if w in firsts]:
+        if not self.folded_firsts:  # exact phrases only: a word starts one as written
+            as_written = self.exact_firsts
+            starts = [i for i, w in enumerate(texts) if w in as_written]
+        else:  # one set test per word (``firsts`` is keyed lower-cased)
+            starts = [i for i, w in enumerate(low) if w in firsts]
+        for i in starts:
             if i < after:
                 continue
-            for size in range(min(firsts[low[i]], n - i), 0, -1):
+            for size in firsts[low[i]]:
+                if size > n - i:
+                    continue
                 if size == 1:
                     value = exact.get(texts[i])
                     if value is None:
