@@ -164,3 +164,60 @@ def test_processes_at_a_barrier_take_at_most_the_slots_there_are(pg_url, sources
         assert p.exitcode == 0
     assert outcomes.count(None) == winners
     assert set(outcomes) - {None} <= {"source", "portal.gov.cn"}
+
+
+def test_a_queue_that_goes_away_costs_the_scheduler_one_line_a_pass_and_it_keeps_going(
+        tmp_path, pg_url):  # noqa: F811
+    import uuid
+
+    import psycopg
+    from conftest import PG_URL
+
+    schema = f"q_{uuid.uuid4().hex[:12]}"
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    # a password the loopback server does not ask for: it must never be printed
+    queue_url = (PG_URL.replace("postgres@", "postgres:s3cret@")
+                 + f"?options=-csearch_path%3D{schema}")
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=queue_url)
+    log_path = tmp_path / "scheduler.log"
+    procs = [start(env, log_path, "run")]
+    try:
+        wait_for(lambda: '"enqueued"' in log_path.read_text() or _queued(admin, schema), 60,
+                 "the first source queued", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        wait_for(lambda: '"enqueue_failed"' in log_path.read_text(), 30,
+                 "the failed pass logged", procs)
+        beat = _heartbeat(sessions)
+        wait_for(lambda: _heartbeat(sessions) > beat, 30, "a heartbeat after the failure",
+                 procs)
+        procs[0].send_signal(signal.SIGTERM)
+        assert procs[0].wait(timeout=30) == 0
+    finally:
+        stop_all(procs)
+        farm.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    text = log_path.read_text()
+    failed = [json.loads(line) for line in text.splitlines() if '"enqueue_failed"' in line]
+    assert failed and "procrastinate_jobs" in failed[0]["error"]
+    assert "Traceback" not in text and "s3cret" not in text
+
+
+def _queued(admin: str, schema: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return conn.execute(f'SELECT to_regclass(\'"{schema}".procrastinate_jobs\')'
+                            ).fetchone()[0] is not None and conn.execute(
+            f'SELECT count(*) FROM "{schema}".procrastinate_jobs').fetchone()[0] > 0
+
+
+def _heartbeat(sessions):
+    with sessions() as session:
+        return session.scalar(select(DaemonLock.heartbeat_at).where(DaemonLock.name == "daemon"))

@@ -31,6 +31,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+import psycopg
 from procrastinate import App, PsycopgConnector, exceptions
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
@@ -88,6 +89,19 @@ def ensure_schema(config: Config) -> bool:
     except Exception as e:  # psycopg's errors name the server; the URL may hold a password
         raise QueueError(f"queue_url {config.redacted()['queue_url']}: "
                          f"{redact(_first_line(e))}") from None
+
+
+def database_failure(exc: BaseException | None) -> str | None:
+    """One line (password hidden) when ``exc``, or one it came from, is the database or
+    the queue failing (unreachable, tables gone, ...); None for anything else (a bug)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (psycopg.Error, exceptions.ConnectorException)) or \
+                type(exc).__module__.startswith("sqlalchemy.exc"):
+            return redact(f"{type(exc).__name__}: {_first_line(exc)}")
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _first_line(e: BaseException) -> str:

@@ -30,7 +30,15 @@ from procrastinate.worker import Worker as EngineWorker
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, load_catalog
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon.engine import NOOP, QUEUE, TASK, BusyRetry, ensure_schema, make_app
+from provwatch.crawler.daemon.engine import (
+    NOOP,
+    QUEUE,
+    TASK,
+    BusyRetry,
+    database_failure,
+    ensure_schema,
+    make_app,
+)
 from provwatch.crawler.daemon.logs import event
 from provwatch.crawler.daemon.metrics import serve
 from provwatch.crawler.daemon.worker_crawl import CrawlJob
@@ -147,8 +155,14 @@ class Worker:
                 self.metrics.queue.labels("waiting").set(row.get("todo") or 0)
                 self.metrics.queue.labels("running").set(row.get("doing") or 0)
                 await loop.run_in_executor(None, self._beat)
-            except Exception:  # boundary: the next heartbeat tries again
-                log.exception("worker heartbeat failed; next in %gs", self.config.heartbeat)
+            except Exception as e:  # boundary: the next heartbeat tries again
+                reason = database_failure(e)
+                if reason is None:  # a bug: its traceback
+                    log.exception("worker heartbeat failed; next in %gs",
+                                  self.config.heartbeat)
+                else:
+                    event(log, "heartbeat_failed", level=logging.ERROR, error=reason,
+                          next_try_seconds=self.config.heartbeat)
             await asyncio.sleep(self.config.heartbeat)
 
     def _info(self) -> dict[str, Any]:
