@@ -54,12 +54,13 @@ def drop(schema: str) -> None:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def env_for(url: str, catalog: str, data: str) -> dict[str, str]:
+def env_for(url: str, catalog: str, data: str, hold: float = 0.0) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update({"PROVWATCH_DATABASE_URL": url, "PROVWATCH_QUEUE_URL": url,
                 "PROVWATCH_CATALOG": catalog, "PROVWATCH_DATA_DIR": data,
                 "PROVWATCH_DOWNLOAD_DELAY": "0", "PROVWATCH_OBEY_ROBOTS": "false",
-                "PROVWATCH_CRAWL_TIMEOUT": "120", "PROVWATCH_HEARTBEAT": "1",
+                "PROVWATCH_CRAWL_TIMEOUT": str(hold + 120),
+                "PROVWATCH_DOWNLOAD_TIMEOUT": str(hold + 30), "PROVWATCH_HEARTBEAT": "1",
                 "PROVWATCH_WORKER_STALL_TIMEOUT": "5", "PROVWATCH_QUEUE_TICK": "0.5",
                 "PROVWATCH_HOST_BUSY_RETRY": "0.5", "PROVWATCH_CRAWLS_PER_HOST": "1",
                 "PROVWATCH_LOG_LEVEL": "warning"})
@@ -97,7 +98,7 @@ def crawl_rate(workers: int, per_worker: int, hold: float, folder: Path) -> tupl
     catalog.write_text(yaml.safe_dump(farm_catalog(farm)), encoding="utf-8")
     schema, url = schema_url()
     open_database(url)  # migrated before the processes start
-    env = env_for(url, str(catalog), str(folder))
+    env = env_for(url, str(catalog), str(folder), hold)
     want = workers * per_worker
     procs = [spawn(env, "run")] + [spawn(env, "worker") for _ in range(workers)]
     try:

@@ -25,6 +25,7 @@ its queueing lock meanwhile, so the source is not queued twice).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
 import threading
 from collections.abc import Callable, Coroutine
@@ -57,6 +58,10 @@ class HostBusy(Exception):
 
 class QueueError(ProvwatchError):
     """The queue's database cannot be reached or used: one line, no password."""
+
+
+class QueueClosed(Exception):
+    """The scheduler is stopping: calls still in flight are cancelled, not waited for."""
 
 
 def lock_of(source_id: str) -> str:
@@ -120,6 +125,9 @@ class Queue:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="queue-loop")
         self._open = False
+        self._closing = False
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._guard = threading.Lock()
 
     def open(self) -> Queue:
         ensure_schema(self.config)
@@ -134,7 +142,19 @@ class Queue:
         return self
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+        with self._guard:
+            if self._closing:
+                coro.close()
+                raise QueueClosed
+            future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+            self._pending.add(future)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.CancelledError:
+            raise QueueClosed from None
+        finally:
+            with self._guard:
+                self._pending.discard(future)
 
     def enqueue(self, source_id: str, delay: float = 0.0) -> bool:
         """Queue a crawl of ``source_id``; False when one is waiting already."""
@@ -181,9 +201,16 @@ class Queue:
         return self._run(fn())
 
     def close(self) -> None:
+        """Cancel calls in flight (a pass running while the scheduler stops ends at once),
+        close the pool, stop the loop."""
+        with self._guard:
+            self._closing = True
+            pending = list(self._pending)
+        for future in pending:
+            future.cancel()
         if self._open:
             try:
-                self._run(self.app.close_async(), timeout=10)
+                asyncio.run_coroutine_threadsafe(self.app.close_async(), self._loop).result(10)
             except Exception:  # closing on the way out: nothing left to save
                 pass
             self._open = False
