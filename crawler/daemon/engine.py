@@ -99,14 +99,15 @@ def ensure_schema(config: Config) -> bool:
 def database_failure(exc: BaseException | None) -> str | None:
     """One line (password hidden) when ``exc``, or one it came from, is the database or
     the queue failing (unreachable, tables gone, ...); None for anything else (a bug)."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, (psycopg.Error, exceptions.ConnectorException)) or \
-                type(exc).__module__.startswith("sqlalchemy.exc"):
-            return redact(f"{type(exc).__name__}: {_first_line(exc)}")
+    chain: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in chain):
+        chain.append(exc)
         exc = exc.__cause__ or exc.__context__
-    return None
+    # the driver's own error says what went wrong; the engine's wrapper only "Database error"
+    found = next((e for e in chain if isinstance(e, psycopg.Error)), None) or next(
+        (e for e in chain if isinstance(e, exceptions.ConnectorException)
+         or type(e).__module__.startswith("sqlalchemy.exc")), None)
+    return None if found is None else redact(f"{type(found).__name__}: {_first_line(found)}")
 
 
 def _first_line(e: BaseException) -> str:
