@@ -222,3 +222,27 @@ def _queued(admin: str, schema: str) -> bool:
 def _heartbeat(sessions):
     with sessions() as session:
         return session.scalar(select(DaemonLock.heartbeat_at).where(DaemonLock.name == "daemon"))
+
+
+def test_status_shows_the_queue_and_check_says_when_crawls_wait_with_no_worker(
+        tmp_path, pg_url):  # noqa: F811
+    from provwatch.crawler.daemon.engine import Queue
+
+    farm = start_farm(3, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, log_format="text")
+    queue = Queue(load_config(env=env)).open()
+    try:
+        assert [queue.enqueue(sid) for sid in ("farm00", "farm01", "farm00")] == [
+            True, True, False]  # one waiting crawl per source: the queueing lock
+        assert queue.depth() == {"waiting": 2, "running": 0}
+    finally:
+        queue.close()
+        farm.close()
+    assert _status(env)["queue"] == {"waiting": 2, "running": 0}
+    assert "queue: 2 crawls waiting, 0 running" in _cli(env, "status").stdout
+    done = _cli(env, "status", "--check")
+    assert done.returncode == 1
+    assert ("2 crawls wait in the queue and no worker is running; start `provwatch worker`"
+            in done.stdout)
