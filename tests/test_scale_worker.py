@@ -246,3 +246,36 @@ def test_status_shows_the_queue_and_check_says_when_crawls_wait_with_no_worker(
     assert done.returncode == 1
     assert ("2 crawls wait in the queue and no worker is running; start `provwatch worker`"
             in done.stdout)
+
+
+def test_a_crawl_job_skips_a_source_not_due_and_waits_for_a_busy_host(tmp_path, pg_url):  # noqa: F811
+    import threading
+    from datetime import datetime, timedelta, timezone
+
+    from provwatch.crawler.catalog.sources import load_catalog
+    from provwatch.crawler.daemon.engine import HostBusy
+    from provwatch.crawler.daemon.worker_crawl import CrawlJob
+    from provwatch.crawler.daemon.worker_metrics import WorkerMetrics
+    from provwatch.crawler.storage import repository
+    from provwatch.crawler.storage.db import transaction
+
+    farm = start_farm(2, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    config = load_config(env=scale_env(tmp_path, pg_url, catalog))
+    sources = {s.id: s for s in load_catalog(catalog).enabled()}
+    job = CrawlJob(config, sources, threading.Event(), WorkerMetrics(1))
+    try:
+        with transaction(sessions) as session:  # crawled a moment ago: due in an hour
+            repository.source_state(session, "farm00").next_due_at = (
+                datetime.now(timezone.utc) + timedelta(hours=1))
+        assert job("farm00") == "not_due" and job("nowhere") == "unknown"
+        held = Slots(pg_url)  # another worker's crawl holds the farm's only host slot
+        assert held.take_host(farm.hosts[0], 1) == 0
+        with pytest.raises(HostBusy):
+            job("farm01")
+        assert farm.feed_reads == {}  # neither was fetched
+        held.close()
+        assert job("farm01") == "ok" and farm.feed_reads == {"farm01": 1}
+    finally:
+        farm.close()
