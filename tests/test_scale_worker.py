@@ -279,3 +279,53 @@ def test_a_crawl_job_skips_a_source_not_due_and_waits_for_a_busy_host(tmp_path, 
         assert job("farm01") == "ok" and farm.feed_reads == {"farm01": 1}
     finally:
         farm.close()
+
+
+def test_a_worker_whose_queue_goes_away_says_so_in_one_line_and_resumes_when_it_is_back(
+        tmp_path, pg_url):  # noqa: F811
+    import uuid
+
+    import psycopg
+    from conftest import PG_URL
+
+    schema = f"q_{uuid.uuid4().hex[:12]}"
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    queue_url = (PG_URL.replace("postgres@", "postgres:s3cret@")
+                 + f"?options=-csearch_path%3D{schema}")
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=queue_url)
+    log_path = tmp_path / "worker.log"
+    procs = [start(env, log_path, "worker")]
+
+    def engine_workers() -> int:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if conn.execute(f"SELECT to_regclass('\"{schema}\".procrastinate_workers')"
+                            ).fetchone()[0] is None:
+                return 0
+            return conn.execute(f'SELECT count(*) FROM "{schema}".procrastinate_workers'
+                                ).fetchone()[0]
+
+    try:
+        wait_for(engine_workers, 60, "the worker registered with the engine", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        wait_for(lambda: '"worker_restarting"' in log_path.read_text(), 60,
+                 "the worker's one line about it", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:  # the database is back, empty
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        wait_for(engine_workers, 60, "the worker registered again", procs)
+        procs[0].send_signal(signal.SIGTERM)
+        assert procs[0].wait(timeout=30) == 0
+    finally:
+        stop_all(procs)
+        farm.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    text = log_path.read_text()
+    assert "Traceback" not in text and "s3cret" not in text
+    restarting = [json.loads(line) for line in text.splitlines() if "worker_restarting" in line]
+    assert restarting and "does not exist" in restarting[0]["error"] + text
