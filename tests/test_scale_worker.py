@@ -329,3 +329,20 @@ def test_a_worker_whose_queue_goes_away_says_so_in_one_line_and_resumes_when_it_
     assert "Traceback" not in text and "s3cret" not in text
     restarting = [json.loads(line) for line in text.splitlines() if "worker_restarting" in line]
     assert restarting and "does not exist" in restarting[0]["error"] + text
+
+
+def test_a_reachable_database_with_an_unreachable_queue_is_one_line_for_both_roles(
+        tmp_path, pg_url):  # noqa: F811
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    farm.close()
+    open_database(pg_url)
+    dead = f"postgresql://u:s3cret@127.0.0.1:{_free_port()}/q"
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=dead, log_format="text")
+    for command in ("worker", "run"):
+        done = _cli(env, command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "s3cret" not in done.stderr
+        line = done.stderr.strip().splitlines()[-1]  # `run` logs its stop before it
+        assert line.startswith("provwatch: error: queue_url postgresql://u:***@127.0.0.1:"), line
+        assert "Connection refused" in line

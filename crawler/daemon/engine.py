@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import random
 import threading
 from collections.abc import Callable, Coroutine
@@ -83,6 +84,8 @@ class BusyRetry(BaseRetryStrategy):
 
 def make_app(config: Config, **pool: Any) -> App:
     assert config.queue_url, "make_app needs queue_url"
+    # "Adding tasks from blueprint" at every start says nothing an operator needs
+    logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)
     return App(connector=PsycopgConnector(conninfo=slots.conninfo(config.queue_url),
                                           **pool))
 
