@@ -12,6 +12,10 @@ worker; and its job options map onto the guarantees provwatch needs:
   ``retry_job``: the crawls of a worker whose heartbeat is older than
   ``worker_stall_timeout`` are put back in the queue, and the lock passes on.
 
+(Sources, procrastinate 3.10: ``sql/schema.sql``, the unique index on ``queueing_lock``
+``WHERE status = 'todo'`` and ``procrastinate_fetch_job_v2``'s ``FOR UPDATE OF jobs SKIP
+LOCKED``; ``worker.py`` and ``manager.py`` for heartbeats and ``get_stalled_jobs``.)
+
 Celery was the other candidate: it needs Redis or RabbitMQ next to PostgreSQL, and holds
 neither "one waiting job per key" nor "never two at once per key" itself.
 
