@@ -49,3 +49,17 @@ def test_every_provwatch_variable_in_compose_is_a_setting():
     for name in ("scheduler", "worker"):
         used = set(_services()[name]["environment"])
         assert used and {v for v in used if v.startswith("PROVWATCH_")} <= known
+
+
+def test_the_worker_unit_runs_a_worker_command_provwatch_parses_unprivileged():
+    import configparser
+    import shlex
+
+    path = COMPOSE.parent / "provwatch-worker@.service"
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read(path, encoding="utf-8")
+    service = unit["Service"]
+    assert service["User"] not in ("", "root") and service["KillSignal"] == "SIGTERM"
+    program, command, *args = shlex.split(service["ExecStart"].replace("%i", "1"))
+    assert program.endswith("/provwatch") and command == "worker"
+    get_command(app).commands[command].make_context(command, args)

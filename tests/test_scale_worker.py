@@ -164,3 +164,185 @@ def test_processes_at_a_barrier_take_at_most_the_slots_there_are(pg_url, sources
         assert p.exitcode == 0
     assert outcomes.count(None) == winners
     assert set(outcomes) - {None} <= {"source", "portal.gov.cn"}
+
+
+def test_a_queue_that_goes_away_costs_the_scheduler_one_line_a_pass_and_it_keeps_going(
+        tmp_path, pg_url):  # noqa: F811
+    import uuid
+
+    import psycopg
+    from conftest import PG_URL
+
+    schema = f"q_{uuid.uuid4().hex[:12]}"
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    # a password the loopback server does not ask for: it must never be printed
+    queue_url = (PG_URL.replace("postgres@", "postgres:s3cret@")
+                 + f"?options=-csearch_path%3D{schema}")
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=queue_url)
+    log_path = tmp_path / "scheduler.log"
+    procs = [start(env, log_path, "run")]
+    try:
+        wait_for(lambda: '"enqueued"' in log_path.read_text() or _queued(admin, schema), 60,
+                 "the first source queued", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        wait_for(lambda: '"enqueue_failed"' in log_path.read_text(), 30,
+                 "the failed pass logged", procs)
+        beat = _heartbeat(sessions)
+        wait_for(lambda: _heartbeat(sessions) > beat, 30, "a heartbeat after the failure",
+                 procs)
+        procs[0].send_signal(signal.SIGTERM)
+        assert procs[0].wait(timeout=30) == 0
+    finally:
+        stop_all(procs)
+        farm.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    text = log_path.read_text()
+    failed = [json.loads(line) for line in text.splitlines() if '"enqueue_failed"' in line]
+    assert failed and "UndefinedTable" in failed[0]["error"]  # what went wrong, in one line
+    assert "procrastinate_" in failed[0]["error"]
+    assert "Traceback" not in text and "s3cret" not in text
+
+
+def _queued(admin: str, schema: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return conn.execute(f'SELECT to_regclass(\'"{schema}".procrastinate_jobs\')'
+                            ).fetchone()[0] is not None and conn.execute(
+            f'SELECT count(*) FROM "{schema}".procrastinate_jobs').fetchone()[0] > 0
+
+
+def _heartbeat(sessions):
+    with sessions() as session:
+        return session.scalar(select(DaemonLock.heartbeat_at).where(DaemonLock.name == "daemon"))
+
+
+def test_status_shows_the_queue_and_check_says_when_crawls_wait_with_no_worker(
+        tmp_path, pg_url):  # noqa: F811
+    from provwatch.crawler.daemon.engine import Queue
+
+    farm = start_farm(3, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, log_format="text")
+    queue = Queue(load_config(env=env)).open()
+    try:
+        assert [queue.enqueue(sid) for sid in ("farm00", "farm01", "farm00")] == [
+            True, True, False]  # one waiting crawl per source: the queueing lock
+        assert queue.depth() == {"waiting": 2, "running": 0}
+    finally:
+        queue.close()
+        farm.close()
+    assert _status(env)["queue"] == {"waiting": 2, "running": 0}
+    assert "queue: 2 crawls waiting, 0 running" in _cli(env, "status").stdout
+    done = _cli(env, "status", "--check")
+    assert done.returncode == 1
+    assert ("2 crawls wait in the queue and no worker is running; start `provwatch worker`"
+            in done.stdout)
+
+
+def test_a_crawl_job_skips_a_source_not_due_and_waits_for_a_busy_host(tmp_path, pg_url):  # noqa: F811
+    import threading
+    from datetime import datetime, timedelta, timezone
+
+    from provwatch.crawler.catalog.sources import load_catalog
+    from provwatch.crawler.daemon.engine import HostBusy
+    from provwatch.crawler.daemon.worker_crawl import CrawlJob
+    from provwatch.crawler.daemon.worker_metrics import WorkerMetrics
+    from provwatch.crawler.storage import repository
+    from provwatch.crawler.storage.db import transaction
+
+    farm = start_farm(2, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    config = load_config(env=scale_env(tmp_path, pg_url, catalog))
+    sources = {s.id: s for s in load_catalog(catalog).enabled()}
+    job = CrawlJob(config, sources, threading.Event(), WorkerMetrics(1))
+    try:
+        with transaction(sessions) as session:  # crawled a moment ago: due in an hour
+            repository.source_state(session, "farm00").next_due_at = (
+                datetime.now(timezone.utc) + timedelta(hours=1))
+        assert job("farm00") == "not_due" and job("nowhere") == "unknown"
+        held = Slots(pg_url)  # another worker's crawl holds the farm's only host slot
+        assert held.take_host(farm.hosts[0], 1) == 0
+        with pytest.raises(HostBusy):
+            job("farm01")
+        assert farm.feed_reads == {}  # neither was fetched
+        held.close()
+        assert job("farm01") == "ok" and farm.feed_reads == {"farm01": 1}
+    finally:
+        farm.close()
+
+
+def test_a_worker_whose_queue_goes_away_says_so_in_one_line_and_resumes_when_it_is_back(
+        tmp_path, pg_url):  # noqa: F811
+    import uuid
+
+    import psycopg
+    from conftest import PG_URL
+
+    schema = f"q_{uuid.uuid4().hex[:12]}"
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    queue_url = (PG_URL.replace("postgres@", "postgres:s3cret@")
+                 + f"?options=-csearch_path%3D{schema}")
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=queue_url)
+    log_path = tmp_path / "worker.log"
+    procs = [start(env, log_path, "worker")]
+
+    def engine_workers() -> int:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if conn.execute(f"SELECT to_regclass('\"{schema}\".procrastinate_workers')"
+                            ).fetchone()[0] is None:
+                return 0
+            return conn.execute(f'SELECT count(*) FROM "{schema}".procrastinate_workers'
+                                ).fetchone()[0]
+
+    try:
+        wait_for(engine_workers, 60, "the worker registered with the engine", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        wait_for(lambda: '"worker_restarting"' in log_path.read_text(), 60,
+                 "the worker's one line about it", procs)
+        with psycopg.connect(admin, autocommit=True) as conn:  # the database is back, empty
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        wait_for(engine_workers, 60, "the worker registered again", procs)
+        procs[0].send_signal(signal.SIGTERM)
+        assert procs[0].wait(timeout=30) == 0
+    finally:
+        stop_all(procs)
+        farm.close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    text = log_path.read_text()
+    assert "Traceback" not in text and "s3cret" not in text
+    restarting = [json.loads(line) for line in text.splitlines() if "worker_restarting" in line]
+    assert restarting and "does not exist" in restarting[0]["error"] + text
+
+
+def test_a_reachable_database_with_an_unreachable_queue_is_one_line_for_both_roles(
+        tmp_path, pg_url):  # noqa: F811
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    farm.close()
+    open_database(pg_url)
+    dead = f"postgresql://u:s3cret@127.0.0.1:{_free_port()}/q"
+    env = scale_env(tmp_path, pg_url, catalog, queue_url=dead, log_format="text")
+    for command in ("worker", "run"):
+        done = _cli(env, command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "s3cret" not in done.stderr
+        line = done.stderr.strip().splitlines()[-1]  # `run` logs its stop before it
+        assert line.startswith("provwatch: error: queue_url postgresql://u:***@127.0.0.1:"), line
+        assert "Connection refused" in line

@@ -12,6 +12,10 @@ worker; and its job options map onto the guarantees provwatch needs:
   ``retry_job``: the crawls of a worker whose heartbeat is older than
   ``worker_stall_timeout`` are put back in the queue, and the lock passes on.
 
+(Sources, procrastinate 3.10: ``sql/schema.sql``, the unique index on ``queueing_lock``
+``WHERE status = 'todo'`` and ``procrastinate_fetch_job_v2``'s ``FOR UPDATE OF jobs SKIP
+LOCKED``; ``worker.py`` and ``manager.py`` for heartbeats and ``get_stalled_jobs``.)
+
 Celery was the other candidate: it needs Redis or RabbitMQ next to PostgreSQL, and holds
 neither "one waiting job per key" nor "never two at once per key" itself.
 
@@ -25,12 +29,15 @@ its queueing lock meanwhile, so the source is not queued twice).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import logging
 import random
 import threading
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
+import psycopg
 from procrastinate import App, PsycopgConnector, exceptions
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
@@ -58,6 +65,10 @@ class QueueError(ProvwatchError):
     """The queue's database cannot be reached or used: one line, no password."""
 
 
+class QueueClosed(Exception):
+    """The scheduler is stopping: calls still in flight are cancelled, not waited for."""
+
+
 def lock_of(source_id: str) -> str:
     return f"crawl:{source_id}"
 
@@ -77,6 +88,8 @@ class BusyRetry(BaseRetryStrategy):
 
 def make_app(config: Config, **pool: Any) -> App:
     assert config.queue_url, "make_app needs queue_url"
+    # "Adding tasks from blueprint" at every start says nothing an operator needs
+    logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)
     return App(connector=PsycopgConnector(conninfo=slots.conninfo(config.queue_url),
                                           **pool))
 
@@ -88,6 +101,20 @@ def ensure_schema(config: Config) -> bool:
     except Exception as e:  # psycopg's errors name the server; the URL may hold a password
         raise QueueError(f"queue_url {config.redacted()['queue_url']}: "
                          f"{redact(_first_line(e))}") from None
+
+
+def database_failure(exc: BaseException | None) -> str | None:
+    """One line (password hidden) when ``exc``, or one it came from, is the database or
+    the queue failing (unreachable, tables gone, ...); None for anything else (a bug)."""
+    chain: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    # the driver's own error says what went wrong; the engine's wrapper only "Database error"
+    found = next((e for e in chain if isinstance(e, psycopg.Error)), None) or next(
+        (e for e in chain if isinstance(e, exceptions.ConnectorException)
+         or type(e).__module__.startswith("sqlalchemy.exc")), None)
+    return None if found is None else redact(f"{type(found).__name__}: {_first_line(found)}")
 
 
 def _first_line(e: BaseException) -> str:
@@ -106,6 +133,9 @@ class Queue:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True,
                                         name="queue-loop")
         self._open = False
+        self._closing = False
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._guard = threading.Lock()
 
     def open(self) -> Queue:
         ensure_schema(self.config)
@@ -120,7 +150,19 @@ class Queue:
         return self
 
     def _run(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+        with self._guard:
+            if self._closing:
+                coro.close()
+                raise QueueClosed
+            future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+            self._pending.add(future)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.CancelledError:
+            raise QueueClosed from None
+        finally:
+            with self._guard:
+                self._pending.discard(future)
 
     def enqueue(self, source_id: str, delay: float = 0.0) -> bool:
         """Queue a crawl of ``source_id``; False when one is waiting already."""
@@ -167,9 +209,16 @@ class Queue:
         return self._run(fn())
 
     def close(self) -> None:
+        """Cancel calls in flight (a pass running while the scheduler stops ends at once),
+        close the pool, stop the loop."""
+        with self._guard:
+            self._closing = True
+            pending = list(self._pending)
+        for future in pending:
+            future.cancel()
         if self._open:
             try:
-                self._run(self.app.close_async(), timeout=10)
+                asyncio.run_coroutine_threadsafe(self.app.close_async(), self._loop).result(10)
             except Exception:  # closing on the way out: nothing left to save
                 pass
             self._open = False

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 
 from provwatch.crawler.catalog.sources import Source
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon.engine import Queue
+from provwatch.crawler.daemon.engine import Queue, QueueClosed, database_failure
 from provwatch.crawler.daemon.logs import event
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
@@ -49,9 +49,16 @@ class Enqueuer:
     def tick(self) -> None:
         try:
             self._tick()
-        except Exception:  # boundary: a database hiccup costs one pass, not the scheduler
-            log.exception("enqueueing due sources failed; next try in %gs",
-                          self.config.queue_tick)
+        except QueueClosed:
+            return  # the scheduler stops
+        except Exception as e:  # boundary: a database hiccup costs one pass, not the scheduler
+            reason = database_failure(e)
+            if reason is None:  # a bug: its traceback
+                log.exception("enqueueing due sources failed; next try in %gs",
+                              self.config.queue_tick)
+            else:
+                event(log, "enqueue_failed", level=logging.ERROR, error=reason,
+                      next_try_seconds=self.config.queue_tick)
 
     def _tick(self) -> None:
         rerun = self.queue.rerun_stalled()

@@ -30,7 +30,16 @@ from procrastinate.worker import Worker as EngineWorker
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, load_catalog
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon.engine import NOOP, QUEUE, TASK, BusyRetry, ensure_schema, make_app
+from provwatch.crawler.daemon.engine import (
+    NOOP,
+    QUEUE,
+    TASK,
+    BusyRetry,
+    QueueError,
+    database_failure,
+    ensure_schema,
+    make_app,
+)
 from provwatch.crawler.daemon.logs import event
 from provwatch.crawler.daemon.metrics import serve
 from provwatch.crawler.daemon.worker_crawl import CrawlJob
@@ -41,6 +50,17 @@ from provwatch.crawler.storage.db import open_database, transaction
 
 log = logging.getLogger("provwatch.worker")
 FORGET_AFTER = timedelta(hours=1)  # rows of workers killed without a goodbye, shown this long
+
+
+def one_line_database_errors(record: logging.LogRecord) -> bool:
+    """The engine logs a failed side task (heartbeat, listener) with its traceback; a
+    database failure is one line instead, like every other in provwatch."""
+    exc = record.exc_info[1] if record.exc_info else None
+    reason = database_failure(exc)
+    if reason is not None:
+        record.exc_info, record.exc_text = None, None
+        record.msg, record.args = f"{record.getMessage()} ({reason})", ()
+    return True
 
 
 def noop() -> None:
@@ -75,25 +95,60 @@ class Worker:
               concurrency=self.concurrency, sources=len(self.job.sources),
               queue=self.config.redacted()["queue_url"], queue_created=created,
               metrics_port=getattr(self._server, "port", None))
+        engine_log = logging.getLogger("procrastinate")
+        engine_log.addFilter(one_line_database_errors)
         try:
-            asyncio.run(self._main(install_signals))
+            self._serve(install_signals)
         finally:
+            engine_log.removeFilter(one_line_database_errors)
             self.stopping.set()
             try:
                 with transaction(self.sessions) as session:
                     repository.remove_worker_row(session, self.name)
-            except Exception:  # the database may be why we stop; the row ages out
-                log.exception("could not remove this worker's status row")
+            except Exception as e:  # the database may be why we stop; the row ages out
+                log.error("could not remove this worker's status row: %s",
+                          database_failure(e) or e)
             if self._server is not None:
                 self._server.shutdown()
             event(log, "worker_stopped", crawls=self.job.crawls_done)
         return 0
 
+    def _serve(self, install_signals: bool) -> None:
+        """Run the engine's worker until stopped; when the queue fails under it (database
+        gone, tables dropped) log one line and start it again after a pause: a worker
+        outlives an outage, as the scheduler does."""
+        while True:
+            error = None
+            try:
+                asyncio.run(self._main(install_signals))
+            except Exception as e:
+                error = database_failure(e)
+                if error is None:
+                    raise  # a bug: its traceback
+            if self.stopping.is_set():
+                return
+            if install_signals:  # the engine's loop is gone, and its handlers with it
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(sig, lambda signum, _frame: self._on_signal(signum))
+            pause = min(30.0, 3 * self.config.heartbeat)
+            event(log, "worker_restarting", level=logging.ERROR, seconds=pause,
+                  error=error or "the queue engine stopped (the line before says why)")
+            if self.stopping.wait(pause):
+                return
+            try:
+                ensure_schema(self.config)  # a database that came back empty
+            except QueueError as e:
+                log.error("%s", e)
+
     def stop(self) -> None:
         """Stop as SIGTERM does (from any thread)."""
         self.stopping.set()
-        if self._loop is not None and self._engine is not None:
-            self._loop.call_soon_threadsafe(self._engine.stop)
+        loop, engine = self._loop, self._engine
+        if loop is not None and engine is not None:
+            try:
+                loop.call_soon_threadsafe(engine.stop)
+            except RuntimeError:  # that loop has ended: the engine is not running
+                pass
 
     async def _main(self, install_signals: bool) -> None:
         self._loop = loop = asyncio.get_running_loop()
@@ -128,6 +183,7 @@ class Worker:
                 await self._engine.run()
             finally:
                 beat.cancel()
+                self._loop = self._engine = None
 
     def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name
@@ -147,8 +203,14 @@ class Worker:
                 self.metrics.queue.labels("waiting").set(row.get("todo") or 0)
                 self.metrics.queue.labels("running").set(row.get("doing") or 0)
                 await loop.run_in_executor(None, self._beat)
-            except Exception:  # boundary: the next heartbeat tries again
-                log.exception("worker heartbeat failed; next in %gs", self.config.heartbeat)
+            except Exception as e:  # boundary: the next heartbeat tries again
+                reason = database_failure(e)
+                if reason is None:  # a bug: its traceback
+                    log.exception("worker heartbeat failed; next in %gs",
+                                  self.config.heartbeat)
+                else:
+                    event(log, "heartbeat_failed", level=logging.ERROR, error=reason,
+                          next_try_seconds=self.config.heartbeat)
             await asyncio.sleep(self.config.heartbeat)
 
     def _info(self) -> dict[str, Any]:
