@@ -274,13 +274,13 @@ def test_the_daemon_turns_unhealthy_says_why_and_tells_operators_once_each_way(
                          operator_channels=f"webhook:{webhook_receiver.url}")
     daemon = Daemon(config)
     passes = [0]
-    check_once = daemon._report_daemon_health
+    check_once = daemon.notices.report_daemon
 
     def counted() -> None:  # each finished pass of the daemon's own health check
         check_once()
         passes[0] += 1
 
-    daemon._report_daemon_health = counted
+    daemon.notices.report_daemon = counted
 
     def told():
         return [r.json["state"] for r in webhook_receiver.requests
