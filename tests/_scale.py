@@ -41,7 +41,11 @@ def scale_env(tmp_path: Path, url: str, catalog: str, **extra: Any) -> dict[str,
                 "PROVWATCH_STOP_GRACE": "1", "PROVWATCH_HEARTBEAT": "1",
                 "PROVWATCH_WORKER_STALL_TIMEOUT": "3", "PROVWATCH_QUEUE_TICK": "0.5",
                 "PROVWATCH_HOST_BUSY_RETRY": "0.3", "PROVWATCH_ALERT_INTERVAL": "1",
-                "PROVWATCH_CRAWLS_PER_HOST": "1", "PROVWATCH_LOG_FORMAT": "json"})
+                "PROVWATCH_CRAWLS_PER_HOST": "1", "PROVWATCH_LOG_FORMAT": "json",
+                # one message per delivery: past 30 a minute on a channel (the default) the
+                # overflow is folded into one summary, and how many crawls end within one
+                # minute depends on the machine's speed
+                "PROVWATCH_ALERT_RATE_LIMIT": "10000"})
     env.update({f"PROVWATCH_{k.upper()}": str(v) for k, v in extra.items()})
     return env
 
