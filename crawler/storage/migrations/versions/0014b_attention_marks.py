@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('story_id', 'province', 'sector'))
     op.create_index('ix_attention_marks_province', 'attention_marks',
                     ['province', 'day', 'sector', 'about'])
-    # the repository's own rule fills the table for the stories already stored
+    # lazy: the repository's own rule fills the table for the stories already stored
     from sqlalchemy.orm import Session
 
     from provwatch.crawler.storage.repository.web_attention import refresh_marks
