@@ -70,10 +70,13 @@ def attention(config: Config, window: Window, scope: str = "about",
     before = window.previous
     with open_database(config.database_url, create=False)() as session:
         now_q, then_q = window.query(scope, event), before.query(scope, event)
-        cells = {(p, s): n for p, s, n in repository.attention_cells(session, now_q)}
-        previous = {(p, s): n for p, s, n in repository.attention_cells(session, then_q)}
-        totals, total = repository.attention_province_totals(session, now_q)
-        totals_before, total_before = repository.attention_province_totals(session, then_q)
+        now, then = (repository.attention_counts(session, now_q),
+                     repository.attention_counts(session, then_q))
+    cells = {(p, s): n for (p, s), n in now.items() if p and s}
+    previous = {(p, s): n for (p, s), n in then.items() if p and s}
+    totals = {p: n for (p, s), n in now.items() if p and not s}
+    totals_before = {p: n for (p, s), n in then.items() if p and not s}
+    total, total_before = now.get(("", ""), 0), then.get(("", ""), 0)
     province_ids = sorted(set(totals) | set(totals_before),
                           key=lambda p: (-totals.get(p, 0), -totals_before.get(p, 0), p))
     used = {s for _, s in cells} | {s for _, s in previous}

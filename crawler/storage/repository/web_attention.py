@@ -23,7 +23,8 @@ from provwatch.crawler.chinatime import china_day
 from provwatch.crawler.storage.db import write_lock
 from provwatch.crawler.storage.models import Article, AttentionMark, Story, Tag
 
-__all__ = ["AttentionWindow", "CellStory", "attention_cells", "attention_province_totals",
+__all__ = ["AttentionWindow", "CellStory", "attention_cells", "attention_counts",
+           "attention_province_totals",
            "attention_stories", "marks_in_window", "newest_publication", "refresh_marks"]
 
 _M = AttentionMark
@@ -98,20 +99,24 @@ def marks_in_window(q: Select, window: AttentionWindow) -> Select:
     return q
 
 
+def attention_counts(session: Session, window: AttentionWindow) -> dict[tuple[str, str], int]:
+    """Stories per (province, sector) in one pass over the window's marks: a pair of ids
+    is a cell, (province, "") the province's stories whatever the sector, ("", "") the
+    stories about any province."""
+    q = select(_M.province, _M.sector, func.count()).group_by(_M.province, _M.sector)
+    return {(p, s): n for p, s, n in session.execute(marks_in_window(q, window))}
+
+
 def attention_cells(session: Session, window: AttentionWindow) -> list[tuple[str, str, int]]:
     """(province, sector, stories) for every pair with at least one story."""
-    q = (select(_M.province, _M.sector, func.count()).where(_M.province != "", _M.sector != "")
-         .group_by(_M.province, _M.sector))
-    return [(p, s, n) for p, s, n in session.execute(marks_in_window(q, window))]
+    return [(p, s, n) for (p, s), n in attention_counts(session, window).items() if p and s]
 
 
 def attention_province_totals(session: Session, window: AttentionWindow
                               ) -> tuple[dict[str, int], int]:
     """Stories per province (any sector, or none), and the stories about any province."""
-    q = (select(_M.province, func.count()).where(_M.sector == "")
-         .group_by(_M.province))
-    per = {p: n for p, n in session.execute(marks_in_window(q, window))}
-    return {p: n for p, n in per.items() if p}, per.get("", 0)
+    counts = attention_counts(session, window)
+    return ({p: n for (p, s), n in counts.items() if p and not s}, counts.get(("", ""), 0))
 
 
 @dataclass(frozen=True)
