@@ -37,10 +37,10 @@ def _cell_point(page, province: str, sector: str) -> dict:
 
 def test_the_heatmap_shows_the_demo_provinces_and_a_cell_click_lists_its_stories(
         served_demo, page):
+    page.set_viewport_size({"width": 1360, "height": 1020})  # before the chart is drawn
     page.goto(f"{served_demo.url}/attention?{WINDOW}")
     page.wait_for_selector("#heatmap[data-ready='1']")
     ticks = page.locator("#heatmap .ytick text").all_text_contents()
-    page.set_viewport_size({"width": 1360, "height": 1020})
     save_screenshot(page, "attention")
 
     for province in ("河南省 Henan", "湖北省 Hubei", "海南省 Hainan", "广西壮族自治区 Guangxi"):
