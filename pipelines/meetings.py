@@ -272,8 +272,9 @@ def _topics(span: str, guests) -> tuple[str, ...]:
     cues = sector_cues.table()
     # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
     # with its offset and list position for each cue; the English one only for Latin)
-    for _end, ((keys, _weight), _length) in cues.zh.iter_long(span):
-        for key in keys:
+    values = cues.zh_values
+    for i, _start, _end in cues.zh.find_matches_as_indexes(span):
+        for key in values[i][0]:
             counts[key] = counts.get(key, 0) + 1
     if _LATIN.search(span):
         for (keys, _weight), _start, _size in cues.en.find(words(span)):
