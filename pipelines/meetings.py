@@ -45,11 +45,13 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
+from provwatch.pipelines.items import TextMatches
 from provwatch.pipelines.meeting_dates import DAY, meeting_day
 from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
@@ -58,9 +60,12 @@ from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
+from provwatch.pipelines.tagging.tagger import text_matches
 from provwatch.pipelines.tagging.text import words
 
 __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
+
+Cues = Sequence[tuple[str, float, int, bool]]  # the tagger's (TextMatches.cues)
 
 _VERB = re.compile(r"会见|会谈|接见|拜会|座谈|见面|调研|考察")
 _EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|received)\b")
@@ -112,19 +117,23 @@ class Meeting:
 
 
 def extract_meetings(title: str, text: str, published_at: datetime | date | None,
-                     province: str | None = None, book: roster.Roster | None = None
-                     ) -> list[Meeting]:
+                     province: str | None = None, book: roster.Roster | None = None,
+                     matches: TextMatches | None = None) -> list[Meeting]:
     """Every meeting the story reports, in text order (rules 1–7). ``book``: the roster
     hosts resolve against (the caller's, with applied roster changes merged over it);
-    the bundled one when None."""
+    the bundled one when None. ``matches``: the tagger's for this text (``Tags.matches``),
+    so that topics count the cues it found instead of reading the text again."""
     published = _day(published_at)
     names = lookup(book)
     text = text or ""
     if not (_ANY_VERB.search(text) or _ANY_VERB.search(title or "")):
         return []
+    if matches is None:
+        matches = text_matches(text)
     if _FULLWIDTH.search(text):
         text = text.translate(_FULL)
-    found = _from(text, published, province, names)
+    cues = matches.cues if matches.length == len(text) else None
+    found = _from(text, published, province, names, cues)
     if not found and title:
         found = _from((title or "").translate(_FULL), published, province, names)
     out: list[Meeting] = []
@@ -145,8 +154,8 @@ def _day(value: datetime | date | None) -> date | None:
     return value
 
 
-def _from(text: str, published: date | None, province: str | None, names: Lookup
-          ) -> list[Meeting]:
+def _from(text: str, published: date | None, province: str | None, names: Lookup,
+          cues: Cues | None = None) -> list[Meeting]:
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
     for para_start, para in _paragraphs(text):
         if not _ANY_VERB.search(para):
@@ -167,7 +176,8 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
         span = text[at:max(end, at + len(sentence))][:_SPAN]
         for v in verbs:
             m = _meeting(para, sentence, v, published, province, span, text, names,
-                         meetings[-1] if meetings else None)
+                         meetings[-1] if meetings else None,
+                         None if cues is None else (cues, at))
             if m is not None:
                 meetings.append(m)
                 break
@@ -183,12 +193,14 @@ def _paragraphs(text: str):
 
 def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
              province: str | None, span: str, story: str, book: Lookup,
-             previous: Meeting | None = None) -> Meeting | None:
+             previous: Meeting | None = None, cues: tuple[Cues, int] | None = None
+             ) -> Meeting | None:
     """Rules 1–6 and 8–11 for one verb; ``story``: the whole text; ``previous``: the
     story's meeting before it, whose hosts 他/她 and whose day and place 当天/随后 refer
-    to (当天，他还会见了…)."""
+    to (当天，他还会见了…); ``cues``: the tagger's cues in the story and where ``span``
+    starts in it."""
     if sentence.isascii():
-        return _english(sentence, v, published, province, span, book)
+        return _english(sentence, v, published, province, span, book, cues)
     verb = v.group()
     left, right = sentence[:v.start()], sentence[v.end():]
     part = CLAUSE_END.split(right, maxsplit=1)[0]
@@ -233,8 +245,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
-    meeting = Meeting(hosts, tuple(guests), day, published, place, _topics(span, guests),
-                      verb, sentence.strip())
+    meeting = Meeting(hosts, tuple(guests), day, published, place,
+                      _topics(span, guests, cues), verb, sentence.strip())
     en, zh = summaries(meeting, province)
     return Meeting(hosts, meeting.guests, day, published, place, meeting.topics, verb,
                    meeting.sentence, en, zh)
@@ -263,9 +275,13 @@ def _place(left: str) -> str:
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
-def _topics(span: str, guests) -> tuple[str, ...]:
+def _topics(span: str, guests, cues: tuple[Cues, int] | None = None) -> tuple[str, ...]:
     """Rule 6; the guests' organisations are the names blanked (宁德时代新能源… names no
-    topic): the span is not scanned for organisations a second time."""
+    topic): the span is not scanned for organisations a second time. With the tagger's
+    ``cues`` (and the span's offset), those in the span outside the guests' names count
+    (the tagger blanked the names it knows too)."""
+    if cues is not None:
+        return _counted(_cues_in(span, guests, *cues), guests)
     for org in {g.org for g in guests if len(g.org) > 1}:
         span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
@@ -280,6 +296,25 @@ def _topics(span: str, guests) -> tuple[str, ...]:
         for (keys, _weight), _start, _size in cues.en.find(words(span)):
             for key in keys:
                 counts[key] = counts.get(key, 0) + 1
+    return _counted(counts, guests)
+
+
+def _cues_in(span: str, guests, found: Cues, at: int) -> dict[str, int]:
+    end = at + len(span)
+    blanked: list[tuple[int, int]] = []
+    for org in {g.org for g in guests if len(g.org) > 1}:
+        i = span.find(org)
+        while i >= 0:
+            blanked.append((at + i, at + i + len(org)))
+            i = span.find(org, i + len(org))
+    counts: dict[str, int] = {}
+    for key, _weight, start, _listed in found:
+        if at <= start < end and not any(a <= start < b for a, b in blanked):
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _counted(counts: dict[str, int], guests) -> tuple[str, ...]:
     topics = sorted(counts, key=lambda k: -counts[k])[:3]
     if not topics:
         for g in guests:
@@ -297,7 +332,8 @@ _EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governo
 
 
 def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
-             span: str, book: Lookup) -> Meeting | None:
+             span: str, book: Lookup, cues: tuple[Cues, int] | None = None
+             ) -> Meeting | None:
     left, right = sentence[:v.start()].strip(), sentence[v.end():]
     named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
     host = _EN_HOST.search(re.split(r",\s", left)[-1])
@@ -323,7 +359,7 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     day = en_day(right, published)
     h = resolve(host_name, host_title, day or published, province, book)
     meeting = Meeting((h,), tuple(guests), day, published, place.group(1) if place else "",
-                      _topics(span, guests), v.group(), sentence.strip())
+                      _topics(span, guests, cues), v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
     return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)
