@@ -80,7 +80,6 @@ _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
 _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
@@ -126,7 +125,7 @@ def extract_meetings(title: str, text: str, published_at: datetime | date | None
     published = _day(published_at)
     names = lookup(book)
     text = text or ""
-    if not (_ANY_VERB.search(text) or _ANY_VERB.search(title or "")):
+    if not (_has_verb(text) or _has_verb(title or "")):
         return []
     if matches is None:
         matches = text_matches(text)
@@ -158,10 +157,12 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
           cues: Cues | None = None) -> list[Meeting]:
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
     for para_start, para in _paragraphs(text):
-        if not _ANY_VERB.search(para):
+        if not _has_verb(para):
             continue
         for s in _SENTENCE.finditer(para):
             sentence = s.group()
+            if not _has_verb(sentence):
+                continue
             finder = _EN_VERB if sentence.isascii() else _VERB
             clauses: dict[int, list[re.Match]] = {}
             for v in finder.finditer(sentence):
@@ -182,6 +183,14 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
                 meetings.append(m)
                 break
     return meetings
+
+
+def _has_verb(text: str) -> bool:
+    """A verb of rule 1 occurs; the English pattern (word boundaries, no literal prefix:
+    slow over Chinese) is tried only where one of its words is."""
+    return _VERB.search(text) is not None or (
+        ("met" in text or "meet" in text or "held talks" in text or "received" in text)
+        and _EN_VERB.search(text) is not None)
 
 
 def _paragraphs(text: str):
@@ -205,7 +214,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     left, right = sentence[:v.start()], sentence[v.end():]
     part = CLAUSE_END.split(right, maxsplit=1)[0]
     rest = right[len(part) + 1:]
-    with_ = _WITH.search(left)
+    # only a 会谈/座谈/见面 reads 同/与 X before it (a lazy pattern anchored at the end)
+    with_ = _WITH.search(left) if verb in ("会谈", "座谈", "见面") else None
     clause_left = left
     names: list[tuple[str, str]] | None = None
     guests: list[Guest] | None = None
@@ -214,7 +224,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     elif verb == "座谈" and right.startswith("会") and _CONVENE.search(
             CLAUSE_END.split(left)[-1]):  # rule 10
         guests = [g for g in forum_guests(rest) if _named_org(g)]
-    elif verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
+    elif with_ and not part.strip(" 了"):
         part, clause_left, rest = with_.group(1), left[:with_.start()], ""
     elif left.endswith(_NOT_BEFORE) or (
             verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
@@ -226,13 +236,14 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
             clause_left)[-1])):
         return None
     if guests is None:
-        guests = guest_list(part)
         if verb in ("调研", "考察"):
             guests = _visited(clause_left, part)
         elif verb in _WEAK:
-            guests = [g for g in guests if _named_org(g)]
-        elif guests and rest:
-            guests += more_guests(rest)  # rule 8
+            guests = [g for g in guest_list(part) if _named_org(g)]
+        else:
+            guests = guest_list(part)
+            if guests and rest:
+                guests += more_guests(rest)  # rule 8
     guests = with_known_orgs(guests, story)  # rule 11
     if not guests:
         return None
