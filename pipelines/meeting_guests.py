@@ -76,6 +76,12 @@ _FINANCE = re.compile(r"银行|证券|保险|基金|资本|投资公司|资产�
 _ASSOC = re.compile(r"商会|协会|联合会|峰会|促进会|理事会")
 _OTHER = re.compile(r"特别行政区|联合国|论坛|组织|署$")
 _PROVINCE_WORDS = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区))")
+_TITLE_RE = re.compile(TITLE)
+_GOVERNMENT_END = re.compile(r"(?:州|市|省|政府)$")
+_UNIVERSITY = re.compile(r"大学|学院")
+_INSTITUTE = re.compile(r"研究院|研究所|科学院|实验室")
+_GROUP = re.compile(r"集团|总公司")
+_BUSINESS = re.compile(r"集团|公司|企业|科技|汽车|控股|股份")
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def _whole(item: str, right: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
-    for m in re.finditer(TITLE, item):
+    for m in _TITLE_RE.finditer(item):
         rest = item[m.end():]
         if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
             org, title, name = item[:m.start()], m.group(), rest
@@ -244,13 +250,13 @@ def english(o: kb.Org) -> str:
 def kind_of(org: str, title: str) -> str:
     foreign = org.startswith(COUNTRIES)
     if foreign and (org in COUNTRIES or _GOV_TITLE.fullmatch(title.removeprefix("副"))
-                    or re.search(r"(?:州|市|省|政府)$", org)):
+                    or _GOVERNMENT_END.search(org)):
         return "foreign_government"
     if _OTHER.search(org):
         return "other"
-    if re.search(r"大学|学院", org):
+    if _UNIVERSITY.search(org):
         return "university"
-    if re.search(r"研究院|研究所|科学院|实验室", org):
+    if _INSTITUTE.search(org):
         return "research_institute"
     if _FINANCE.search(org):
         return "financial_institution"
@@ -261,9 +267,9 @@ def kind_of(org: str, title: str) -> str:
     if foreign:
         return "foreign_company"
     if org.startswith("中国") or org.startswith("中"):
-        return "soe_central" if re.search(r"集团|总公司", org) else "other"
+        return "soe_central" if _GROUP.search(org) else "other"
     if _PROVINCE_WORDS.match(org):
         return "soe_local"
-    if re.search(r"集团|公司|企业|科技|汽车|控股|股份", org):
+    if _BUSINESS.search(org):
         return "private_company"
     return "other"

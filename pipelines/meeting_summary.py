@@ -37,6 +37,8 @@ _TITLES = [  # the longest word matches first
     ("首相", "Prime Minister"), ("州长", "Governor"), ("部长", "Minister"), ("主席", "Chairman"),
     ("副", "Vice "), ("兼", " and "), ("执行", "Executive "), ("、", ", "),
 ]
+_SPACES = re.compile(r"\s+")
+_PROVINCE_SUFFIX = re.compile(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$")
 _MONTHS = ("January February March April May June July August September October November "
            "December").split()
 
@@ -53,7 +55,7 @@ def title_en(title: str) -> str:
     pattern, words = _glossary()
     text = "".join(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
                    for w in (words[m.group()] for m in pattern.finditer(title)) if w)
-    return re.sub(r"\s+", " ", text.replace(" ,", ",")).strip(" ,")
+    return _SPACES.sub(" ", text.replace(" ,", ",")).strip(" ,")
 
 
 _PROVINCIAL = re.compile(r"^(?:常务副|副)?(?:省委|省|自治区党委|自治区)(?!.*市)")
@@ -158,7 +160,7 @@ def _post_zh(h) -> str:
     if h.level == "capital":
         return f"{city}市委书记" if h.post == "secretary" else f"{city}市长"
     prov = PROVINCES[h.province][1]
-    short = re.sub(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$", "", prov)
+    short = _PROVINCE_SUFFIX.sub("", prov)
     if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
         return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
     if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):

@@ -75,6 +75,9 @@ _NOT_AFTER = re.compile(r"^(?:会|成果|精神|纪要|内容|情况|时(?!代)|
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
 _VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
+_VISIT_END = re.compile(_VISIT_AT + r"([^，,]{2,40})$")
+_VISIT_START = re.compile(r"^" + _VISIT_AT)
+_NOTHING = re.match("", "")
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
 _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
@@ -265,9 +268,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
 
 def _visited(left: str, part: str) -> list[Guest]:
     """调研/考察 counts when a company is visited: named after the verb or at the place."""
-    target = part if part.strip() else (re.search(_VISIT_AT + r"([^，,]{2,40})$", left)
-                                         or re.match("", "")).group(0)
-    target = re.sub(r"^" + _VISIT_AT, "", target)
+    target = part if part.strip() else (_VISIT_END.search(left) or _NOTHING).group(0)
+    target = _VISIT_START.sub("", target)
     return [g for g in guest_list(target) if _named_org(g)]
 
 
