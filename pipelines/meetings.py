@@ -52,7 +52,7 @@ from datetime import date, datetime
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.pipelines.items import TextMatches
-from provwatch.pipelines.meeting_dates import DAY, meeting_day
+from provwatch.pipelines.meeting_dates import days, meeting_day
 from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
@@ -251,7 +251,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     if not guests:
         return None
     day = meeting_day(left, para, published, story[:150])
-    if again and not DAY.search(left):
+    if again and not days(left, 1):
         day = previous.date
     when = day or published
     if names:
