@@ -195,7 +195,7 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
             return Guest("", m.group(), *_org(item[:m.start()], m.group(), foreign))
     if len(item) > 40:
         return None
-    if kb.load().find(item) or _ORG_END.search(item) or item.startswith(COUNTRIES):
+    if kb.load().first(item) is not None or _ORG_END.search(item) or item.startswith(COUNTRIES):
         return Guest("", "", *_org(item, "", foreign))
     if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
@@ -213,9 +213,8 @@ def _org(org: str, title: str, foreign: bool = False
     abroad (来华, 访华, 跨国公司), so a company of no known kind is a foreign one."""
     org = org.strip()
     base = kb.load()
-    hits = base.find(org)
-    if hits:
-        o = hits[0].org
+    o = base.first(org)
+    if o is not None:
         kind = o.kind
         if kind == "private_company" and org.startswith(COUNTRIES):
             kind = "foreign_company"
