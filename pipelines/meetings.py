@@ -30,10 +30,10 @@ Rules, in order:
    year and month from publication, never after it; 27日、29日 or 近日: no date.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
-6. Topics: sectors whose cues (the tagger's sectors.yaml, the guests' organisations blanked)
-   occur from the meeting's sentence to the next meeting's (at most 300 characters: the
-   report of the meeting, not the bulletin's next item), most hits first, at most three;
-   when none, the guests' organisations' sectors.
+6. Topics: sectors whose cues (the tagger's, read with the organisations it knows blanked;
+   the guests' organisations blanked too) occur from the meeting's sentence to the next
+   meeting's (at most 300 characters: the report of the meeting, not the bulletin's next
+   item), most hits first, at most three; when none, the guests' organisations' sectors.
 7. One meeting per clause with hosts and guests; a second with the same hosts and the
    same guests (a title repeating the lead) adds nothing. A later meeting whose clause
    starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
@@ -48,6 +48,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
@@ -177,7 +178,7 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
-        span = text[at:max(end, at + len(sentence))][:_SPAN]
+        span = text[at:min(at + _SPAN, max(end, at + len(sentence)))]
         for v in verbs:
             m = _meeting(para, sentence, v, published, province, span, text, names,
                          meetings[-1] if meetings else None,
@@ -259,11 +260,12 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
-    meeting = Meeting(hosts, tuple(guests), day, published, place,
-                      _topics(span, guests, cues), verb, sentence.strip())
-    en, zh = summaries(meeting, province)
-    return Meeting(hosts, meeting.guests, day, published, place, meeting.topics, verb,
-                   meeting.sentence, en, zh)
+    topics = _topics(span, guests, cues)
+    # the summaries read a draft: a frozen Meeting is made once, with them
+    en, zh = summaries(SimpleNamespace(hosts=hosts, guests=guests, date=day, published=published,
+                                       place=place, topics=topics, verb=verb), province)
+    return Meeting(hosts, tuple(guests), day, published, place, topics, verb,
+                   sentence.strip(), en, zh)
 
 
 def _visited(left: str, part: str) -> list[Guest]:
