@@ -45,6 +45,7 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -160,12 +161,22 @@ def _day(value: datetime | date | None) -> date | None:
 def _from(text: str, published: date | None, province: str | None, names: Lookup,
           cues: Cues | None = None) -> list[Meeting]:
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
+    # the Chinese verbs found in one pass (none holds a line end or a stop, so one found
+    # in a sentence is the one a search of that sentence finds); English where it may be
+    chinese = [m.start() for m in _VERB.finditer(text)]
+    english = _english_words(text)
+
+    def has_verb(start: int, part: str) -> bool:
+        i = bisect_left(chinese, start)
+        return (i < len(chinese) and chinese[i] < start + len(part)) or (
+            english and _has_verb(part))
+
     for para_start, para in _paragraphs(text):
-        if not _has_verb(para):
+        if not has_verb(para_start, para):
             continue
         for s in _SENTENCE.finditer(para):
             sentence = s.group()
-            if not _has_verb(sentence):
+            if not has_verb(para_start + s.start(), sentence):
                 continue
             finder = _EN_VERB if sentence.isascii() else _VERB
             clauses: dict[int, list[re.Match]] = {}
@@ -193,8 +204,12 @@ def _has_verb(text: str) -> bool:
     """A verb of rule 1 occurs; the English pattern (word boundaries, no literal prefix:
     slow over Chinese) is tried only where one of its words is."""
     return _VERB.search(text) is not None or (
-        ("met" in text or "meet" in text or "held talks" in text or "received" in text)
-        and _EN_VERB.search(text) is not None)
+        _english_words(text) and _EN_VERB.search(text) is not None)
+
+
+def _english_words(text: str) -> bool:
+    """One of the English verbs' words occurs (a cheap test before their pattern)."""
+    return "met" in text or "meet" in text or "held talks" in text or "received" in text
 
 
 def _paragraphs(text: str):
@@ -324,8 +339,12 @@ def _cues_in(span: str, guests, found: Cues, at: int) -> dict[str, int]:
             i = span.find(org, i + len(org))
     counts: dict[str, int] = {}
     for key, _weight, start, _listed in found:
-        if at <= start < end and not any(a <= start < b for a, b in blanked):
-            counts[key] = counts.get(key, 0) + 1
+        if at <= start < end:
+            for a, b in blanked:
+                if a <= start < b:
+                    break
+            else:
+                counts[key] = counts.get(key, 0) + 1
     return counts
 
 
