@@ -53,8 +53,12 @@ def _glossary() -> tuple[re.Pattern, dict[str, str]]:
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
     pattern, words = _glossary()
-    text = "".join(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
-                   for w in (words[m.group()] for m in pattern.finditer(title)) if w)
+    parts = []
+    for m in pattern.finditer(title):
+        w = words[m.group()]
+        if w:
+            parts.append(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " ")
+    text = "".join(parts)
     return _SPACES.sub(" ", text.replace(" ,", ",")).strip(" ,")
 
 
@@ -131,7 +135,7 @@ def _day_en(m) -> str:
 
 def summaries(m, province: str | None = None) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting; ``province``: the story's."""
-    hosts = " and ".join(host_en(h, province) for h in m.hosts)
+    hosts = " and ".join([host_en(h, province) for h in m.hosts])
     names = [guest_en(g) for g in m.guests]
     guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
     en = f"{hosts} met {guests}"
@@ -140,14 +144,14 @@ def summaries(m, province: str | None = None) -> tuple[str, str]:
     if m.date:
         en += f" on {_day_en(m)}"
     if m.topics:
-        en += "; topics: " + ", ".join(SECTOR_NAMES[t][0] for t in m.topics)
-    zh_hosts = "、".join((_zh_title(h) + h.name) for h in m.hosts)
+        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in m.topics])
+    zh_hosts = "、".join([_zh_title(h) + h.name for h in m.hosts])
     zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
-    guests_zh = "、".join(g.org + g.title + g.name for g in m.guests)
+    guests_zh = "、".join([g.org + g.title + g.name for g in m.guests])
     zh += zh_hosts + (f"在{m.place}" if m.place else "")
     zh += f"同{guests_zh}{m.verb}" if m.verb in ("会谈", "座谈", "见面") else m.verb + guests_zh
     if m.topics:
-        zh += "；议题：" + "、".join(SECTOR_NAMES[t][1] for t in m.topics)
+        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in m.topics])
     return en, zh
 
 
