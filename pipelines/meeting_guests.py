@@ -240,6 +240,16 @@ def _country_en(org: str) -> str:
 def english(o: kb.Org) -> str:
     """The English name a reader knows: the shortest written in words (Siemens, Tesla),
     or an acronym that starts it (BYD for BYD Auto); "" when there is none."""
+    found = _ENGLISH.get(o.id)
+    if found is None or found[0] is not o:
+        found = _ENGLISH[o.id] = (o, _english(o))
+    return found[1]
+
+
+_ENGLISH: dict[str, tuple[kb.Org, str]] = {}  # knowledge-base data: per organisation, once
+
+
+def _english(o: kb.Org) -> str:
     names = [n for n in o.names if n.isascii()]
     words = sorted((n for n in names if not n.isupper()), key=len)
     if not words:

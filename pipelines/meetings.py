@@ -171,7 +171,7 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
         return (i < len(chinese) and chinese[i] < start + len(part)) or (
             english and _has_verb(part))
 
-    for para_start, para in _paragraphs(text):
+    for para_start, para in (_paragraphs(text) if english else _verb_lines(text, chinese)):
         if not has_verb(para_start, para):
             continue
         for s in _SENTENCE.finditer(para):
@@ -210,6 +210,17 @@ def _has_verb(text: str) -> bool:
 def _english_words(text: str) -> bool:
     """One of the English verbs' words occurs (a cheap test before their pattern)."""
     return "met" in text or "meet" in text or "held talks" in text or "received" in text
+
+
+def _verb_lines(text: str, verbs: list[int]):
+    """(start, line) of the lines of ``text`` holding a verb at one of ``verbs``, in order."""
+    end = -1
+    for at in verbs:
+        if at > end:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            yield start, text[start:end]
 
 
 def _paragraphs(text: str):
