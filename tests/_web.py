@@ -130,7 +130,12 @@ def served_demo(demo_archive) -> Iterator[Served]:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
+        # a user's machine may lack the OS packages: the browser tests say so and skip; CI
+        # installs them (.ci/run) and sets REQUIRE_BROWSER, so there a missing browser fails
+        why = f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(why)
+        pytest.skip(why)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
