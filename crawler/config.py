@@ -265,6 +265,10 @@ SETTINGS: tuple[Setting, ...] = (
             "write Prometheus metrics to this file (node_exporter textfile collector)"),
     Setting("log_format", _choice("text", "json"), "text",
             "daemon log lines: text, or one JSON object per line"),
+    Setting("web_token", _opt_str, None,
+            "access token (or password, 12+ characters) `provwatch serve` requires to "
+            "listen on a non-loopback address; clients send it as a Bearer token or sign "
+            "in at /login", secret=True),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -307,6 +311,7 @@ class Config:
     log_format: str = "text"
     alert_rate_limit: int = 30
     smtp_ca_file: str | None = None
+    web_token: str | None = None
     source_file: str | None = None  # the TOML file read, if any
 
     def redacted(self) -> dict[str, Any]:

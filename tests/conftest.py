@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from _servers import *  # noqa: F401,F403
 from _site import local_site  # noqa: F401
+from _web import *  # noqa: F401,F403
 
 from provwatch.crawler.config import Config, load_config
 from provwatch.crawler.storage.db import close_all

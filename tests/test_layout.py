@@ -3,7 +3,7 @@ why, every query lives in storage, and the installed package lists every folder.
 
 The floors, bottom to top (crawler/__init__.py says the same in words):
 ground (crawler/*.py, settings.py) < storage < catalog < alerts < pipelines < spiders
-< services < daemon < demo < cli.
+< services < daemon < web < demo < cli.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("crawler", "spiders", "pipelines", "alerts")
 FLOORS = [  # (module prefix, floor); the longest matching prefix decides
     ("provwatch.crawler.cli", 9), ("provwatch.crawler.demo", 8),
+    ("provwatch.crawler.web", 7.5),
     ("provwatch.crawler.daemon", 7), ("provwatch.crawler.services", 6),
     ("provwatch.spiders", 5), ("provwatch.pipelines", 4), ("provwatch.alerts", 3),
     ("provwatch.crawler.catalog", 2), ("provwatch.crawler.storage", 1),
     ("provwatch", 0),
 ]
 NAMES = {0: "ground", 1: "storage", 2: "catalog", 3: "alerts", 4: "pipelines", 5: "spiders",
-         6: "services", 7: "daemon", 8: "demo", 9: "cli"}
+         6: "services", 7: "daemon", 7.5: "web", 8: "demo", 9: "cli"}
 # a query, or the SQLAlchemy that builds one, outside crawler/storage
 QUERY = re.compile(r"(?<![.\w])(select|update|delete|insert)\(|(?<![.\w])func\.|"
                    r"\bsession\.(execute|scalars?|get|query)\(")

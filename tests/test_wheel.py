@@ -49,7 +49,9 @@ def test_the_wheel_puts_one_package_at_the_top_of_site_packages(wheel):
                    "provwatch/crawler/storage/migrations/script.py.mako",
                    "provwatch/crawler/demo/catalog.yaml",
                    "provwatch/pipelines/tagging/data/provinces.yaml",
-                   "provwatch/spiders/platforms/trs.py"):
+                   "provwatch/spiders/platforms/trs.py",
+                   "provwatch/crawler/web/templates/base.html",
+                   "provwatch/crawler/web/static/app.js"):
         assert needed in names, needed
     assert any(n.startswith("provwatch/crawler/storage/migrations/versions/0001") for n in names)
     assert any(n.startswith("provwatch/crawler/demo/site/") for n in names)

@@ -19,6 +19,7 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     leaders,
     meetings,
     pages,
+    serve,
     sources,
     status,
     tagging,

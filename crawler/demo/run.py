@@ -40,7 +40,8 @@ def _install_watchlists(database_url: str, hook_url: str) -> None:
                 row.channels = list(spec.channels)
 
 
-def run_demo(directory: Path | None, out: Console, err: Console) -> None:
+def run_demo(directory: Path | None, out: Console, err: Console) -> str:
+    """Run the demo in ``directory``; returns its database URL."""
     folder = Path(directory or Path(platformdirs.user_data_dir("provwatch")) / "demo")
     folder.mkdir(parents=True, exist_ok=True)
     outbox = folder / "outbox"
@@ -87,6 +88,10 @@ def run_demo(directory: Path | None, out: Console, err: Console) -> None:
     out.print(f"database: {folder / 'demo.db'}\n  look inside: PROVWATCH_DATABASE_URL="
               f"sqlite:///{folder / 'demo.db'} provwatch articles", markup=False)
     _print_meetings(out, config)
+    out.print(f"\nopen the archive in the web app: provwatch serve --db {folder / 'demo.db'}"
+              "\n  (or run the demo with --serve), then browse http://127.0.0.1:8080/",
+              markup=False)
+    return config.database_url
 
 
 def _print_tables(out: Console, rows: list[dict]) -> None:
