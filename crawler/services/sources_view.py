@@ -17,6 +17,8 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import BAD_STATES, HEALTH_STATES
 
+__all__ = ["BAD", "HEALTH_STATES", "check_state", "crawl_runs", "overview"]
+
 BAD = "bad"  # failing or any bad state, as `status --state bad`
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 VIEWS = (  # one per line: branches add theirs without touching the others'
     "home",
     "login",
+    "meetings",
+    "watchlists",
+    "sources",
 )
 
 NAV = (  # (path, label) of the navigation bar, in order
