@@ -2,9 +2,10 @@
 kind over time, who met whom (posts and organisations), and one organisation's visits.
 
 Every function takes the filters of ``services.meetings`` (checked there, one-line errors
-naming the filter) and counts a meeting two stories report once (``meetings.distinct``),
-as `provwatch meetings stats` does. Counting reads lean rows (``repository.meeting_facts``)
-instead of whole meetings, so charts over the whole archive stay quick.
+naming the filter) and counts a meeting two stories report once, as `provwatch meetings
+stats` does: the database counts, leaving out second reports by their stored key
+(storage.meeting_key), so charts over the whole archive read no meeting into Python; an
+organisation's page reads its few meetings' lean rows (``repository.meeting_facts``).
 
 Periods are China months (``2026-01``) or weeks (``2026-W02``, ISO) of the meeting's day.
 A graph's post node is a provincial or capital post (``henan:secretary``, the province
@@ -82,16 +83,6 @@ def period_of(day: str | None, period: str) -> str | None:
     return f"{d.year}-{d.month:02d}"
 
 
-def host_key(h: dict[str, Any]) -> str:
-    """The post a host held: ``henan:secretary`` from the roster; off the roster, the
-    title as written in the meeting's province (``henan:省委书记``); else the name."""
-    if h.get("post") and h.get("province"):
-        return f"{h['province']}:{h['post']}"
-    if h.get("title") and h.get("meeting_province"):
-        return f"{h['meeting_province']}:{h['title']}"
-    return h["name"]
-
-
 def host_label(h: dict[str, Any]) -> str:
     """``Henan secretary`` (a capital's post: ``Henan mayor``), ``Henan 省委书记`` for a
     title off the roster, or the name (with its pinyin) when nothing else is known."""
@@ -106,7 +97,14 @@ def _place(province: str) -> str:
     return PROVINCES.get(province, (province, ""))[0]
 
 
-def timeline(meetings: list[dict[str, Any]], by: str = "host", period: str = "month",
+def count(config: Config, filters: Filters) -> int:
+    """How many meetings match, each once."""
+    f = check_filters(filters)
+    with open_database(config.database_url, create=False)() as session:
+        return repository.count_first_reports(session, **_query(f))
+
+
+def timeline(config: Config, filters: Filters, by: str = "host", period: str = "month",
              top: int = 8) -> dict[str, Any]:
     """Meetings per period for each of the ``top`` busiest hosts (by name) or guest kinds;
     the rest summed as ``other``. ``periods`` run oldest first, with no gaps between the
@@ -115,24 +113,17 @@ def timeline(meetings: list[dict[str, Any]], by: str = "host", period: str = "mo
         raise ProvwatchError(f"by: {by!r} is not one of {', '.join(TIMELINE_BY)}")
     if period not in PERIODS:
         raise ProvwatchError(f"period: {period!r} is not one of {', '.join(PERIODS)}")
+    f = check_filters(filters)
     counts: dict[str, Counter] = defaultdict(Counter)
-    labels: dict[str, str] = {}
-    for m in meetings:
-        when = period_of(m["day"], period)
-        if when is None:
-            continue
-        if by == "host":
-            keys = {}
-            for h in m["hosts"]:
-                keys[h["name"]] = (f"{h['name']} {h['pinyin']}".strip()
-                                   + f" ({host_label(h)})")
-        else:
-            keys = {g["org_kind"]: g["org_kind"] for g in m["guests"] if g["org_kind"]}
-        for key, label in keys.items():
-            counts[key][when] += 1
-            labels.setdefault(key, label)
+    with open_database(config.database_url, create=False)() as session:
+        found = (repository.host_counts if by == "host" else repository.guest_kind_counts)(
+            session, period, **_query(f))
+        for bucket, key, n in found:
+            counts[key][_label(bucket, period)] += n
+        ranked = sorted(counts, key=lambda k: (-sum(counts[k].values()), k))
+        names = repository.host_names(session, ranked[:top]) if by == "host" else {}
+    labels = {k: _host_series(k, names[k]) if k in names else k for k in ranked[:top]}
     periods = _span({p for c in counts.values() for p in c}, period)
-    ranked = sorted(counts, key=lambda k: (-sum(counts[k].values()), k))
     series = [{"key": k, "label": labels[k], "total": sum(counts[k].values()),
                "counts": [counts[k].get(p, 0) for p in periods]} for k in ranked[:top]]
     rest = ranked[top:]
@@ -141,6 +132,20 @@ def timeline(meetings: list[dict[str, Any]], by: str = "host", period: str = "mo
         series.append({"key": OTHER, "label": f"{len(rest)} others", "total": sum(summed),
                        "counts": summed})
     return {"by": by, "period": period, "periods": periods, "series": series}
+
+
+def _label(bucket: Any, period: str) -> str:
+    """The database's period (``YYYY-MM``, or a week's Monday) as shown: ``2026-11`` or
+    ``2026-W47``."""
+    return period_of(str(bucket)[:10], "week") if period == "week" else str(bucket)
+
+
+def _host_series(name: str, reading: tuple) -> str:
+    """``韩立舟 Han Lizhou (Henan secretary)``."""
+    pinyin, province, post, title, meeting_province = reading
+    h = {"name": name, "pinyin": pinyin, "province": province, "post": post, "title": title,
+         "meeting_province": meeting_province}
+    return f"{name} {pinyin or ''}".strip() + f" ({host_label(h)})"
 
 
 def _span(present: set[str], period: str) -> list[str]:
@@ -163,41 +168,39 @@ def _span(present: set[str], period: str) -> list[str]:
     return out
 
 
-def who_met_whom(meetings: list[dict[str, Any]], top: int = 30) -> dict[str, Any]:
+def who_met_whom(config: Config, filters: Filters, top: int = 30) -> dict[str, Any]:
     """Posts (hosts) and organisations (guests) as nodes, an edge per pair that met with
     its number of meetings; only edges between the ``top`` busiest posts and the ``top``
     busiest organisations are kept (``edges_left_out`` says how many were not)."""
-    edges: Counter = Counter()
-    posts: dict[str, dict[str, Any]] = {}
-    orgs: dict[str, dict[str, Any]] = {}
-    for m in meetings:
-        pairs = {(host_key(h), g["org_id"] or g["org"]) for h in m["hosts"]
-                 for g in m["guests"] if g["org"]}
-        for h in m["hosts"]:
-            province = h.get("province") or h.get("meeting_province")
-            posts.setdefault(host_key(h), {"key": host_key(h), "label": host_label(h),
-                                           "province": province, "meetings": 0})
-        for g in m["guests"]:
-            if g["org"]:
-                key = g["org_id"] or g["org"]
-                orgs.setdefault(key, {"key": key, "label": g["org"],
-                                      "label_en": g["org_en"], "kind": g["org_kind"],
-                                      "meetings": 0})
-        for p in {p for p, _ in pairs}:
-            posts[p]["meetings"] += 1
-        for o in {o for _, o in pairs}:
-            orgs[o]["meetings"] += 1
-        edges.update(pairs)
-    keep_posts = sorted(posts.values(), key=lambda n: (-n["meetings"], n["key"]))[:top]
-    keep_orgs = sorted(orgs.values(), key=lambda n: (-n["meetings"], n["key"]))[:top]
-    keep_posts = [n for n in keep_posts if n["meetings"]]
-    keep_orgs = [n for n in keep_orgs if n["meetings"]]
-    kp, ko = {n["key"] for n in keep_posts}, {n["key"] for n in keep_orgs}
+    f = check_filters(filters)
+    with open_database(config.database_url, create=False)() as session:
+        posts, orgs, edges = repository.met_counts(session, **_query(f))
+        posts = sorted(posts, key=lambda r: (-r[1], r[0]))[:top]
+        orgs = sorted(orgs, key=lambda r: (-r[1], r[0]))[:top]
+        names = repository.org_names(session, [k for k, _ in orgs])
+    kp, ko = {k for k, _ in posts}, {k for k, _ in orgs}
     kept = [{"post": p, "org": o, "meetings": n}
-            for (p, o), n in sorted(edges.items(), key=lambda e: (-e[1], e[0]))
+            for p, o, n in sorted(edges, key=lambda e: (-e[2], e[0], e[1]))
             if p in kp and o in ko]
-    return {"posts": keep_posts, "orgs": keep_orgs, "edges": kept,
-            "edges_left_out": len(edges) - len(kept)}
+    return {"posts": [{"key": k, "label": post_label(k), "province": _province_of(k),
+                       "meetings": n} for k, n in posts],
+            "orgs": [{"key": k, "label": names.get(k, (k, "", ""))[0],
+                      "label_en": names.get(k, (k, "", ""))[1],
+                      "kind": names.get(k, (k, "", ""))[2], "meetings": n}
+                     for k, n in orgs],
+            "edges": kept, "edges_left_out": len(edges) - len(kept)}
+
+
+def post_label(key: str) -> str:
+    """A post key (host_key) as read: ``henan:secretary`` -> ``Henan secretary``,
+    ``henan:省委书记`` -> ``Henan 省委书记``; a name stays as it is."""
+    province, colon, post = key.partition(":")
+    return f"{_place(province)} {post}" if colon else key
+
+
+def _province_of(key: str) -> str | None:
+    province, colon, _ = key.partition(":")
+    return province if colon else None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
-"""Meetings for the web views: a page of the newest, and the lean facts charts count.
+"""Meetings for the web views: a page of the newest, counts per period of hosts and guest
+kinds, who met whom, and the lean facts of a few meetings (an organisation's).
 
-Both take the filters of ``repository.find_meetings`` (``meetings._filtered``). The facts
-are plain tuples in three queries (meetings, their hosts, their guests), no ORM objects:
-charts over ten thousand meetings count them in memory in a few tens of milliseconds.
+Every query takes the filters of ``repository.find_meetings`` (``meetings._filtered``).
+Counts are made by the database and count each meeting once: a second report of a meeting
+(another story with its ``dedupe_key``, storage.meeting_key) is left out, as
+services.meetings.distinct leaves it out in Python. A period is a China month
+(``YYYY-MM``) or a week, given as its Monday (``YYYY-MM-DD``).
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from provwatch.crawler.storage.models import Meeting, MeetingGuest, MeetingHost
 from provwatch.crawler.storage.repository.meetings import _filtered, find_meetings
 
-__all__ = ["MeetingFacts", "meeting_facts", "newest_meetings"]
+__all__ = ["MeetingFacts", "count_first_reports", "guest_kind_counts", "host_counts",
+           "host_names", "meeting_facts", "met_counts", "newest_meetings", "org_names"]
 
 
 def newest_meetings(session: Session, limit: int, **filters: Any) -> list[Meeting]:
@@ -65,3 +69,114 @@ def meeting_facts(session: Session, **filters: Any) -> MeetingFacts:
         .where(MeetingGuest.meeting_id.in_(ids))
         .order_by(MeetingGuest.meeting_id, MeetingGuest.ordinal)).all()
     return MeetingFacts(meetings, hosts, guests)
+
+
+def _first_report():
+    """No other report of this meeting (same key) from an older story (or, in one story,
+    listed before it: the newest id first, as the lists order them)."""
+    other = aliased(Meeting)
+    return ~select(other.id).where(other.dedupe_key == Meeting.dedupe_key, or_(
+        other.story_id < Meeting.story_id,
+        and_(other.story_id == Meeting.story_id, other.id > Meeting.id))
+    ).correlate(Meeting).exists()
+
+
+def _bucket(session: Session, period: str):
+    """A meeting's period: ``YYYY-MM``, or the Monday of its ISO week."""
+    pg = session.get_bind().dialect.name == "postgresql"
+    if period == "week":
+        return cast(func.date_trunc("week", Meeting.day), Date) if pg else \
+            func.date(Meeting.day, "weekday 0", "-6 days")
+    return func.to_char(Meeting.day, "YYYY-MM") if pg else func.substr(Meeting.day, 1, 7)
+
+
+def _counted(query, **filters: Any):
+    return _filtered(query, **filters).where(_first_report(), Meeting.day.is_not(None))
+
+
+def count_first_reports(session: Session, **filters: Any) -> int:
+    """How many meetings match, each counted once."""
+    return session.scalar(_filtered(select(func.count(Meeting.id)), **filters)
+                          .where(_first_report())) or 0
+
+
+def guest_kind_counts(session: Session, period: str, **filters: Any) -> list[tuple]:
+    """(period, guest kind, meetings) of the matching meetings with a guest of that kind."""
+    g = aliased(MeetingGuest)  # the filters' own EXISTS on guests must not correlate to it
+    bucket = _bucket(session, period).label("period")
+    query = (select(bucket, g.org_kind, func.count(func.distinct(Meeting.id)))
+             .select_from(Meeting).join(g, g.meeting_id == Meeting.id)
+             .where(g.org_kind != ""))
+    return [tuple(r) for r in session.execute(
+        _counted(query, **filters).group_by(bucket, g.org_kind))]
+
+
+def host_counts(session: Session, period: str, **filters: Any) -> list[tuple]:
+    """(period, host name, meetings) of the matching meetings."""
+    h = aliased(MeetingHost)
+    bucket = _bucket(session, period).label("period")
+    query = (select(bucket, h.name, func.count(func.distinct(Meeting.id)))
+             .select_from(Meeting).join(h, h.meeting_id == Meeting.id))
+    return [tuple(r) for r in session.execute(
+        _counted(query, **filters).group_by(bucket, h.name))]
+
+
+def host_names(session: Session, names: Sequence[str]) -> dict[str, tuple]:
+    """Host name -> (pinyin, roster province, post, title, the meeting's province), one
+    reading of each (the greatest: stable from call to call)."""
+    if not names:
+        return {}
+    rows = session.execute(
+        select(MeetingHost.name, func.max(MeetingHost.pinyin), func.max(MeetingHost.province),
+               func.max(MeetingHost.post), func.max(MeetingHost.title),
+               func.max(Meeting.province))
+        .select_from(MeetingHost).join(Meeting, Meeting.id == MeetingHost.meeting_id)
+        .where(MeetingHost.name.in_(list(names))).group_by(MeetingHost.name))
+    return {name: tuple(rest) for name, *rest in rows}
+
+
+def _post_key(h):
+    """A host's post: ``henan:secretary`` (roster), ``henan:省委书记`` (the title as written,
+    in the meeting's province), else the name (meeting_views.post_label reads it)."""
+    colon = literal(":")
+    return case(
+        (and_(func.coalesce(h.post, "") != "", func.coalesce(h.province, "") != ""),
+         h.province.op("||")(colon).op("||")(h.post)),
+        (and_(h.title != "", func.coalesce(Meeting.province, "") != ""),
+         Meeting.province.op("||")(colon).op("||")(h.title)),
+        else_=h.name)
+
+
+def _org_key(g):
+    return func.coalesce(func.nullif(g.org_id, ""), g.org)
+
+
+def met_counts(session: Session, **filters: Any) -> tuple[list[tuple], list[tuple],
+                                                          list[tuple]]:
+    """Who met whom among the matching meetings with a guest organisation: (post,
+    meetings), (organisation key, meetings) and (post, organisation key, meetings)."""
+    h, g = aliased(MeetingHost), aliased(MeetingGuest)
+    post, org = _post_key(h).label("post"), _org_key(g).label("org")
+    pairs = (select(post, org, Meeting.id.label("mid")).select_from(Meeting)
+             .join(h, h.meeting_id == Meeting.id).join(g, g.meeting_id == Meeting.id)
+             .where(g.org != ""))
+    met = _filtered(pairs, **filters).where(_first_report()).subquery()
+    count = func.count(func.distinct(met.c.mid))
+    posts = session.execute(select(met.c.post, count).group_by(met.c.post)).all()
+    orgs = session.execute(select(met.c.org, count).group_by(met.c.org)).all()
+    edges = session.execute(select(met.c.post, met.c.org, count)
+                            .group_by(met.c.post, met.c.org)).all()
+    return [tuple(r) for r in posts], [tuple(r) for r in orgs], [tuple(r) for r in edges]
+
+
+def org_names(session: Session, keys: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """Organisation key (knowledge-base id, or the name as written) -> (name as written,
+    English name, kind), one reading of each."""
+    if not keys:
+        return {}
+    key = _org_key(MeetingGuest)
+    rows = session.execute(
+        select(key, func.max(MeetingGuest.org), func.max(MeetingGuest.org_en),
+               func.max(MeetingGuest.org_kind))
+        .where(key.in_(list(keys))).group_by(key))
+    return {k: (org, en, kind) for k, org, en, kind in rows}

@@ -49,24 +49,23 @@ def _as_json(f: Filters) -> dict[str, Any]:
             for k, v in f.__dict__.items()}
 
 
-def _counts(request: Request, f: Filters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    every = meeting_views.facts(config_of(request), f)
-    period = _period(request)
-    return every, {"host": meeting_views.timeline(every, "host", period),
-                   "guest_kind": meeting_views.timeline(every, "guest-kind", period)}
+def _counts(request: Request, f: Filters) -> dict[str, Any]:
+    config, period = config_of(request), _period(request)
+    return {"host": meeting_views.timeline(config, f, "host", period),
+            "guest_kind": meeting_views.timeline(config, f, "guest-kind", period)}
 
 
 @router.get("/meetings", response_class=HTMLResponse, include_in_schema=False)
 def meetings_page(request: Request) -> HTMLResponse:
     f = filters(request)
     shown = meeting_views.newest(config_of(request), f, _limit(request))
-    every, counts = _counts(request, f)
+    counts = _counts(request, f)
     charts = {by: {"series": [{"name": s["label"], "x": data["periods"], "y": s["counts"]}
                               for s in data["series"]], "y_title": "meetings"}
               for by, data in counts.items()}
     return page(request, "meetings.html", title="Meetings", meetings=shown,
-                total=len(every), charts=charts, filters=f, guest_kinds=GUEST_KINDS,
-                posts=POSTS, period=_period(request))
+                total=meeting_views.count(config_of(request), f), charts=charts, filters=f,
+                guest_kinds=GUEST_KINDS, posts=POSTS, period=_period(request))
 
 
 @router.get("/meetings.csv", include_in_schema=False)
@@ -101,7 +100,7 @@ def counts_table(counts: dict[str, Any]) -> Table:
 
 @router.get("/meetings/counts.csv", include_in_schema=False)
 def counts_csv(request: Request) -> Response:
-    return csv_response(counts_table(_counts(request, filters(request))[1]))
+    return csv_response(counts_table(_counts(request, filters(request))))
 
 
 @router.get("/api/meetings/counts", summary="Meetings per host and per guest kind over time")
@@ -113,14 +112,14 @@ def counts_api(request: Request, province: str | None = None, host: str | None =
     """Per period (China month or ISO week), the matching meetings of each of the eight
     busiest hosts and of each guest kind; the rest summed as ``other``."""
     f = filters(request)
-    every, counts = _counts(request, f)
-    return {"filters": _as_json(f), "meetings": len(every), **counts}
+    return {"filters": _as_json(f), "meetings": meeting_views.count(config_of(request), f),
+            **_counts(request, f)}
 
 
 def _graph(request: Request) -> tuple[Filters, dict[str, Any]]:
     f = filters(request)
     top = params.whole("top", request.query_params.get("top"), 30, 1, 200)
-    return f, meeting_views.who_met_whom(meeting_views.facts(config_of(request), f), top)
+    return f, meeting_views.who_met_whom(config_of(request), f, top)
 
 
 @router.get("/meetings/graph", response_class=HTMLResponse, include_in_schema=False)
