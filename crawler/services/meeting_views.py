@@ -174,9 +174,18 @@ def who_met_whom(config: Config, filters: Filters, top: int = 30) -> dict[str, A
     busiest organisations are kept (``edges_left_out`` says how many were not)."""
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
-        posts, orgs, edges = repository.met_counts(session, **_query(f))
-        posts = sorted(posts, key=lambda r: (-r[1], r[0]))[:top]
-        orgs = sorted(orgs, key=lambda r: (-r[1], r[0]))[:top]
+        by_post: dict[str, set[int]] = defaultdict(set)
+        by_org: dict[str, set[int]] = defaultdict(set)
+        by_pair: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for post, org, mid in repository.met_pairs(session, **_query(f)):
+            by_post[post].add(mid)
+            by_org[org].add(mid)
+            by_pair[post, org].add(mid)
+        posts = sorted(((p, len(m)) for p, m in by_post.items()),
+                       key=lambda r: (-r[1], r[0]))[:top]
+        orgs = sorted(((o, len(m)) for o, m in by_org.items()),
+                      key=lambda r: (-r[1], r[0]))[:top]
+        edges = [(p, o, len(m)) for (p, o), m in by_pair.items()]
         names = repository.org_names(session, [k for k, _ in orgs])
     kp, ko = {k for k, _ in posts}, {k for k, _ in orgs}
     kept = [{"post": p, "org": o, "meetings": n}
