@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
 from conftest import make_config
+from sqlalchemy import text
 
 from provwatch.crawler.services import meeting_views
 from provwatch.crawler.services.meetings import Filters, list_meetings, meeting_stats
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import alembic_config, make_engine, open_database, transaction
+from provwatch.crawler.storage.meeting_key import meeting_key
 from provwatch.crawler.storage.models import Story
 
 HOSTS = [("韩立舟", "省委书记", None, None), ("宋景川", "省长", None, None),
@@ -111,3 +114,35 @@ def test_a_month_and_a_week_are_periods_without_gaps(stored):
     for data in (months, weeks):
         totals = {s["key"]: sum(s["counts"]) for s in data["series"]}
         assert totals == {s["key"]: s["total"] for s in data["series"]}
+
+
+def test_the_migration_gives_stored_meetings_their_key(tmp_path, database_url):
+    """Meetings stored before 0017 get the key the write path gives: two reports of one
+    meeting one key, a meeting whose day was not stated none."""
+    engine = make_engine(database_url)
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "0012")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO stories (id, first_seen_at, copy_count, title) VALUES "
+                          "(1, :t, 1, 'a'), (2, :t, 1, 'b'), (3, :t, 1, 'c')"),
+                     {"t": datetime(2026, 1, 5, tzinfo=timezone.utc)})
+        for mid, story, stated in ((1, 1, True), (2, 2, True), (3, 3, False)):
+            conn.execute(text(
+                "INSERT INTO meetings (id, story_id, ordinal, day, date_stated, place, verb, "
+                "topics, sentence, summary_en, summary_zh, derived_at) VALUES "
+                "(:id, :story, 0, :day, :stated, '', '会见', '', '', '', '', :t)"),
+                {"id": mid, "story": story, "day": date(2026, 1, 5), "stated": stated,
+                 "t": datetime(2026, 1, 5, tzinfo=timezone.utc)})
+            conn.execute(text("INSERT INTO meeting_hosts (meeting_id, ordinal, name, title, "
+                              "pinyin) VALUES (:id, 0, '韩立舟', '省委书记', '')"), {"id": mid})
+            conn.execute(text("INSERT INTO meeting_guests (meeting_id, ordinal, name, title, "
+                              "org, org_id, org_kind, org_en) VALUES "
+                              "(:id, 0, '', '董事长', '比亚迪', 'byd', 'private_company', 'BYD')"),
+                         {"id": mid})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT id, dedupe_key FROM meetings")).all())
+    engine.dispose()
+    expected = meeting_key(date(2026, 1, 5), True, [{"name": "韩立舟"}],
+                           [{"org_id": "byd", "org": "比亚迪"}])
+    assert keys == {1: expected, 2: expected, 3: None}
