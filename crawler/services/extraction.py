@@ -125,6 +125,7 @@ def reextract(config: Config, *, source_id: str | None = None, since: datetime |
     with factory() as session:
         ids = repository.reextractable_ids(session, source_id=source_id, since=since)
     changed: list[int] = []
+    stories: set[int] = set()
     for start in range(0, len(ids), _BATCH):
         with transaction(factory) as session:
             for article in repository.articles_by_id(session, ids[start:start + _BATCH],
@@ -133,8 +134,12 @@ def reextract(config: Config, *, source_id: str | None = None, since: datetime |
                 try:
                     if _reextract_one(article, (selectors or {}).get(article.source_id, {})):
                         changed.append(article.id)
+                        stories.add(article.story_id)
                 except ValueError as e:
                     report.errors.append(f"article {article.id} ({article.url}): {e}")
+            session.flush()
+            repository.refresh_marks(session, stories)  # a new date moves its story's day
+            stories.clear()
     report.changed = len(changed)
     with factory() as session:
         stale = repository.stale_fingerprint_ids(session, SCHEME)

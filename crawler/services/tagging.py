@@ -99,6 +99,7 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
     report = RetagReport()
     with sessions() as session:
         ids = repository.article_ids(session, since=since)
+    stories: set[int] = set()
     for start in range(0, len(ids), 200):
         with transaction(sessions) as session:
             for article in repository.articles_by_id(session, ids[start:start + 200]):
@@ -115,6 +116,10 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
                 article.tags = [t for t in article.tags if t.kind not in _TAG_KINDS] + [
                     Tag(kind=k, value=v, role=r,
                         score=tags.scores.get(f"{k}:{v}", 1.0)) for k, v, r in sorted(new)]
+                stories.add(article.story_id)
+            session.flush()
+            repository.refresh_marks(session, stories)  # the web app's attention counts
+            stories.clear()
     return report
 
 

@@ -395,3 +395,23 @@ class RosterChange(Base):
                          name="uq_roster_change"),
         Index("ix_roster_changes_status_day", "status", "day"),
     )
+
+
+class AttentionMark(Base):
+    """What the web app's attention view counts (repository/web_attention.py, issue 20):
+    per story, one row per (province, sector) its copies are tagged with, plus
+    (province, "") for the province whatever the sector and ("", "") for the story; the
+    story's day is the China day of its first dated copy. Rewritten whole in the
+    transaction that changes the story's copies or tags, so a window's counts are index
+    range scans instead of joins over every article and tag."""
+
+    __tablename__ = "attention_marks"
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    province: Mapped[str] = mapped_column(String(40), primary_key=True)  # "": any
+    sector: Mapped[str] = mapped_column(String(40), primary_key=True)  # "": any
+    day: Mapped[date] = mapped_column(Date)
+    about: Mapped[bool] = mapped_column(Boolean)  # a copy has the province as "about"
+    # covering: a window's counts read only this index (province by province, then days)
+    __table_args__ = (Index("ix_attention_marks_province", "province", "day", "sector",
+                            "about"),)

@@ -7,7 +7,7 @@ wheel's own copy (nothing copied into the repository, nothing from a CDN: the ap
 offline). Swagger's /docs page is off: it loads its scripts from a CDN.
 
 Views are the modules named in views.VIEWS, each exposing ``router``; a view reads the
-Config through ``config_of`` and calls services only.
+Config through ``context.config_of`` and calls services only.
 """
 
 from __future__ import annotations
@@ -42,11 +42,6 @@ def plotly_js() -> Path:
     if not path.is_file():
         raise ProvwatchError(f"serve: {path} is missing from the plotly package")
     return path
-
-
-def config_of(request: Request) -> Config:
-    """The Config the app was made with (a FastAPI dependency for views)."""
-    return request.app.state.config
 
 
 def _one_line(text: object) -> str:

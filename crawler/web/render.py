@@ -63,7 +63,14 @@ def name(value: str | None, kind: str) -> str:
     return f"{english} {chinese}".strip()
 
 
-env.filters.update(china=china, pct=pct, signed=signed, label=name)
+def href(url: str | None) -> str:
+    """A scraped URL fit for a link: http(s) only (a ``javascript:`` URL stored by an
+    ingest is shown nowhere as a link)."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+env.filters.update(china=china, pct=pct, signed=signed, label=name, href=href)
 
 
 def with_query(request: Request, path: str, **changes: Any) -> str:

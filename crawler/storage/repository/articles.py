@@ -21,6 +21,7 @@ from provwatch.crawler.storage.models import (
     utcnow,
 )
 from provwatch.crawler.storage.repository.meetings import meetings_of
+from provwatch.crawler.storage.repository.web_attention import refresh_marks
 
 SYNDICATION_WINDOW = timedelta(days=3)
 
@@ -230,6 +231,7 @@ def store_article(session: Session, values: dict[str, Any],
         add_fingerprint(session, article_id, story_id, fingerprint, published_at)
     copies = session.execute(_ONE_MORE_COPY, {"b_story": story_id,
                                               "b_article": article_id}).scalar()
+    refresh_marks(session, [story_id])  # the web app's attention counts (web_attention.py)
     return StoredArticle(article_id, story_id, new_story, copies=copies, near_copy=near)
 
 

@@ -16,11 +16,13 @@ provwatch.charts.heatmap = function (el, d) {
     colorscale: d.diverging ? "RdBu" : "YlOrRd", reversescale: !d.diverging,
     zmid: d.diverging ? 0 : undefined, xgap: 2, ygap: 2,
     texttemplate: "%{z}", hovertemplate: "%{y} · %{x}<br>%{customdata}<extra></extra>",
-    colorbar: { title: { text: d.scale_title || "stories" } },
+    colorbar: { title: { text: d.scale_title || "stories" }, tickformat: "d",
+                dtick: Math.max(1, Math.ceil(Math.max(1, ...d.z.flat().map(Math.abs)) / 6)) },
   };
-  const layout = { font: provwatch.font, margin: { l: 150, r: 20, t: 10, b: 130 },
-                   height: Math.max(320, 40 + 34 * d.y_names.length + 130),
-                   xaxis: { side: "bottom", tickangle: -35 }, yaxis: { autorange: "reversed" } };
+  const layout = { font: provwatch.font, margin: { l: 10, r: 10, t: 10, b: 10 },
+                   height: Math.max(320, 40 + 34 * d.y_names.length + 170),
+                   xaxis: { side: "bottom", tickangle: -35, automargin: true },
+                   yaxis: { autorange: "reversed", automargin: true } };
   Plotly.newPlot(el, [trace], layout, provwatch.plotConfig).then(function () {
     el.on("plotly_click", function (event) {
       const p = event.points && event.points[0];

@@ -13,6 +13,10 @@ from __future__ import annotations
 VIEWS = (  # one per line: branches add theirs without touching the others'
     "home",
     "login",
+    "attention",
+    "province",
+    "story",
+    "search",
     "meetings",
     "watchlists",
     "sources",
