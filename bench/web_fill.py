@@ -17,8 +17,10 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from provwatch.crawler.catalog.sources import load_catalog
+from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.meeting_key import meeting_key
 from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTOR_NAMES, SECTORS
 from provwatch.pipelines.tagging import orgs as kb
@@ -127,6 +129,7 @@ def fill(engine: Engine, articles: int, meetings: int, tags_per_article: int = 1
          for row in _tags(rng, i, p, s, provinces, orgs)[:tags_per_article]))
     counts.update(_meetings(bulk, rng, meetings, plan, story_of, orgs))
     counts.update(_outbox(bulk, engine, rng, sources, len(stories), stories))
+    counts["attention_marks"] = _marks(engine, len(stories))
     if bulk.pg:
         with engine.begin() as conn:
             for table in ("stories", "articles", "tags", "meetings", "deliveries"):
@@ -138,6 +141,16 @@ def fill(engine: Engine, articles: int, meetings: int, tags_per_article: int = 1
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     return counts
+
+
+def _marks(engine: Engine, stories: int) -> int:
+    """The attention views' marks (repository.refresh_marks, as the store transaction
+    writes them), for every story."""
+    with Session(engine) as session:
+        for start in range(1, stories + 1, 2000):
+            repository.refresh_marks(session, range(start, min(start + 2000, stories + 1)))
+            session.commit()
+        return session.scalar(text("SELECT count(*) FROM attention_marks")) or 0
 
 
 def _body(rng: random.Random, province: str, sectors: list[str]) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from provwatch.crawler.services import meeting_views
 from provwatch.crawler.services.meetings import CSV_FIELDS, GUEST_KINDS, POSTS, Filters, csv_row
 from provwatch.crawler.web import params
-from provwatch.crawler.web.app import config_of
+from provwatch.crawler.web.context import config_of
 from provwatch.crawler.web.graph_svg import graph_svg
 from provwatch.crawler.web.render import page
 from provwatch.crawler.web.tables import Table, csv_response

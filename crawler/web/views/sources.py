@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from provwatch.crawler.services import sources_view
 from provwatch.crawler.web import params
-from provwatch.crawler.web.app import config_of
+from provwatch.crawler.web.context import config_of
 from provwatch.crawler.web.render import page
 from provwatch.crawler.web.tables import Table, csv_response, rows_of
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.services import watchlist_forms
 from provwatch.crawler.web import params
-from provwatch.crawler.web.app import config_of
+from provwatch.crawler.web.context import config_of
 from provwatch.crawler.web.errors import NotFound
 from provwatch.crawler.web.render import page
 from provwatch.crawler.web.tables import Table, csv_response, rows_of
