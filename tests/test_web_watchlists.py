@@ -5,8 +5,11 @@ again with the retry button. Channel tokens never reach a page."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 from _web import _env, copy_archive, serve_archive
 
@@ -137,3 +140,22 @@ def test_a_failed_delivery_is_sent_again_with_the_retry_button(demo_archive, tmp
     assert set(states) == {"sent"}
     assert len(webhook_receiver.requests) == len(states) + 1  # the refused one, then again
     assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
+
+
+def test_a_bad_query_value_is_one_line_and_an_unknown_watchlist_a_404(served_demo):
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(served_demo.url + path, timeout=30) as response:
+                return response.status, response.read().decode("utf-8-sig")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    status, body = get("/api/alerts?status=bogus")
+    csv_status, csv_body = get("/alerts.csv?limit=lots")
+    missing, page_body = get("/watchlists/no-such-list")
+
+    assert status == 400 and json.loads(body) == {
+        "error": "status: 'bogus' is not one of pending, sending, sent, failed"}
+    assert csv_status == 400 and csv_body == "limit: 'lots' is not a whole number\n"
+    assert missing == 404 and "no watchlist named &#39;no-such-list&#39;" in page_body
+    assert "Traceback" not in body + csv_body + page_body
