@@ -8,9 +8,10 @@ stats` does: the database counts, leaving out second reports by their stored key
 organisation's page reads its few meetings' lean rows (``repository.meeting_facts``).
 
 Periods are China months (``2026-01``) or weeks (``2026-W02``, ISO) of the meeting's day.
-A graph's post node is a provincial or capital post (``henan:secretary``, the province
-then the post); a host on no roster post is a node of its own name. Beyond ``top`` nodes
-or series, the rest is summed as ``other`` (series) or left out (graph, which says so).
+A graph's post node is a roster post (``henan:secretary``, the province then the post);
+a host off the roster stands for the title as written in the meeting's province
+(``henan:省委书记``), or for its own name when neither is known. Beyond ``top`` nodes or
+series, the rest is summed as ``other`` (series) or left out (graph, which says so).
 """
 
 from __future__ import annotations
