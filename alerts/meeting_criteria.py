@@ -1,7 +1,7 @@
 """A watchlist's meeting criteria: their known values, validation and org resolution.
 
 ``meeting_hosts`` are roster posts (``POSTS``), ``meeting_guest_kinds`` the kinds of
-organisation a guest comes from (``GUEST_KINDS``: the knowledge base's kinds and
+organisation a guest comes from (``crawler.taxonomy.GUEST_KINDS``: the knowledge base's kinds and
 ``foreign_government``), ``meeting_orgs`` organisations by name or ticker (比亚迪, BYD,
 002594.SZ, 1211.HK). An unknown post or kind is refused with the closest known one; an
 organisation the knowledge base does not know is *kept* as a name to match as written
@@ -15,10 +15,6 @@ import difflib
 from collections.abc import Callable, Iterable
 
 POSTS = ("secretary", "governor", "mayor")
-# pipelines.tagging.orgs.KINDS plus foreign_government (tests keep the two in step)
-GUEST_KINDS = ("private_company", "soe_central", "soe_local", "university",
-               "research_institute", "foreign_company", "financial_institution",
-               "industry_association", "other", "foreign_government")
 POST_ALIASES = {"party secretary": "secretary", "party_secretary": "secretary",
                 "书记": "secretary", "省委书记": "secretary", "市委书记": "secretary",
                 "省长": "governor", "市长": "mayor", "chairman": "governor",

@@ -15,7 +15,7 @@ from typing import Any
 
 from provwatch.crawler.redact import redact
 
-NOTICE_EVENT = "source.health"
+NOTICE_EVENT = "source.health"  # a source's health changed; the daemon's own is daemon.health
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Notice:
     body: str
     data: dict[str, Any] = field(default_factory=dict)
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    event: str = NOTICE_EVENT  # the payload's type and the X-Provwatch-Event header
 
     def __post_init__(self) -> None:
         # a source's last error can quote a URL with its token: no notice carries one
@@ -35,5 +36,5 @@ class Notice:
 
     def payload(self) -> dict[str, Any]:
         """The webhook body: versioned like alert payloads, typed by ``event``."""
-        return {"version": 1, "type": NOTICE_EVENT, "id": self.key, "subject": self.subject,
+        return {"version": 1, "type": self.event, "id": self.key, "subject": self.subject,
                 "text": self.body, "at": self.at.isoformat(), **self.data}

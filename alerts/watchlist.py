@@ -39,15 +39,9 @@ from typing import Any
 from provwatch.alerts.channels import parse_target
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.keywords import CJK, keyword_hit
-from provwatch.alerts.meeting_criteria import (
-    GUEST_KINDS,
-    KIND_ALIASES,
-    POST_ALIASES,
-    POSTS,
-    unknown,
-)
+from provwatch.alerts.meeting_criteria import KIND_ALIASES, POST_ALIASES, POSTS, unknown
 from provwatch.alerts.schedule import QuietHours, Schedule, parse_quiet, parse_schedule
-from provwatch.crawler.taxonomy import EVENTS, PROVINCES, SECTORS
+from provwatch.crawler.taxonomy import EVENTS, GUEST_KINDS, PROVINCES, SECTORS, resolve
 
 _NAME = re.compile(r"[\w][\w.\-]{0,99}")
 SCOPES = ("about", "mentioned")
@@ -82,7 +76,7 @@ class WatchlistSpec:
     created_at: datetime | None = None  # older stories are not alerted by default
     language: str = DEFAULT_LANGUAGE  # LANGUAGES: what alerts name tags and fields in
     meeting_hosts: tuple[str, ...] = ()  # meeting_criteria.POSTS of a host
-    meeting_guest_kinds: tuple[str, ...] = ()  # meeting_criteria.GUEST_KINDS of a guest
+    meeting_guest_kinds: tuple[str, ...] = ()  # crawler.taxonomy.GUEST_KINDS of a guest
     meeting_orgs: tuple[str, ...] = ()  # a guest's organisation: name or ticker
     # (entry, knowledge-base id) for the entries the knowledge base knows (resolve_orgs)
     meeting_org_ids: tuple[tuple[str, str], ...] = ()
@@ -208,22 +202,24 @@ def validate(name: str, provinces: Iterable[str] = (), sectors: Iterable[str] = 
         return out
 
     def known_ids(field: str, values: tuple[str, ...], known: Collection[str], what: str,
-                  aliases: dict[str, str] | None = None) -> None:
-        for v in values:
+                  aliases: dict[str, str] | None = None) -> tuple[str, ...]:
+        """The ids ``values`` name: an id, or its English or Chinese name (河南, Henan,
+        新能源汽车 as the CLI's options take them); anything else is refused."""
+        ids = tuple(dict.fromkeys(resolve(what, v) or v for v in values))
+        for v in ids:
             if v not in known:
                 raise bad(field, f"unknown {what} id {v!r}{_suggest(v, known, aliases)}")
+        return ids
 
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise WatchlistError(f"watchlist {name!r}: field 'name': use letters, digits, . _ -")
-    provinces = cleaned("provinces", provinces)
-    known_ids("provinces", provinces, PROVINCES, "province", _province_aliases())
+    provinces = known_ids("provinces", cleaned("provinces", provinces), PROVINCES, "province",
+                          _province_aliases())
     scope = province_scope.strip().lower() if isinstance(province_scope, str) else None
     if scope not in SCOPES:
         raise bad("scope", f"{province_scope!r} is not a scope (about or mentioned)")
-    sectors = cleaned("sectors", sectors)
-    known_ids("sectors", sectors, SECTORS, "sector")
-    events = cleaned("events", events)
-    known_ids("events", events, EVENTS, "event")
+    sectors = known_ids("sectors", cleaned("sectors", sectors), SECTORS, "sector")
+    events = known_ids("events", cleaned("events", events), EVENTS, "event")
     any_of = cleaned("keywords.any", [*_as_list(keywords), *_as_list(keywords_any)], False)
     all_of = cleaned("keywords.all", keywords_all, False)
     none_of = cleaned("keywords.none", keywords_none, False)

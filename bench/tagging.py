@@ -1,9 +1,11 @@
-"""Tagging benchmark: quality on ../shared/eval/dev through `provwatch tag`'s own path, and speed.
+"""Tagging benchmark: quality on ../shared/eval/dev and real_dev through `provwatch tag`'s own
+path, and speed.
 
     python bench/tagging.py [--errors]
 
 Prints the scorer's figures (provinces_about / provinces_mentioned / sectors F1, event
-accuracy) and the tagger's throughput on one core for articles cut to 1,500 characters.
+accuracy) and the tagger's throughput on one core for articles cut to 1,500 characters,
+timed by the process's CPU time (target: 2,000 articles/s per core, issue 17).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main(argv: list[str]) -> int:
     subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(DEV / "gold.jsonl"),
                     f.name, *(["--errors"] if "--errors" in argv else [])], check=True)
     Path(f.name).unlink()
+    _real_dev(config, argv)
 
     tagger = default_tagger()
     texts = []
@@ -58,17 +61,41 @@ def main(argv: list[str]) -> int:
         body = (got.text * (1 + 1500 // max(1, len(got.text))))[:1500]
         texts.append((got.title, body, g["url"]))
     tagger.tag(*texts[0][:2])  # warm the caches
-    rounds, per_article = 20, []
+    # per core: the process's CPU time (a shared machine's other work does not count), with
+    # the wall clock beside it
+    rounds, cpu, wall = 20, [], []
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         for title, body, url in texts:
             tagger.tag(title, body, url=url)
-        per_article.append((time.perf_counter() - t0) / len(texts))
-    best, median = min(per_article), statistics.median(per_article)
-    print(f"speed: {1 / median:,.0f} articles/s per core at 1,500 characters "
-          f"(median of {rounds} rounds over {len(texts)} articles; best {1 / best:,.0f}/s; "
-          f"{median * 1e3:.3f} ms per article)")
+        cpu.append((time.process_time() - c0) / len(texts))
+        wall.append((time.perf_counter() - w0) / len(texts))
+    median, best, wall_median = statistics.median(cpu), min(cpu), statistics.median(wall)
+    print(f"speed: {1 / median:,.0f} articles/s per core at 1,500 characters, knowledge base "
+          f"loaded (CPU time, median of {rounds} rounds over {len(texts)} articles; best "
+          f"{1 / best:,.0f}/s; {median * 1e3:.3f} ms per article; "
+          f"wall clock {1 / wall_median:,.0f}/s)")
     return 0
+
+
+def _real_dev(config, argv: list[str]) -> None:
+    """real_dev's texts through `provwatch tag`'s path, scored the same way."""
+    from provwatch.crawler.services.tagging import tag_lines
+
+    real = SHARED / "eval" / "real_dev"
+    if not (real / "input.jsonl").is_file():
+        print(f"no real_dev set at {real}: its figures are not printed")
+        return
+    errors: list[str] = []
+    lines = (real / "input.jsonl").read_text(encoding="utf-8").splitlines()
+    preds = list(tag_lines(config, lines, "real_dev", errors))
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for p in preds:
+            f.write(json.dumps(p, ensure_ascii=False) + "\n")
+    print(f"real_dev set: {len(lines)} texts, {len(preds)} tagged, {len(errors)} skipped")
+    subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(real / "gold.jsonl"),
+                    f.name, *(["--errors"] if "--errors" in argv else [])], check=True)
+    Path(f.name).unlink()
 
 
 def _now():

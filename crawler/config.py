@@ -22,6 +22,7 @@ import platformdirs
 
 from provwatch.crawler.errors import ConfigError
 from provwatch.crawler.redact import redact
+from provwatch.crawler.taxonomy import CHAT_SCHEMES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,9 +30,11 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ENV_PREFIX = "PROVWATCH_"
-# PROVWATCH_* variables that are not settings: the config file's path, and the test
-# suite's PostgreSQL (tests/conftest.py)
-NOT_SETTINGS = frozenset({"PROVWATCH_CONFIG", "PROVWATCH_TEST_DATABASE_URL"})
+# PROVWATCH_* variables that are not settings: the config file's path, the folder of the
+# validated catalog's cache (crawler/catalog/cache.py), and the test suite's PostgreSQL
+# (tests/conftest.py)
+NOT_SETTINGS = frozenset({"PROVWATCH_CONFIG", "PROVWATCH_CACHE_DIR",
+                          "PROVWATCH_TEST_DATABASE_URL"})
 REDACTED = "<redacted>"
 
 
@@ -156,11 +159,16 @@ def check_database_url(url: str) -> None:
         raise ValueError(f"{shown}: port {port} is not a port number 1-65535")
 
 
+def _queue_url(v: Any) -> str | None:
+    """Procrastinate keeps its queue in PostgreSQL only."""
+    url = _database_url(v)
+    if url and url.startswith("sqlite"):
+        raise ValueError(f"{redact_url(url)}: the crawl queue (Procrastinate) needs "
+                         "PostgreSQL: use postgresql://USER@HOST/DATABASE")
+    return url or None
+
+
 _CHANNEL_KINDS = ("email", "webhook")
-# the apprise schemes of alerts.channels.base.CHAT_SCHEMES (a test keeps the two equal):
-# config sits on the ground floor and cannot import the alerts package
-CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
-                "workflow")
 _EMAIL = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")
 
 
@@ -265,6 +273,17 @@ SETTINGS: tuple[Setting, ...] = (
             "write Prometheus metrics to this file (node_exporter textfile collector)"),
     Setting("log_format", _choice("text", "json"), "text",
             "daemon log lines: text, or one JSON object per line"),
+    # scale-out (crawler.daemon.engine): unset, `provwatch run` crawls by itself as before
+    Setting("queue_url", _queue_url, None,
+            "PostgreSQL URL of the Procrastinate crawl queue (usually database_url): "
+            "`provwatch run` enqueues, `provwatch worker` crawls; empty: run crawls itself",
+            secret=True),
+    Setting("queue_tick", _positive(float), 5.0,
+            "seconds between the scheduler's passes that enqueue due sources"),
+    Setting("worker_stall_timeout", _positive(float), 60.0,
+            "seconds without a worker's heartbeat before its crawls are run by another"),
+    Setting("host_busy_retry", _positive(float), 15.0,
+            "seconds a queued crawl waits before trying again when its host is busy"),
     Setting("web_token", _opt_str, None,
             "access token (or password, 12+ characters) `provwatch serve` requires to "
             "listen on a non-loopback address; clients send it as a Bearer token or sign "
@@ -311,6 +330,10 @@ class Config:
     log_format: str = "text"
     alert_rate_limit: int = 30
     smtp_ca_file: str | None = None
+    queue_url: str | None = None
+    queue_tick: float = 5.0
+    worker_stall_timeout: float = 60.0
+    host_busy_retry: float = 15.0
     web_token: str | None = None
     source_file: str | None = None  # the TOML file read, if any
 
@@ -319,7 +342,7 @@ class Config:
         for s in SETTINGS:
             value = getattr(self, s.key)
             if s.secret and value:
-                value = redact_url(value) if s.key == "database_url" else REDACTED
+                value = redact_url(value) if s.key.endswith("_url") else REDACTED
             elif isinstance(value, str):  # operator_channels: URLs that may hold tokens
                 value = redact(value)
             out[s.key] = value
@@ -385,7 +408,22 @@ def load_config(
     values["data_dir"] = str(data_dir)
     if not values["database_url"]:
         values["database_url"] = "sqlite:///" + str(Path(data_dir) / "provwatch.db")
+    _check_queue(values)
     return Config(**values, source_file=str(path) if path else None)
+
+
+def _check_queue(v: dict[str, Any]) -> None:
+    """Workers on other machines share the store and the queue: both on PostgreSQL, and
+    a heartbeat well inside the stall timeout (else live workers look dead)."""
+    if not v["queue_url"]:
+        return
+    if v["database_url"].startswith("sqlite"):
+        raise ConfigError("queue_url is set but database_url is SQLite: workers on several "
+                          "machines need one PostgreSQL store (set database_url to it too)")
+    if v["worker_stall_timeout"] < 2 * v["heartbeat"]:
+        raise ConfigError(f"worker_stall_timeout {v['worker_stall_timeout']:g}s must be at "
+                          f"least twice heartbeat ({v['heartbeat']:g}s): a live worker would "
+                          "look dead between two heartbeats")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -104,6 +104,18 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
 # A catalog source may also cover the whole country rather than one province.
 NATIONAL = "national"
 
+# The apprise schemes of the chat tools provwatch supports (alerts.channels.chat): the
+# alerts package sends to them, the configuration checks operator_channels against them.
+CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
+                "workflow")
+# The kinds of organisation in the knowledge base (pipelines/tagging/data/orgs_*.yaml);
+# a meeting's guest is one of them or a foreign government's envoy. Tagging, meeting
+# extraction and watchlist criteria all read them from here.
+ORG_KINDS = ("private_company", "soe_central", "soe_local", "university",
+             "research_institute", "foreign_company", "financial_institution",
+             "industry_association", "other")
+GUEST_KINDS = (*ORG_KINDS, "foreign_government")
+
 KINDS = ("province", "sector", "event")
 # other spellings a user may type: the taxonomy's alternative names, a few plain synonyms
 _EXTRA_NAMES = {

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from provwatch.pipelines.headline import strip_site_suffix
 from provwatch.pipelines.minhash import SCHEME, signature
 from provwatch.pipelines.tagging import gazetteer
 from provwatch.pipelines.tagging.text import simplified, words
+from provwatch.pipelines.textnorm import folded, nfkc
 
 NUM_PERM = 64
 BANDS = 16
@@ -64,7 +64,7 @@ class Fingerprint:
 
 def _normal(plain: str) -> str:
     """``plain`` already in simplified characters: width, case and punctuation folded."""
-    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", plain).lower())
+    return _NOT_WORD.sub(" ", folded(plain))
 
 
 def shingles(plain: str) -> set[bytes]:
@@ -94,7 +94,7 @@ def fingerprint(title: str, text: str) -> Fingerprint:
 
 def figures(text: str) -> frozenset[str]:
     """Multi-digit numbers of the text, leaving out dates, times, years and phones."""
-    plain = _NOT_FIGURES.sub(" ", unicodedata.normalize("NFKC", text))
+    plain = _NOT_FIGURES.sub(" ", nfkc(text))
     return frozenset(n for n in _NUMBER.findall(plain) if len(n.replace(".", "")) >= 2)
 
 

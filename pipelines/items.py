@@ -58,6 +58,12 @@ class OrgRef:
     kind: str
     tickers: tuple[str, ...] = ()
     role: str = "passing"
+    parent: str | None = None  # a provincial arm's group (国网江苏省电力 → state_grid)
+
+    def as_json(self) -> dict:
+        """As `provwatch tag` prints it and an article's meta keeps it (``org_refs``)."""
+        return {"id": self.id, "name": self.name, "kind": self.kind,
+                "tickers": list(self.tickers), "role": self.role, "parent": self.parent}
 
 
 @dataclass(frozen=True)

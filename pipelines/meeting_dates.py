@@ -2,10 +2,10 @@
 
 The last "M月D日" (or "D日", or "YYYY年M月D日") before the verb in the sentence, else
 今天/昨天/前天 there (counted from publication), else a date leading the paragraph
-("2月25日，…会见"), else the story's first date in its lead. The year (and for "D日" the
-month) comes from publication, moved back a year (a month) when that would fall after
-publication. Two days written together (27日、29日, 27日至29日) say no single day, and
-近日/日前 say none: no date.
+("2月25日，…会见"), else, in any paragraph but the first, the story's first date in its
+lead. The year (and for "D日" the month) comes from publication, moved back a year (a
+month) when that would fall after publication. Two days written together (27日、29日,
+27日至29日) say no single day, and 近日/日前 say none: no date.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def meeting_day(left: str, para: str, published: date | None, lead: str = "") ->
     if not found:
         head = _PARA_DAY.match(para)
         found = list(DAY.finditer(head.group(1))) if head else []
-    if not found and lead and para not in lead:  # the story's day, from its lead
+    if not found and lead and not lead.startswith(para.strip()):  # the story's lead day
         found = list(DAY.finditer(lead))[:1]
     if not found or published is None:
         return None

@@ -12,7 +12,11 @@ Rules, in order:
    (比亚迪股份有限公司董事长一行: organisation and title, no name); without a title the item
    is an organisation when it carries one of the knowledge base's names or an
    organisation suffix, otherwise a name (2–4 characters) unless it is a word for the
-   visitors that names no one (客人, 外宾, 嘉宾, 客商…).
+   visitors that names no one (客人, 外宾, 嘉宾, 客商…). An item that names a post and no
+   person, followed by one that names a person (宇树科技创始人、首席执行官王兴兴;
+   鹏城实验室主任、中国工程院院士高文), is one guest: the first item's organisation, both
+   titles, the second's name (an honour such as 院士 or 教授 before it counts as a title).
+   Words after the list that are no guest (一行并见证签约) are cut at 并.
 3. Kind: the knowledge base's kind when the organisation carries one of its names; a
    country, a foreign state or city, or a head of state or government's title makes a
    foreign government; then by suffix: 大学/学院 university, 研究院/研究所/科学院 research
@@ -87,7 +91,7 @@ class Guest:
 
 def guest_list(part: str) -> list[Guest]:
     """Rule 1–2: the guests written in ``part`` (the words after the verb)."""
-    part = part.strip().removeprefix("了").strip()
+    part = _AND_THEN.sub("", part.strip().removeprefix("了").strip())
     foreign = bool(_FOREIGN.search(part))
     led = _LED.match(part)
     if led:
@@ -97,15 +101,48 @@ def guest_list(part: str) -> list[Guest]:
         part = part[rel.end():]
     items: list[str] = []
     for piece in _split(part):
-        piece = _TAIL.sub("", piece.strip())
+        piece = _TAIL.sub("", _ETC.sub("", piece.strip()))
         if piece:
             items.append(piece)
-    out = [g for g in (_guest(i, foreign) for i in items) if g is not None]
+    out = _one_person([(i, g) for i in items if (g := _guest(i, foreign) or _honoured(i))])
     # 某公司董事长王某、总裁李某: an item without an organisation takes the previous one's
     for n, g in enumerate(out):
         if not g.org and g.title and n and out[n - 1].org:
             p = out[n - 1]
             out[n] = Guest(g.name, g.title, p.org, p.org_kind, p.org_id, p.org_en, p.sectors)
+    return out
+
+
+_HONOUR = re.compile(r"(院士|教授|研究员|博士)([\u4e00-\u9fff·]{2,4})$")
+# 王某等企业负责人: the list ends at 等 before a word for the group
+_ETC = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:负责人|代表|企业家|人士|嘉宾|客人|一行)$")
+_AND_THEN = re.compile(r"(?:一行)?并[\u4e00-\u9fff]{1,8}$")
+
+
+def _honoured(item: str) -> Guest | None:
+    """中国工程院院士高文: a person named with an honour, the honour as title, no org."""
+    honour = _HONOUR.search(item)
+    return Guest(honour.group(2), honour.group(1), "", "") if honour else None
+
+
+def _one_person(found: list[tuple[str, Guest]]) -> list[Guest]:
+    """Rule 2's last sentence: a post without a person and the person after it are one."""
+    out: list[Guest] = []
+    n = 0
+    while n < len(found):
+        item, g = found[n]
+        if g.title and not g.name and g.org and n + 1 < len(found):
+            nxt_item, nxt = found[n + 1]
+            honour = _HONOUR.search(nxt_item)
+            name = nxt.name if nxt.name and nxt.title else (honour.group(2) if honour else "")
+            if name and (not nxt.org or nxt.org == g.org or honour):
+                title = nxt.title if nxt.title and nxt.name else honour.group(1)
+                out.append(Guest(name, f"{g.title}、{title}", g.org, g.org_kind, g.org_id,
+                                 g.org_en, g.sectors))
+                n += 2
+                continue
+        out.append(g)
+        n += 1
     return out
 
 

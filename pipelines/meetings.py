@@ -30,13 +30,16 @@ Rules, in order:
    year and month from publication, never after it; 27日、29日 or 近日: no date.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
-6. Topics: sectors whose cues (the tagger's sectors.yaml, names of organisations blanked)
-   occur from the meeting's sentence to the next meeting's, most hits first, at most
-   three; when none, the guests' organisations' sectors.
+6. Topics: sectors whose cues (the tagger's sectors.yaml, the guests' organisations blanked)
+   occur from the meeting's sentence to the next meeting's (at most 300 characters: the
+   report of the meeting, not the bulletin's next item), most hits first, at most three;
+   when none, the guests' organisations' sectors.
 7. One meeting per clause with hosts and guests; a second with the same hosts and the
    same guests (a title repeating the lead) adds nothing. A later meeting whose clause
    starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
    当天/随后 (and no date of its own) has its day, and its place when it names none.
+8.–12. Guest lists past a comma, a guest calling on the host (拜会), forums (召开…座谈会),
+   guests named earlier with their organisation, English wire forms: meeting_forms.py.
 """
 
 from __future__ import annotations
@@ -44,15 +47,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 
-from provwatch.crawler import roster, taxonomy
+from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.pipelines.meeting_dates import DAY, meeting_day
+from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
+from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
+from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
+from provwatch.pipelines.tagging.text import words
 
 __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
 
@@ -61,46 +67,24 @@ _EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|recei
 _NOT_BEFORE = ("参加", "出席", "陪同", "参与", "集体参加")
 _NOT_AFTER = re.compile(r"^(?:会|成果|精神|纪要|内容|情况|时(?!代)|后|前|期间|结束|活动|会议|"
                         r"(?:中|上)(?=[，,。；]|表示|指出|说|强调|介绍))|^[，。；、]|^$")
-_HOST_TITLE = (r"(?:(?:[\u4e00-\u9fff（）]{0,14}?(?:书记|主席|总理|省长|市长|主任|委员长|部长|"
-               r"常委|州长|区长|县长|委员|领导|代表)、?)+)")
-_NAME_NEXT = (r"(?=在|于|\d|、|，|和|与|同|及|分别|集体|亲切|共同|一起|会见|会谈|接见|拜会|座谈|"
-              r"调研|考察|见面|到|赴|专程|当天|上午|下午|晚|日|$)")
-# a name never starts with a venue or linking word: 省委书记在郑州会见 names no one
-_HOST = re.compile(r"(" + _HOST_TITLE + r")((?![在于与同和及到赴对向])[\u4e00-\u9fff]{2,3}?)"
-                   + _NAME_NEXT)
-# a title with no name before the verb's venue or the verb: 河南省委书记在郑州会见
-_TITLE_ONLY = re.compile(r"(" + _HOST_TITLE + r")"
-                         r"(?=在|于|集体|亲切|会见|会谈|接见|拜会|座谈|调研|考察)")
-_POST_WORDS = (("书记", "secretary"), ("省长", "governor"), ("自治区主席", "governor"),
-               ("市长", "governor"))
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
 _VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
-_KICKER = re.compile(r"^.*?[：:]")  # 央视网消息（新闻联播）：
 _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
 _FULLWIDTH = re.compile("[０-９]")
-_BARE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(?:、([\u4e00-\u9fff]{2,3}?))*" + _NAME_NEXT)
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
+_LATIN = re.compile(r"[A-Za-z]{2}")
+_SPAN = 300  # characters read for a meeting's topics from its sentence on (rule 6)
+_CONVENE = re.compile(r"召开|举行|主持")  # 主持召开民营企业座谈会 (rule 10)
+_CONVENED = re.compile(r"主持|召开|举行|出席|参加")  # 在广州主持召开…: the place is 广州
 _WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专家学者座谈 is none)
-
-
-@dataclass(frozen=True)
-class Host:
-    name: str
-    title: str  # as written
-    province: str | None = None  # from the roster, when the name held a post on the day
-    level: str | None = None  # province | capital
-    city: str | None = None
-    post: str | None = None  # secretary | governor | mayor
-    pinyin: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,34 +111,22 @@ class Meeting:
         return next((h.province for h in self.hosts if h.province), None)
 
 
-@lru_cache(maxsize=1)
-def _roster_index() -> dict[str, tuple[roster.Entry, ...]]:
-    """Roster entries by every name they go by (Chinese, pinyin, aliases), as written."""
-    index: dict[str, list[roster.Entry]] = {}
-    for e in roster.load().entries:
-        for name in {e.name_zh, e.pinyin, *e.aliases}:
-            index.setdefault(name, []).append(e)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-@lru_cache(maxsize=1)
-def _roster_names() -> re.Pattern:
-    names = sorted({e.name_zh for e in roster.load().entries}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
-
-
 def extract_meetings(title: str, text: str, published_at: datetime | date | None,
-                     province: str | None = None) -> list[Meeting]:
-    """Every meeting the story reports, in text order (rules 1–7)."""
+                     province: str | None = None, book: roster.Roster | None = None
+                     ) -> list[Meeting]:
+    """Every meeting the story reports, in text order (rules 1–7). ``book``: the roster
+    hosts resolve against (the caller's, with applied roster changes merged over it);
+    the bundled one when None."""
     published = _day(published_at)
+    names = lookup(book)
     text = text or ""
     if not (_ANY_VERB.search(text) or _ANY_VERB.search(title or "")):
         return []
     if _FULLWIDTH.search(text):
         text = text.translate(_FULL)
-    found = _from(text, published, province)
+    found = _from(text, published, province, names)
     if not found and title:
-        found = _from((title or "").translate(_FULL), published, province)
+        found = _from((title or "").translate(_FULL), published, province, names)
     out: list[Meeting] = []
     seen: set = set()
     for m in found:
@@ -173,7 +145,8 @@ def _day(value: datetime | date | None) -> date | None:
     return value
 
 
-def _from(text: str, published: date | None, province: str | None) -> list[Meeting]:
+def _from(text: str, published: date | None, province: str | None, names: Lookup
+          ) -> list[Meeting]:
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
     for para_start, para in _paragraphs(text):
         if not _ANY_VERB.search(para):
@@ -191,9 +164,9 @@ def _from(text: str, published: date | None, province: str | None) -> list[Meeti
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
-        span = text[at:max(end, at + len(sentence))][:800]
+        span = text[at:max(end, at + len(sentence))][:_SPAN]
         for v in verbs:
-            m = _meeting(para, sentence, v, published, province, span, text[:150],
+            m = _meeting(para, sentence, v, published, province, span, text, names,
                          meetings[-1] if meetings else None)
             if m is not None:
                 meetings.append(m)
@@ -209,40 +182,54 @@ def _paragraphs(text: str):
 
 
 def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
-             province: str | None, span: str, lead: str,
+             province: str | None, span: str, story: str, book: Lookup,
              previous: Meeting | None = None) -> Meeting | None:
-    """Rules 1–6 for one verb; ``previous``: the story's meeting before it, whose hosts
-    他/她 and whose day and place 当天/随后 refer to (当天，他还会见了…)."""
+    """Rules 1–6 and 8–11 for one verb; ``story``: the whole text; ``previous``: the
+    story's meeting before it, whose hosts 他/她 and whose day and place 当天/随后 refer
+    to (当天，他还会见了…)."""
     if sentence.isascii():
-        return _english(sentence, v, published, province, span)
+        return _english(sentence, v, published, province, span, book)
     verb = v.group()
     left, right = sentence[:v.start()], sentence[v.end():]
-    part = _CLAUSE_END.split(right, maxsplit=1)[0]
+    part = CLAUSE_END.split(right, maxsplit=1)[0]
+    rest = right[len(part) + 1:]
     with_ = _WITH.search(left)
     clause_left = left
-    if verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
-        part, clause_left = with_.group(1), left[:with_.start()]
+    names: list[tuple[str, str]] | None = None
+    guests: list[Guest] | None = None
+    if verb == "拜会" and (called_on := hosts_after(right)):  # rule 9
+        names, guests = called_on, guest_list(CLAUSE_END.split(left)[-1])
+    elif verb == "座谈" and right.startswith("会") and _CONVENE.search(
+            CLAUSE_END.split(left)[-1]):  # rule 10
+        guests = [g for g in forum_guests(rest) if _named_org(g)]
+    elif verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
+        part, clause_left, rest = with_.group(1), left[:with_.start()], ""
     elif left.endswith(_NOT_BEFORE) or (
             verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
         return None
-    names = _hosts(clause_left)
+    if names is None:
+        names = host_names(clause_left, book)
     again = previous is not None and bool(_SAME.search(left))
-    if not names and not (previous is not None and _PRONOUN.search(_CLAUSE_END.split(
+    if not names and not (previous is not None and _PRONOUN.search(CLAUSE_END.split(
             clause_left)[-1])):
         return None
-    guests = guest_list(part)
-    if verb in ("调研", "考察"):
-        guests = _visited(clause_left, part)
-    elif verb in _WEAK:
-        guests = [g for g in guests if _named_org(g)]
+    if guests is None:
+        guests = guest_list(part)
+        if verb in ("调研", "考察"):
+            guests = _visited(clause_left, part)
+        elif verb in _WEAK:
+            guests = [g for g in guests if _named_org(g)]
+        elif guests and rest:
+            guests += more_guests(rest)  # rule 8
+    guests = with_known_orgs(guests, story)  # rule 11
     if not guests:
         return None
-    day = meeting_day(left, para, published, lead)
+    day = meeting_day(left, para, published, story[:150])
     if again and not DAY.search(left):
         day = previous.date
     when = day or published
     if names:
-        hosts = tuple(_resolve(n, t, when, province) for n, t in names)
+        hosts = tuple(resolve(n, t, when, province, book) for n, t in names)
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
@@ -267,78 +254,31 @@ def _named_org(g: Guest) -> bool:
                              and not g.org.startswith(("有关", "相关", "部分", "一批"))))
 
 
-def _hosts(left: str) -> list[tuple[str, str]]:
-    """Rule 2: the hosts named in the verb's clause, and in whole clauses of hosts right
-    before it (省委书记黄坤明，省委副书记、省长王伟中在广州会见)."""
-    clauses = _CLAUSE_END.split(left)
-    clause = _KICKER.sub("", clauses[-1])
-    found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
-    for name in _roster_names().findall(clause):
-        if not any(name == f[0] for f in found):
-            found.append((name, ""))
-    found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
-    if not found and (titled := _TITLE_ONLY.search(clause)):
-        found = [("", titled.group(1).rstrip("、"))]  # resolved by its post (rule 3)
-    if not found:
-        bare = _BARE.match(clause.strip())
-        if bare and not re.search(r"[省市区县委会局厅部]", bare.group(1)) \
-                and bare.group(1)[0] not in "他她我你其这该此双对并还也再又均都":
-            found = [(bare.group(1), "")]
-    if not found:
-        return []
-    order = {name: clause.find(name) for name, _ in found}
-    found.sort(key=lambda f: order[f[0]])
-    for before in reversed(clauses[:-1]):
-        whole = _HOST.fullmatch(_KICKER.sub("", before).strip())
-        if not whole:
-            break
-        found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
-    return found
-
-
-def _by_post(title: str, when: date, province: str | None) -> list[roster.Entry]:
-    """The roster holder of a title given without a name (河南省委书记, 省长): its post,
-    and the province the title names, else the story's."""
-    if "副" in title:
-        return []
-    post = next((p for word, p in _POST_WORDS if title.endswith(word)), None)
-    named = next((pid for n in range(len(title) - 1, 1, -1)
-                  if (pid := taxonomy.resolve("province", title[:n]))), None)
-    where = named or province
-    if post is None or where is None:
-        return []
-    return [e for e in roster.load().holders(where, on=when)
-            if e.level == "province" and e.post == post]
-
-
-def _resolve(name: str, title: str, when: date | None, province: str | None) -> Host:
-    if when is None:
-        return Host(name, title)
-    entries = ([e for e in _roster_index().get(name, ()) if e.holds_on(when)] if name
-               else _by_post(title, when, province))
-    if province and any(e.province == province for e in entries):
-        entries = [e for e in entries if e.province == province]
-    entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))
-    if not entries:
-        return Host(name, title)
-    e = entries[0]  # the roster's Chinese name: Liu Ning and 刘宁 are one host
-    return Host(e.name_zh, title, e.province, e.level, e.city, e.post, e.pinyin)
-
-
 def _place(left: str) -> str:
-    clause = _CLAUSE_END.split(left)[-1] + "会见"
+    clause = CLAUSE_END.split(left)[-1] + "会见"
     m = list(_PLACE.finditer(clause))
     if not m:
         return ""
-    place = _ADVERBS.sub("", m[-1].group(1))
+    place = _ADVERBS.sub("", _CONVENED.split(m[-1].group(1))[0])
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
 def _topics(span: str, guests) -> tuple[str, ...]:
-    hits = kb.load().find(span)
+    """Rule 6; the guests' organisations are the names blanked (宁德时代新能源… names no
+    topic): the span is not scanned for organisations a second time."""
+    for org in {g.org for g in guests if len(g.org) > 1}:
+        span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
-    for key, _w, _at, _listed in sector_cues.table().hits(kb.blank(span, hits)):
-        counts[key] = counts.get(key, 0) + 1
+    cues = sector_cues.table()
+    # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
+    # with its offset and list position for each cue; the English one only for Latin)
+    for _end, ((keys, _weight), _length) in cues.zh.iter_long(span):
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    if _LATIN.search(span):
+        for (keys, _weight), _start, _size in cues.en.find(words(span)):
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
     topics = sorted(counts, key=lambda k: -counts[k])[:3]
     if not topics:
         for g in guests:
@@ -346,18 +286,24 @@ def _topics(span: str, guests) -> tuple[str, ...]:
     return tuple(topics[:3])
 
 
+_EN_TITLE = (r"(?:Party [Ss]ecretary|Party chief|[Gg]overnor|[Mm]ayor|[Cc]hairman|"
+             r"[Vv]ice [Pp]remier|[Pp]remier|[Pp]resident)")
+_EN_NAME_FIRST = re.compile(r"(?:^|-- |\. )([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?), "
+                            r"(" + _EN_TITLE + r"[^,]{0,80}), *$")
 _EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governor|Mayor|"
                       r"President|Premier|Vice Premier|Vice President|Chairman)) "
                       r"([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\s*$")
 
 
 def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
-             span: str) -> Meeting | None:
+             span: str, book: Lookup) -> Meeting | None:
     left, right = sentence[:v.start()].strip(), sentence[v.end():]
-    left = re.split(r",\s", left)[-1]
-    host = _EN_HOST.search(left)
-    if not host:
+    named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
+    host = _EN_HOST.search(re.split(r",\s", left)[-1])
+    if not (host or named):
         return None
+    host_name, host_title = ((host.group(2), host.group(1)) if host
+                             else (named.group(1), named.group(2)))
     part = re.split(r"\s(?:in|on|at|to|during)\s|[,;.]\s|\.$", right.strip(), maxsplit=1)[0]
     guests = []
     base = kb.load()
@@ -373,10 +319,10 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     if not guests:
         return None
     place = re.search(r"\bin ([A-Z][a-z]+)", right)
-    when = published
-    h = _resolve(host.group(2), host.group(1), when, province)
-    meeting = Meeting((h,), tuple(guests), None, published, place.group(1) if place else "",
+    day = en_day(right, published)
+    h = resolve(host_name, host_title, day or published, province, book)
+    meeting = Meeting((h,), tuple(guests), day, published, place.group(1) if place else "",
                       _topics(span, guests), v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
-    return Meeting(meeting.hosts, meeting.guests, None, published, meeting.place,
+    return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)

@@ -19,6 +19,7 @@ import numpy as np
 SCHEME = "crc32-universal-v1"  # the name of this scheme, for a future migration to act on
 _PRIME = np.uint64((1 << 61) - 1)
 _MAX = np.uint64((1 << 32) - 1)
+_SHIFT = np.uint64(61)
 
 
 @lru_cache(maxsize=4)
@@ -36,4 +37,14 @@ def signature(shingles: Iterable[bytes], num_perm: int, seed: int) -> np.ndarray
     hashed = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64)
     if hashed.size == 0:
         return np.full(num_perm, _MAX, dtype=np.uint64)
-    return np.bitwise_and((hashed[:, None] * a + b) % _PRIME, _MAX).min(axis=0)
+    # (a*h + b) % P, computed in place: numpy's 64-bit modulo is a division per value, and
+    # P = 2**61 - 1 is a Mersenne prime, so x % P is (x >> 61) + (x & P), less P once if that
+    # reaches P; the same values as the plain expression (tests/test_minhash.py)
+    x = np.multiply(hashed[:, None], a)
+    x += b
+    high = x >> _SHIFT
+    x &= _PRIME
+    x += high
+    x[x >= _PRIME] -= _PRIME
+    x &= _MAX
+    return x.min(axis=0)

@@ -8,7 +8,9 @@ reaches it, on whichever copy of the story matches its other criteria. A digest
 watchlist's delivery is due at its next slot; an immediate one's at once.
 
 A watchlist with meeting criteria is matched against the story's meetings: those just
-extracted in the same transaction for a new story, the stored ones for a copy.
+extracted in the same transaction for a new story, the stored ones for a copy. Meeting
+hosts resolve against the roster with the changes applied when the stage opened
+(`provwatch leaders changes --apply`) merged over it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from provwatch.alerts.matcher import MatchView, cutoff, held_back, matches, view
 from provwatch.alerts.meeting_match import MeetingView, meeting_view
 from provwatch.alerts.schedule import next_slot
 from provwatch.alerts.watchlist import WatchlistSpec, from_row
+from provwatch.crawler import roster
+from provwatch.crawler.roster import Roster
+from provwatch.crawler.roster.changes import merged_rows
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article, Story
@@ -41,9 +46,13 @@ def article_meta(item: ArticleItem) -> dict:
     """What an article keeps beside its columns: the Content-Type header (re-extraction
     decodes the stored bytes as the crawl did), what it was tagged from beside its text
     (its source's province then: retag reads it, so that tagging again with unchanged data
-    changes nothing whatever the catalog says today), the policy-document metadata, the
-    government meta set, its content source and its column."""
+    changes nothing whatever the catalog says today), the known organisations the tagger
+    found (``org_refs``: id, name, kind, tickers, role, as `provwatch tag` gives them; the
+    names stay tags of kind org), the policy-document metadata, the government meta set,
+    its content source and its column."""
     meta: dict = {"tagged_from": {"source_province": item.source_province}}
+    if item.tags and item.tags.org_refs:
+        meta["org_refs"] = [o.as_json() for o in item.tags.org_refs]
     if item.content_type:
         meta["content_type"] = item.content_type
     meta.update(extracted_meta(item.document, item.gov, item.content_source, item.column))
@@ -85,11 +94,14 @@ class StoreStage:
         self.sessions = None
         self.watchlists = []
         self.threaded = False
+        self.roster: Roster | None = None  # None: the bundled roster, until the stage opens
 
     def open_spider(self, spider=None) -> None:
         self.sessions = open_database(self.database_url)
         with self.sessions() as session:
             self.watchlists = [from_row(w) for w in repository.watchlists(session)]
+            self.roster = merged_rows(roster.load(),
+                                      repository.applied_roster_changes(session))
 
     def process_item(self, item: ArticleItem):
         return off_the_reactor(self.store, item, self.threaded)
@@ -138,7 +150,7 @@ class StoreStage:
         """One transaction: the article, its story (decided here, see
         repository.store_article), its tags and fingerprint, and what it owes."""
         fp = item.fingerprint
-        meetings = _meetings(item)
+        meetings = _meetings(item, self.roster)
         changes = _roster_changes(item)
         with transaction(self.sessions) as session:
             stored = repository.store_article(
@@ -196,13 +208,14 @@ class StoreStage:
         return owed, held
 
 
-def _meetings(item: ArticleItem) -> list[dict]:
-    """The meetings the article reports (pipelines.meetings), read before the transaction;
-    a failure to read them is logged and never costs the article."""
+def _meetings(item: ArticleItem, book: Roster | None = None) -> list[dict]:
+    """The meetings the article reports (pipelines.meetings), hosts resolved against
+    ``book``, read before the transaction; a failure to read them is logged and never
+    costs the article."""
     about = item.tags.provinces_about if item.tags else ()
     try:
         return meeting_rows(item.title or "", item.text or "", item.published_at,
-                            story_province(item.source_province, about))
+                            story_province(item.source_province, about), book)
     except Exception:  # a boundary: the article is stored whatever the extractor does
         log.exception("reading the meetings of %s failed", item.url)
         return []

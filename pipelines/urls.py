@@ -4,22 +4,23 @@ Rules, in order: w3lib's canonicalisation (scheme and host case, default port,
 sorted query, percent-encoding, fragment removed); http and https name the same page;
 a leading ``www.`` or mobile label (``m.``, ``wap.``, ``3g.``, ``mobile.``) is dropped,
 since Chinese portals serve the same path on both hosts; tracking and session parameters
-(utm_*, spm, from, share*, wx*, …) removed; a trailing ``index.html``/``default.htm``
-dropped. The result identifies a page; it is never fetched (the URL as found is).
+(utm_*, spm, from, share*, wx*, …) and the harmless ones portals add (``siteId``,
+``xxgkhide``, ``ddtab``, an empty WeChat ``code``/``state``) removed; a twin page's suffix
+(``_app``, ``_wap``, ``_slb``, ``_gzk``, ``_gfwj`` after the article id) folded into the
+page it doubles (crawler/urlforms.py says which and why); a trailing
+``index.html``/``default.htm`` dropped. The result identifies a page; it is never fetched
+(the URL as found is).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-_TRACKING = re.compile(
-    r"^(utm_\w+|spm|from|share\w*|wx\w*|scene|srcid|isappinstalled|jsessionid|sessionid|"
-    r"phpsessid|sid|fbclid|gclid|ref|_t)$",
-    re.I,
-)
+from provwatch.crawler.urlforms import fold_twin, kept_query
+
 _INDEX = re.compile(r"/(index|default)\.(s?html?|php|jsp|aspx?)$", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_PREFIX = re.compile(r"^(?:www|m|wap|3g|mobile)\.(?=[^.]+\.[^.]+)")
@@ -32,10 +33,8 @@ def canonical_url(url: str) -> str:
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
     path = parts.path.split(";", 1)[0] or "/"  # ;jsessionid=... path parameters
-    path = _INDEX.sub("/", path)
-    # filter on the raw pairs: decoding values would turn GBK-encoded ones into U+FFFD
-    query = "&".join(pair for pair in parts.query.split("&")
-                     if pair and not _TRACKING.match(unquote(pair.split("=", 1)[0])))
+    path = _INDEX.sub("/", fold_twin(path))
+    query = kept_query(parts.query)
     scheme = parts.scheme.lower()
     if scheme == "http" and netloc == host:  # no explicit port: the https page is the same
         scheme = "https"

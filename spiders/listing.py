@@ -112,6 +112,8 @@ class ListingSpider(SourceSpider):
         self.backfill = self.since is not None or self.until is not None
         if self.backfill and not explicit_max:
             self.max_pages = BACKFILL_MAX_PAGES
+        if self.backfill:
+            self.adapter.window = (self.since, self.until)
         self.start_from: ListRequest | None = None
         if start_request:
             self.start_from = ListRequest.from_dict(start_request)

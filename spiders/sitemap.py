@@ -16,7 +16,6 @@ not fetched.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from lxml import etree
@@ -24,6 +23,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from provwatch.crawler.chinatime import china_day, in_window
+from provwatch.crawler.urlforms import matches_article
 from provwatch.pipelines.dates import parse_date_text
 from provwatch.spiders.base import SourceSpider, megabytes
 from provwatch.spiders.middlewares import gzip_complete
@@ -68,7 +68,7 @@ class SitemapSpider(SourceSpider):
                                 f"<{sitemap.type}> document)")
             return
         self.entry_ok += 1
-        pattern = re.compile(self.source.article_pattern or "")
+        pattern = self.source.article_pattern or ""
         news_of = _news_fields(body) if sitemap.type == "urlset" and _NEWS_NS in body else {}
         for entry in sitemap:
             loc = entry.get("loc")
@@ -79,7 +79,7 @@ class SitemapSpider(SourceSpider):
                     yield self.entry_request(loc, self.parse_sitemap,
                                              cb_kwargs={"depth": depth + 1})
                 continue
-            if not pattern.search(loc):
+            if not matches_article(pattern, loc):
                 continue
             news = news_of.get(loc, {})
             published = _when(news.get("publication_date"))

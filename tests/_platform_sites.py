@@ -305,7 +305,8 @@ def _entry(sid: str, name: str, adapter: str, province: str, urls: list[str], pa
            example: str, **more: Any) -> dict[str, Any]:
     return {"id": sid, "name": name, "kind": "listing", "province": province,
             "language": "zh", "interval": "30m", "adapter": adapter, "urls": urls,
-            "article_pattern": pattern, "example_url": example, "paginate": True,
+            "article_pattern": pattern, "paginate": True,
+            "examples": [{"url": example, "seen": "this fixture site"}],
             "max_pages": 5, "topic": "news", **more}
 
 

@@ -104,6 +104,14 @@ class WebhookReceiver:
     on_request: Callable[[], None] | None = None
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released): a connection is refused
+    at once, the quickest unreachable server there is."""
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
 def read_body(handler: BaseHTTPRequestHandler) -> tuple[bytes, Any]:
     """A POST's body, and its JSON (None when it is not JSON)."""
     body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))

@@ -21,6 +21,7 @@ from provwatch.crawler.catalog.sources import (
 )
 from provwatch.crawler.errors import CatalogError
 from provwatch.crawler.taxonomy import NATIONAL, PROVINCES
+from provwatch.crawler.urlforms import matches_article
 from provwatch.spiders.platforms import ADAPTERS
 
 # The 31 mainland provinces: each needs a portal news and policy entry and a
@@ -97,45 +98,70 @@ def test_every_source_writes_out_the_descriptive_fields(raw_entries, field):
     assert missing == []
 
 
-def test_every_source_has_an_example_url_and_every_listing_an_article_pattern(catalog):
-    assert [s.id for s in catalog if not s.example_url] == []
+def test_every_source_has_real_examples_and_every_listing_an_article_pattern(catalog):
+    # the loader refuses an entry without them; a column no public material quotes is a
+    # coverage gap (gaps.yaml), not an entry
+    assert [s.id for s in catalog if not s.examples] == []
     assert [s.id for s in catalog if s.kind == "listing" and not s.article_pattern] == []
 
 
-@pytest.mark.parametrize("source_id", _ids())
-def test_the_article_pattern_compiles_and_matches_the_example_url(catalog, source_id):
-    source = catalog.get(source_id)
-    pattern = re.compile(source.article_pattern)
-    assert pattern.search(source.example_url), (
-        f"{source_id}: {pattern.pattern!r} misses {source.example_url}")
+def test_no_entry_keeps_an_invented_example_url(raw_entries):
+    assert [e["id"] for e in raw_entries if "example_url" in e] == []
+    unsourced = [(e["id"], x.get("url")) for e in raw_entries for x in e.get("examples") or []
+                 if not str(x.get("seen") or "").strip()]
+    assert unsourced == []
+
+
+def test_an_example_is_quoted_by_one_entry_of_its_own_province(catalog):
+    """The same real URL may serve a news and a policy entry of one site, never two
+    provinces' entries."""
+    seen: dict[str, str] = {}
+    clash = []
+    for s in catalog:
+        for e in s.examples:
+            if seen.setdefault(e.url, s.province) != s.province:
+                clash.append((s.id, e.url))
+    assert clash == []
+
+
+def _examples(kind=None):
+    """(source id, example URL) pairs to parametrize over, with readable ids."""
+    try:
+        catalog = load_catalog()
+    except CatalogError:
+        return []
+    return [pytest.param(s.id, e.url, id=f"{s.id}-{n}") for s in catalog
+            if kind is None or s.kind == kind for n, e in enumerate(s.examples, 1)]
+
+
+@pytest.mark.parametrize("source_id, url", _examples())
+def test_the_article_pattern_accepts_every_real_example(catalog, source_id, url):
+    pattern = catalog.get(source_id).article_pattern
+    assert matches_article(pattern, url), f"{source_id}: {pattern!r} misses {url}"
 
 
 @pytest.mark.parametrize("source_id", _ids())
 def test_the_article_pattern_does_not_match_the_sources_own_list_pages(catalog, source_id):
     source = catalog.get(source_id)
-    pattern = re.compile(source.article_pattern)
-    assert [u for u in source.urls if pattern.search(u)] == []
+    assert [u for u in source.urls if matches_article(source.article_pattern, u)] == []
 
 
-@pytest.mark.parametrize("source_id", _ids("listing"))
-def test_the_adapter_keeps_the_example_url_as_an_article(catalog, source_id):
+@pytest.mark.parametrize("source_id, url", _examples("listing"))
+def test_the_adapter_keeps_every_real_example_as_an_article(catalog, source_id, url):
     source = catalog.get(source_id)
     adapter = ADAPTERS[source.adapter]()
-    url = source.example_url
-    # the pattern is what decides; the platform's own rule is only a fallback
-    rule = adapter.article_rule
-    assert re.search(source.article_pattern, url) or (rule is not None and rule.search(url))
     assert adapter.wanted(source, url, source.urls[0], selected=False), (
         f"{source_id}: adapter {source.adapter} drops {url}")
+    assert adapter.wanted(source, url, source.urls[0], selected=True)
 
 
-@pytest.mark.parametrize("source_id", _ids("listing"))
-def test_a_listing_example_url_is_on_the_site_of_its_list_pages(catalog, source_id):
+@pytest.mark.parametrize("source_id, url", _examples("listing"))
+def test_a_listing_example_is_on_the_site_of_its_list_pages(catalog, source_id, url):
     from provwatch.pipelines.urls import site_of
 
     source = catalog.get(source_id)
     sites = {site_of(urlsplit(u).hostname or "") for u in source.urls}
-    assert site_of(urlsplit(source.example_url).hostname or "") in sites
+    assert site_of(urlsplit(url).hostname or "") in sites
 
 
 def test_json_lists_in_the_default_catalog_name_their_url_field(catalog):
@@ -173,10 +199,12 @@ def test_every_disabled_source_says_why(catalog):
 
 
 def _expected_interval(source) -> int:
-    """English feeds and people.com.cn hourly, policy lists every 2 h, ministries
-    hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
+    """English feeds and people.com.cn hourly, policy lists and party papers' daily
+    editions every 2 h, ministries hourly, everything else (portal news and leaders, gov.cn, Xinhua) every 30 min."""
     if source.id.startswith(("en_", "people_")):
         return 3600
+    if source.id.startswith("paper_") and not source.id.endswith("_web"):  # a daily edition
+        return 7200
     if source.topic == "policy":
         return 7200
     if source.id.startswith((*MINISTRIES, "cn_cac")):
@@ -224,11 +252,11 @@ def test_provinces_whose_portal_is_disabled_keep_enabled_fallbacks(catalog):
                    for s in catalog), province
 
 
-def test_leaders_columns_are_portal_or_ministry_entries(catalog):
+def test_leaders_columns_are_portal_ministry_or_city_entries(catalog):
     leaders = [s for s in catalog if s.topic == "leaders"]
     assert {"prov_beijing_leaders", "prov_liaoning_leaders", "prov_fujian_leaders"} <= {
         s.id for s in leaders}
-    assert all(s.id.startswith(("prov_", "cn_")) for s in leaders)
+    assert all(s.id.startswith(("prov_", "cn_", "city_")) for s in leaders)
 
 
 @pytest.mark.parametrize("source_id, url_part", sorted(CENTRAL.items()))
@@ -262,6 +290,7 @@ def _entry(**overrides):
         "province": "henan",
         "language": "zh",
         "interval": "30m",
+        "examples": [{"url": "https://example.org/news/1.html", "seen": "a/b c.py"}],
     }
     for key, value in overrides.items():
         if value is _DROP:
@@ -303,6 +332,26 @@ BAD_ENTRIES = [
     ("non-http URL", [_entry(urls=["ftp://example.org/news/"])], "demo_source", "urls"),
     ("bad language", [_entry(language="fr")], "demo_source", "language"),
     ("json list without url field", [_entry(list_format="json")], "demo_source", "json_fields"),
+    ("example not a URL", [_entry(examples=[{"url": "www.example.org/1.html", "seen": "x"}])],
+     "demo_source", "examples[1].url"),
+    ("example without seen", [_entry(examples=[{"url": "https://example.org/a/1.html"}])],
+     "demo_source", "examples[1].seen"),
+    ("example the pattern rejects",
+     [_entry(article_pattern=r"/t\d{8}_\d+\.html$",
+             examples=[{"url": "https://example.org/t20260101_1.html", "seen": "a/b c.py"},
+                       {"url": "https://example.org/news/1.html", "seen": "a/b c.py"}])],
+     "demo_source", "examples[2].url"),
+    ("example on another site",
+     [_entry(examples=[{"url": "https://other.example.net/a/1.html", "seen": "a/b c.py"}])],
+     "demo_source", "examples[1].url"),
+    ("examples not a list", [_entry(examples="https://example.org/a/1.html")], "demo_source",
+     "examples"),
+    ("four examples", [_entry(examples=[{"url": f"https://example.org/a/{n}.html",
+                                         "seen": "a/b c.py"} for n in range(4)])],
+     "demo_source", "examples"),
+    ("a reason instead of examples (a coverage gap, not an entry)",
+     [_entry(no_example="never quoted", confidence="low", examples=_DROP)],
+     "demo_source", "no_example"),
 ]
 
 
@@ -324,6 +373,17 @@ def test_a_valid_small_catalog_loads(tmp_path):
     catalog = load_catalog(path)
     assert [s.id for s in catalog] == ["demo_source"]
     assert catalog.get("demo_source").interval == 1800
+
+
+def test_examples_load_with_where_each_was_seen(tmp_path):
+    examples = [{"url": "https://www.example.org/t20260101_1.html", "seen": "a/b docs/x.md"},
+                {"url": "https://example.org/t20260102_2.html", "seen": "https://x.test/p"}]
+    path = _write(tmp_path, [_entry(article_pattern=r"/t\d{8}_\d+\.html$",
+                                    examples=examples),
+                             ])
+    catalog = load_catalog(path)
+    assert [(e.url, e.seen) for e in catalog.get("demo_source").examples] == [
+        (x["url"], x["seen"]) for x in examples]
 
 
 def test_date_and_body_selectors_are_allowed_on_every_kind(tmp_path):

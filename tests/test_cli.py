@@ -215,7 +215,7 @@ def test_the_demo_runs_end_to_end_and_a_second_run_sends_nothing(tmp_path):
     second = _run(["demo", "--dir", str(folder)], {})
 
     assert first.returncode == 0, first.stderr
-    assert "this run: 23 new articles; alerts sent 14" in first.stdout
+    assert "this run: 26 new articles; alerts sent 14" in first.stdout
     # the meetings and one stats table follow; the syndicated copy adds no meeting
     assert "2 meetings (provwatch meetings)" in first.stdout and "meetings by guest kind" in first.stdout
     assert ("Hubei Party Secretary Shao Wenlan and Hubei Governor He Qiming met Huawei Vice "

@@ -65,5 +65,5 @@ def test_a_webhook_that_does_not_answer_never_holds_up_the_heartbeat(
     finally:
         release.set()
         daemon.stopping.set()
-        daemon._notices.shutdown(wait=True)
+        daemon.notices.shutdown(wait=True)
         lock.release(daemon.sessions, daemon.me, {})

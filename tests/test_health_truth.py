@@ -274,13 +274,13 @@ def test_the_daemon_turns_unhealthy_says_why_and_tells_operators_once_each_way(
                          operator_channels=f"webhook:{webhook_receiver.url}")
     daemon = Daemon(config)
     passes = [0]
-    check_once = daemon._report_daemon_health
+    check_once = daemon.notices.report_daemon
 
     def counted() -> None:  # each finished pass of the daemon's own health check
         check_once()
         passes[0] += 1
 
-    daemon._report_daemon_health = counted
+    daemon.notices.report_daemon = counted
 
     def told():
         return [r.json["state"] for r in webhook_receiver.requests
@@ -307,6 +307,10 @@ def test_the_daemon_turns_unhealthy_says_why_and_tells_operators_once_each_way(
                                                    DATE)]), content_type="application/rss+xml")
         wait_for(lambda: len(told()) >= 2, 120, "the recovery notice")
         assert _healthz(port) == (200, {"healthy": True})
+        daemon_requests = [r for r in webhook_receiver.requests
+                           if r.json.get("type") == "daemon.health"]
+        assert {r.headers["X-Provwatch-Event"] for r in daemon_requests} == {"daemon.health"}
+        assert "+08:00 (China time)" in daemon_requests[-1].json["text"]
         seen = passes[0]
         wait_for(lambda: passes[0] >= seen + 3, 60, "three more health passes")
         assert told() == ["unhealthy", "healthy"]

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import time
 import pytest
 import yaml
 from _pages import HENAN_NEV, page, rss
+from _servers import closed_port
 from sqlalchemy import select
 from twisted.internet.error import DNSLookupError
 
@@ -26,11 +26,6 @@ from provwatch.crawler.storage.models import CrawlRun
 
 DATE = "Wed, 18 Nov 2026 09:30:00 +0800"
 
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _feed(sid: str, url: str) -> dict:
@@ -121,7 +116,7 @@ def test_every_line_the_daemon_writes_in_json_mode_is_one_json_object(local_site
     good = local_site.add("/good.xml", rss([(HENAN_NEV[0], local_site.url + "/a/1.html", DATE)]),
                           content_type="application/rss+xml")
     boom = local_site.add("/boom.xml", "server error", status=500)
-    closed = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    closed = f"http://127.0.0.1:{closed_port()}/feed.xml"
     # no DNS failure here: a lookup would leave loopback (the formatter's DNS line is
     # tested above with the error itself)
     catalog = _write_catalog(tmp_path, _feed("good", good), _feed("boom", boom),
@@ -156,7 +151,7 @@ def test_every_line_the_daemon_writes_in_json_mode_is_one_json_object(local_site
 
 
 def test_provwatch_crawl_of_an_unreachable_source_prints_one_line_not_a_traceback(tmp_path):
-    closed = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    closed = f"http://127.0.0.1:{closed_port()}/feed.xml"
     env = _env(tmp_path, _write_catalog(tmp_path, _feed("closed", closed)),
                PROVWATCH_OBEY_ROBOTS="true")
 

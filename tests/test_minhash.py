@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from provwatch.pipelines.fingerprint import NUM_PERM, SEED, fingerprint
-from provwatch.pipelines.minhash import signature
+from provwatch.pipelines.minhash import _permutations, signature
 
 # band keys recorded with datasketch 1.10.0's MinHash (num_perm 64, CRC-32, seed 20261122)
 RECORDED = {
@@ -22,6 +22,21 @@ RECORDED = {
 def test_band_keys_are_the_ones_stored_databases_hold():
     for (title, text), bands in RECORDED.items():
         assert fingerprint(title, text).bands[:4] == bands
+
+
+def test_the_in_place_reduction_gives_the_plain_expressions_values():
+    """(a*h + b) % P by Mersenne folding equals numpy's modulo, shingle sets of every size
+    (CRC-32 values up to 2**32 - 1, products wrapping past 2**64)."""
+    import zlib
+
+    a, b = _permutations(NUM_PERM, SEED)
+    draw = np.random.default_rng(7)
+    for size in (1, 2, 17, 300, 2500):
+        shingles = {draw.bytes(12) for _ in range(size)}
+        hashed = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint64)
+        plain = np.bitwise_and((hashed[:, None] * a + b) % ((1 << 61) - 1),
+                               (1 << 32) - 1).min(axis=0)
+        assert (signature(shingles, NUM_PERM, SEED) == plain).all(), size
 
 
 def test_an_empty_set_of_shingles_has_the_maximal_signature():

@@ -160,3 +160,12 @@ def test_traditional_text_finds_the_same_organisation_and_keeps_its_own_script(t
     tags = tagger.tag("長安汽車發布新車", "長安汽車在重慶發布新能源汽車。")
     assert [r.id for r in tags.org_refs] == ["changan"]
     assert "長安汽車" in tags.orgs
+
+
+def test_an_organisation_opening_a_paragraph_is_its_subject(tagger):
+    lead = "国务院领导同志在某省调研。他强调，要加快关键核心技术攻关，推动科技创新和产业创新深度融合。\n"
+    middle = "大疆创新科技有限公司作为民用无人机企业，近年来不断推出新产品。"
+    opening = tagger.tag("某领导在某省调研", lead + middle + "\n调研期间，他还了解了其他情况。")
+    assert ("dji", "subject") in {(r.id, r.role) for r in opening.org_refs}
+    inside = tagger.tag("某领导在某省调研", lead + "他还听取了介绍，" + middle + "\n调研期间，他还了解了其他情况。")
+    assert ("dji", "passing") in {(r.id, r.role) for r in inside.org_refs}

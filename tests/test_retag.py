@@ -30,7 +30,7 @@ def test_retag_straight_after_the_demo_changes_nothing_and_only_henan_stories_sa
                              "PROVWATCH_DATA_DIR": str(tmp_path)})
 
     assert again.returncode == 0, again.stderr
-    assert "retagged 23 articles: 0 changed" in again.stdout
+    assert "retagged 26 articles: 0 changed" in again.stdout
     db = sqlite3.connect(folder / "demo.db")
     stored = {json.loads(meta)["tagged_from"]["source_province"]
               for (meta,) in db.execute("SELECT meta FROM articles")}

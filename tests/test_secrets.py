@@ -7,13 +7,13 @@ import io
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from _servers import closed_port
 
 from provwatch.alerts.channels import ChannelSettings, parse_target, send_notice
 from provwatch.alerts.dispatch import dispatch
@@ -119,14 +119,9 @@ def test_a_bad_channel_spec_error_shows_no_token():
     assert not leaks(str(info.value)) and "a webhook needs an http(s) URL" in str(info.value)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
 
 def test_notices_and_their_errors_carry_no_secret(webhook_receiver):
-    closed = _closed_port()
+    closed = closed_port()
     targets = [f"webhook:http://{LOOPBACK}:{closed}/ops?token={OPS_TOKEN}",
                f"webhook:{webhook_receiver.url}"]
     notice = Notice(key="k", subject=f"source bad: https://x.test/feed?access_token={HOOK_TOKEN}",
@@ -184,7 +179,7 @@ def _owed(sessions, channel: str) -> None:
 
 def test_no_command_shows_a_secret(tmp_path: Path, webhook_receiver):
     webhook_receiver.statuses = [500] * 20
-    closed = _closed_port()
+    closed = closed_port()
     database = f"sqlite:///{tmp_path / 'p.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVWATCH_")}
     env.update({"PROVWATCH_DATABASE_URL": database, "PROVWATCH_DATA_DIR": str(tmp_path),

@@ -4,11 +4,11 @@ a feed URL may carry an API key in its query, and crawl errors name the URL."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
 import yaml
+from _servers import closed_port
 from conftest import make_config
 
 from provwatch.crawler.catalog.sources import load_catalog
@@ -19,14 +19,9 @@ from provwatch.crawler.storage.db import open_database, transaction
 TOKEN = "s3cr3tTOKEN4242"
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_a_failing_source_url_with_a_token_is_stored_and_shown_without_it(tmp_path):
-    url = f"http://127.0.0.1:{_closed_port()}/feed.xml?access_token={TOKEN}"
+    url = f"http://127.0.0.1:{closed_port()}/feed.xml?access_token={TOKEN}"
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(yaml.safe_dump({"sources": [
         {"id": "s", "name": "s", "kind": "feed", "urls": [url], "province": "henan",

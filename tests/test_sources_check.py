@@ -189,3 +189,78 @@ def test_a_feed_is_ok_with_its_entries_and_html_in_its_place_is_a_structure_chan
 
     assert (got["good"].state, got["good"].links) == ("ok", 2)
     assert got["moved"].state == "structure-changed" and got["moved"].detail.startswith("feed:")
+
+
+# --- what to change: the links the pattern rejects, the pager ---------------------------
+
+MOVED = """<html><body><ul class="list">
+<li><a href="/jxsrmzf/jxyw/pc/content/content_1912345678901234567.html">省政府常务会议</a></li>
+<li><a href="/jxsrmzf/jxyw/pc/content/content_1912345678901234568.html">省长会见客人</a></li>
+<li><a href="/jxsrmzf/jxyw/pc/content/content_1912345678901234569.html">全省招商大会</a></li>
+<li><a href="/art/2026/4/15/art_393_123456.html">旧栏目文章</a></li>
+<li><a href="/about/">关于我们</a></li>
+</ul><div class="page"><a href="list_2.html">下一页</a></div></body></html>"""
+TWINS = """<html><body><ul class="list">
+<li><a href="./202604/t20260415_101.html">河南省政府常务会议召开</a></li>
+<li><a href="./202604/t20260415_101_app.html">河南省政府常务会议召开</a></li>
+<li><a href="./202604/t20260414_100.html?siteId=1">省长会见比亚迪董事长</a></li>
+</ul><script>createPageHTML(12, 0, "index", "html");</script></body></html>"""
+
+
+def test_a_moved_site_is_reported_with_the_links_the_pattern_rejects_and_its_pager(
+        local_site, checked):
+    local_site.add("/jxyw/", MOVED)
+
+    got = checked(_entry("moved", local_site.url + "/jxyw/"))["moved"]
+
+    assert (got.state, got.links, got.rejected) == ("structure-changed", 0, 4)
+    assert got.rejected_shape == "127.0.0.1/jxsrmzf/jxyw/pc/content/content_<19 digits>.html"
+    assert len(got.rejected_examples) == 3
+    assert all("/content_19123456789012345" in u for u in got.rejected_examples)
+    assert got.pager == f"下一页 -> {local_site.url}/jxyw/list_2.html"
+    assert "the pattern rejects 4 article-like links, 3 shaped like" in got.detail
+    assert "pager: 下一页 -> " in got.detail and "the adapter does not follow it" in got.detail
+
+
+def test_twins_and_harmless_queries_are_kept_and_a_followed_pager_is_named(local_site, checked):
+    local_site.add("/hnyw/", TWINS)
+
+    got = checked(_entry("twins", local_site.url + "/hnyw/"))["twins"]
+
+    assert (got.state, got.links, got.rejected) == ("ok", 3, 0)
+    assert got.pager == (f'createPageHTML(12, 0, "index", "html"); 12 pages; '
+                         f"next {local_site.url}/hnyw/index_1.html")
+    assert "rejects" not in got.detail and "does not follow" not in got.detail
+
+
+def test_the_cli_prints_the_rejected_links_and_the_pager_as_json(local_site, tmp_path,
+                                                                 sqlite_url):
+    local_site.add("/jxyw/", MOVED)
+    catalog = _write(tmp_path, _entry("moved", local_site.url + "/jxyw/"))
+    env = {"PROVWATCH_CATALOG": catalog, "PROVWATCH_DATABASE_URL": sqlite_url,
+           "PROVWATCH_DATA_DIR": str(tmp_path), "PROVWATCH_DOWNLOAD_DELAY": "0"}
+
+    result = _cli(["sources", "check", "--json", "moved"], env)
+    row = json.loads(result.stdout.strip())
+
+    assert result.returncode == 1, result.stderr
+    assert (row["state"], row["rejected"]) == ("structure-changed", 4)
+    assert row["rejected_shape"].endswith("content_<19 digits>.html")
+    assert len(row["rejected_examples"]) == 3 and row["pager"].startswith("下一页 -> ")
+
+
+@pytest.mark.parametrize("url, shape", [
+    ("http://www.jiangxi.gov.cn/jxsrmzf/jxyw/pc/content/content_2007653864991363072.html",
+     "www.jiangxi.gov.cn/jxsrmzf/jxyw/pc/content/content_<19 digits>.html"),
+    ("https://www.zj.gov.cn/col/col1554467/art/2026/art_a5c0ac3429044dffb39c2d848f985520.html",
+     "www.zj.gov.cn/col/col<7 digits>/art/<4 digits>/art_<32 hex>.html"),
+    ("https://www.ln.gov.cn/web/zwgkx/zfwj/szfbgtwj/2022n/766822D9F382464FB16C6EAD1FD8FB20/"
+     "index.shtml",
+     "www.ln.gov.cn/web/zwgkx/zfwj/szfbgtwj/<4 digits>n/<32 hex>/index.shtml"),
+    ("https://www.cq.gov.cn/ywdt/jrcq/202601/t20260122_15343341.html?siteId=1&a=b",
+     "www.cq.gov.cn/ywdt/jrcq/<6 digits>/t<8 digits>_<8 digits>.html?siteId=…&a=…"),
+])
+def test_a_rejected_link_is_described_by_its_shape(url, shape):
+    from provwatch.crawler.services.listdiag import shape_of
+
+    assert shape_of(url) == shape

@@ -368,3 +368,9 @@ def test_a_stock_exchange_is_no_provincial_subject(tagger, title, text):
 ])
 def test_sector_cue_families_in_the_title(tagger, title, sectors):
     assert set(tagger.tag(title, "").sectors) >= sectors
+
+
+@pytest.mark.parametrize("title", ["Henan ISSUES Action Plan on hydrogen", "Governor MEETS Tesla CEO",
+                                   "gdp grew 5.2 PERCENT"])
+def test_english_event_cues_match_in_any_case(title):
+    assert tag_event(title, "") != "other"

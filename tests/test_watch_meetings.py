@@ -21,7 +21,6 @@ from provwatch.alerts.channels import ChannelSettings
 from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.errors import WatchlistError
 from provwatch.alerts.matcher import MatchView, matches, reasons
-from provwatch.alerts.meeting_criteria import GUEST_KINDS
 from provwatch.alerts.meeting_match import GuestView, HostView, MeetingView
 from provwatch.alerts.message import AlertMessage, Digest, MeetingNote
 from provwatch.alerts.watchfile import dumps, loads
@@ -30,7 +29,6 @@ from provwatch.crawler.services import ingest as ingest_service
 from provwatch.crawler.services import watchlists as service
 from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import Delivery
-from provwatch.pipelines.tagging import orgs
 
 TO = ["email:desk@example.com"]
 LONG_AGO = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -74,10 +72,6 @@ def test_good_meeting_values_are_cleaned():
     assert s.meeting_hosts == ("secretary", "governor")
     assert s.meeting_guest_kinds == ("foreign_government",)
     assert s.meeting_orgs == ("BYD", "比亚迪") and s.wants_meeting
-
-
-def test_guest_kinds_are_the_knowledge_bases_and_foreign_government():
-    assert set(GUEST_KINDS) == orgs.KINDS | {"foreign_government"}
 
 
 def test_org_names_and_tickers_resolve_and_an_unknown_name_is_kept_with_a_warning():

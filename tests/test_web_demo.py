@@ -47,6 +47,6 @@ def test_demo_serve_runs_the_demo_then_serves_its_archive(tmp_path):
         process.stdout.close()
 
     text = "".join(seen)
-    assert "this run: 23 new articles" in text
+    assert "this run: 26 new articles" in text
     assert f"provwatch serve --db {tmp_path / 'd' / 'demo.db'}" in text
     assert {p["id"] for p in data["provinces"] if p["stories"]} >= {"henan", "hubei", "hainan"}

@@ -45,6 +45,7 @@ def test_the_wheel_puts_one_package_at_the_top_of_site_packages(wheel):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"provwatch"}
     for needed in ("provwatch/settings.py", "provwatch/crawler/cli/main.py",
                    "provwatch/crawler/catalog/catalog.yaml",
+                   "provwatch/crawler/catalog/catalog_local.yaml",
                    "provwatch/crawler/storage/migrations/env.py",
                    "provwatch/crawler/storage/migrations/script.py.mako",
                    "provwatch/crawler/demo/catalog.yaml",
@@ -84,5 +85,5 @@ def test_the_installed_wheel_runs_the_demo_in_a_fresh_venv(wheel, tmp_path):
                            str(tmp_path / "demo")], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)
     assert demo.returncode == 0, demo.stderr[-3000:]
-    assert "this run: 23 new articles" in demo.stdout
+    assert "this run: 26 new articles" in demo.stdout
     assert "failed 0" in demo.stdout

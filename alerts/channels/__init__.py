@@ -20,8 +20,6 @@ from provwatch.alerts.channels.base import (
     parse_target,
     settings_from_config,
 )
-from provwatch.alerts.channels.email import EmailChannel
-from provwatch.alerts.channels.webhook import WebhookChannel
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.notice import Notice
 from provwatch.crawler.redact import redact
@@ -32,14 +30,23 @@ __all__ = ["CHAT_SCHEMES", "KINDS", "SMTP_SECURITY", "Channel", "ChannelSettings
 
 def make_channel(spec: str, settings: ChannelSettings) -> Channel:
     """The channel a target spec names, configured with ``settings``."""
+    # lazy, each kind when a channel of it is made: apprise takes a tenth of a second to
+    # import, smtplib, ssl and email a few hundredths, and reading or checking a watchlist
+    # (`watch list`, `watch import`) needs none of them
     kind, target = parse_target(spec)
     if kind == "chat":
-        # lazy: apprise takes a tenth of a second to import; only chat channels need it
+        # lazy: apprise
         from provwatch.alerts.channels.chat import ChatChannel
 
         return ChatChannel(target, settings)
     if kind == "email":
+        # lazy: smtplib, ssl, email
+        from provwatch.alerts.channels.email import EmailChannel
+
         return EmailChannel(target, settings)
+    # lazy: urllib.request, http.client
+    from provwatch.alerts.channels.webhook import WebhookChannel
+
     return WebhookChannel(target, settings)
 
 

@@ -16,11 +16,9 @@ from urllib.parse import urlsplit
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
 from provwatch.crawler.redact import redact
+from provwatch.crawler.taxonomy import CHAT_SCHEMES
 
 KINDS = ("email", "webhook")
-# apprise schemes of the chat tools provwatch supports (alerts.channels.chat)
-CHAT_SCHEMES = ("slack", "discord", "feishu", "lark", "dingtalk", "wecombot", "workflows",
-                "workflow")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 
 _ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"]+@[^@\s,;:<>()\[\]\".][^@\s,;:<>()\[\]\"]*")

@@ -20,7 +20,7 @@ from provwatch.alerts import render
 from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
-from provwatch.alerts.notice import NOTICE_EVENT, Notice
+from provwatch.alerts.notice import Notice
 
 # CRLF line ends, and non-ASCII bodies get base64/quoted-printable so no 8BITMIME is needed.
 POLICY = email.policy.SMTP.clone(cte_type="7bit")
@@ -97,7 +97,7 @@ class EmailChannel:
     def send_notice(self, notice: Notice) -> None:
         """A plain-text operator notice (a source's health changed)."""
         message = self._message(render.clean_line(notice.subject), notice.at)
-        message["X-Provwatch-Event"] = NOTICE_EVENT
+        message["X-Provwatch-Event"] = notice.event
         message.set_content(notice.body)
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in notice.key)
         self._deliver(message, f"notice-{safe}.eml")

@@ -19,7 +19,7 @@ from provwatch.alerts import render
 from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
-from provwatch.alerts.notice import NOTICE_EVENT, Notice
+from provwatch.alerts.notice import Notice
 from provwatch.crawler import __version__
 from provwatch.crawler.redact import redact_url
 
@@ -83,10 +83,10 @@ class WebhookChannel:
         self._post(self._request(body, render.DIGEST_EVENTS[digest.kind], digest.delivery_id))
 
     def send_notice(self, notice: Notice) -> None:
-        """POST an operator notice: same signature scheme, ``X-Provwatch-Event:
-        source.health``, the notice's key as the delivery id."""
+        """POST an operator notice: same signature scheme, ``X-Provwatch-Event`` the
+        notice's event (source.health, daemon.health), its key as the delivery id."""
         body = json.dumps(notice.payload(), ensure_ascii=False).encode("utf-8")
-        self._post(self._request(body, NOTICE_EVENT, notice.key))
+        self._post(self._request(body, notice.event, notice.key))
 
     def _post(self, req: urllib.request.Request) -> None:
         timeout = self.settings.webhook_timeout

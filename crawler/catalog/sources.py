@@ -32,7 +32,8 @@ A catalog is a YAML file::
         adapter: trs                  # listing only: the platform adapter that reads the
                                       #   lists and knows their pagination (spiders/platforms):
                                       #   generic | json | gov_cn | trs | hanweb | jpaas | gd |
-                                      #   people; default generic (json with list_format json)
+                                      #   people | epaper; default generic (json with
+                                      #   list_format json)
         topic: news | leaders | policy  # what the column carries (README coverage table)
         confidence: high | medium | low # how sure the catalog is of URLs and structure
         access: "..."                 # how the site answers: WAF, needs a browser, http only
@@ -41,7 +42,9 @@ A catalog is a YAML file::
         robots_reason: "..."          # why robots.txt is not obeyed for this source
         delay: 2s                     # least time between requests to its hosts (default:
                                       #   the config's download_delay, about 1 s)
-        example_url: https://...      # one real article URL; must match article_pattern
+        examples:                     # 1-3 real article URLs, each with where it was
+          - url: https://...          #   seen (crawler/catalog/examples.py checks them)
+            seen: "owner/repo path"
 
 Every error names the file, the entry id and the field.
 """
@@ -61,6 +64,9 @@ from typing import Any
 
 import yaml
 
+from provwatch.crawler.catalog import cache
+from provwatch.crawler.catalog.examples import Example, parse_examples
+from provwatch.crawler.catalog.fieldcheck import check_selector, delay_seconds
 from provwatch.crawler.errors import CatalogError, UnknownSource
 from provwatch.crawler.taxonomy import NATIONAL, PROVINCES
 
@@ -70,7 +76,7 @@ LIST_FORMATS = ("html", "json")
 TOPICS = ("news", "leaders", "policy")
 # the listing adapters an entry may name; each is a class in spiders/platforms/, whose
 # registry must hold exactly these (tests/test_layout.py checks it)
-ADAPTERS = ("generic", "json", "gov_cn", "trs", "hanweb", "jpaas", "gd", "people")
+ADAPTERS = ("generic", "json", "gov_cn", "trs", "hanweb", "jpaas", "gd", "people", "epaper")
 CONFIDENCE = ("high", "medium", "low")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_]*")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -80,7 +86,7 @@ _FIELDS = {
     "selectors", "list_format", "json_fields", "article_pattern", "max_pages",
     "paginate", "notes", "name_en", "charset", "min_interval", "max_interval",
     "stale_after", "max_backoff", "adapter", "topic", "confidence", "access", "user_agent",
-    "robots", "robots_reason", "delay", "example_url",
+    "robots", "robots_reason", "delay", "examples",
 }
 _SELECTOR_KEYS = {"links", "next_page", "date", "body"}
 _LISTING_SELECTORS = {"links", "next_page"}
@@ -118,7 +124,7 @@ class Source:
     robots: bool = True
     robots_reason: str = ""
     delay: float | None = None  # seconds between requests to one host; None: the config's
-    example_url: str | None = None
+    examples: tuple[Example, ...] = ()  # real article URLs and where each was seen
 
     @property
     def poll_bounds(self) -> tuple[int, int]:
@@ -178,16 +184,26 @@ def default_catalog_path() -> Path:
     return Path(str(resources.files("provwatch.crawler.catalog") / "catalog.yaml"))
 
 
+def default_catalog_paths() -> list[Path]:
+    """The bundled catalog's files: catalog.yaml, then every catalog_*.yaml beside it."""
+    main = default_catalog_path()
+    return [main, *sorted(main.parent.glob("catalog_*.yaml"))]
+
+
 # libyaml's loader where PyYAML was built with it: ten times faster on the bundled catalog
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARSED: dict[tuple[str, str], Catalog] = {}  # (path, sha-1 of its text) -> catalog
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """The catalog in ``path`` (default: the bundled one), validated. A file read before
-    with the same text is not parsed again: the daemon's heartbeat and `status` read the
-    catalog every time, and parsing 129 entries costs far more than the status itself."""
-    path = Path(path) if path else default_catalog_path()
+    """The catalog in ``path`` (default: the bundled files as one catalog, ids unique
+    across them), validated. A file read before with the same text is not parsed again:
+    the daemon's heartbeat and `status` read the catalog every time, and parsing 129
+    entries costs far more than the status itself."""
+    if not path:
+        parts = [load_catalog(p) for p in default_catalog_paths()]
+        return merge_catalogs(parts) if len(parts) > 1 else parts[0]
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -199,15 +215,31 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     key = (str(path), hashlib.sha1(text.encode("utf-8")).hexdigest())
     if key in _PARSED:
         return _PARSED[key]
-    try:
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as e:
-        raise CatalogError(f"{path}: {yaml_problem(e)}") from None
-    catalog = parse_catalog(data, str(path))
+    catalog = cache.recall(key[1])
+    if catalog is None or catalog.path != str(path):
+        try:
+            data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as e:
+            raise CatalogError(f"{path}: {yaml_problem(e)}") from None
+        catalog = parse_catalog(data, str(path))
+        cache.remember(key[1], catalog)
     if len(_PARSED) >= 16:
         _PARSED.clear()
     _PARSED[key] = catalog
     return catalog
+
+
+def merge_catalogs(parts: list[Catalog]) -> Catalog:
+    """One catalog of several files' sources, named by the first file; an id given twice
+    is an error naming both files."""
+    where: dict[str, str] = {}
+    for part in parts:
+        for s in part.sources:
+            if s.id in where:
+                raise CatalogError(f"{part.path}: source {s.id!r}: field 'id': duplicate id "
+                                   f"(already in {where[s.id]})")
+            where[s.id] = part.path
+    return Catalog(path=parts[0].path, sources=tuple(s for p in parts for s in p.sources))
 
 
 def yaml_problem(e: yaml.YAMLError) -> str:
@@ -299,7 +331,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
     if not isinstance(selectors, dict) or set(selectors) - _SELECTOR_KEYS:
         raise bad("selectors", f"a mapping with keys among {sorted(_SELECTOR_KEYS)}")
     for key, sel in selectors.items():
-        _check_selector(sel, lambda why, k=key: bad(f"selectors.{k}", why))
+        check_selector(sel, lambda why, k=key: bad(f"selectors.{k}", why))
     listing_only = sorted(set(selectors) & _LISTING_SELECTORS)
     if raw["kind"] != "listing" and listing_only:
         raise bad(f"selectors.{listing_only[0]}",
@@ -338,15 +370,10 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         raise bad("user_agent", "must be one line")
     if raw.get("robots") is False and not raw.get("robots_reason"):
         raise bad("robots_reason", "robots: false needs the reason written here")
+    examples = parse_examples(raw, bad)
     delay = None
     if raw.get("delay") is not None:
-        delay = _delay(raw["delay"], bad)
-    example = raw.get("example_url")
-    if example is not None:
-        if not isinstance(example, str) or not re.match(r"^https?://[^/\s]+", example):
-            raise bad("example_url", f"not an http(s) URL: {example!r}")
-        if pattern and not re.search(pattern, example):
-            raise bad("example_url", f"{example} does not match article_pattern {pattern!r}")
+        delay = delay_seconds(raw["delay"], bad)
     return Source(
         id=sid, name=str(raw["name"]), kind=raw["kind"], urls=tuple(urls),
         province=raw["province"], language=raw["language"], interval=interval,
@@ -362,7 +389,7 @@ def _parse_source(raw: dict[str, Any], where: str, n: int) -> Source:
         confidence=raw.get("confidence") or "", access=str(raw.get("access") or "").strip(),
         user_agent=raw.get("user_agent"), robots=raw.get("robots", True),
         robots_reason=str(raw.get("robots_reason") or "").strip(), delay=delay,
-        example_url=example,
+        examples=examples,
     )
 
 
@@ -383,33 +410,6 @@ def _adapter_of(raw: dict[str, Any], list_format: str, bad) -> str:
         if not isinstance(fields, dict) or "url" not in fields:
             raise bad("json_fields", "the json adapter needs at least the 'url' field name")
     return name
-
-
-def _delay(value: Any, bad) -> float:
-    """A per-source request delay: 1.5, "2s" or "500ms"; between 0 and 60 seconds."""
-    text = str(value).strip()
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(ms|s)?", text)
-    if isinstance(value, bool) or not m:
-        raise bad("delay", f"not a delay: {value!r} (use e.g. 2s, 500ms or 1.5)")
-    seconds = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1)
-    if not 0 <= seconds <= 60:
-        raise bad("delay", f"must be between 0 and 60 seconds, got {value!r}")
-    return seconds
-
-
-def _check_selector(sel: Any, bad) -> None:
-    from parsel import Selector  # parsel ships with Scrapy
-
-    if not isinstance(sel, str) or not sel.strip():
-        raise bad("must be a non-empty CSS or XPath string")
-    probe = Selector(text="<html></html>")
-    try:
-        if sel.lstrip().startswith(("/", "(", "./")):
-            probe.xpath(sel)
-        else:
-            probe.css(sel)
-    except Exception as e:  # parsel raises several types for a bad expression
-        raise bad(f"not a valid selector: {e}") from None
 
 
 def ids(sources: Iterable[Source]) -> list[str]:

@@ -124,6 +124,8 @@ def show(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None
     out.print(f"sectors: {scored('sector', a['sectors'])}; event: {a['event']}", markup=False)
     out.print(f"people: {', '.join(a['people']) or '-'}; organisations: "
               f"{', '.join(a['orgs']) or '-'}", markup=False)
+    for line in org_lines(a.get("org_refs") or []):
+        out.print(line, markup=False)
     for line in document_lines(a.get("document")):
         out.print(line, markup=False)
     out.print("")
@@ -140,6 +142,15 @@ def document_lines(document: dict | None) -> list[str]:
         return []
     return ["policy document:"] + [f"  {label}: {document[key]}"
                                    for key, label in _DOCUMENT_LABELS if document.get(key)]
+
+
+def org_lines(refs: list[dict]) -> list[str]:
+    """One line per known organisation: id, kind, tickers, role (比亚迪股份有限公司: byd,
+    private_company, 002594.SZ 1211.HK, subject)."""
+    return ["known organisations:"] + [
+        f"  {r.get('name')}: {r.get('id')}, {r.get('kind')}"
+        + (f", {' '.join(r['tickers'])}" if r.get("tickers") else "") + f", {r.get('role')}"
+        for r in refs] if refs else []
 
 
 def origin_lines(article: dict) -> list[str]:

@@ -24,6 +24,7 @@ from provwatch.crawler.cli import (  # noqa: F401  (each module registers its co
     status,
     tagging,
     watch,
+    worker,
 )
 from provwatch.crawler.cli.app import app, state  # noqa: F401  (tests drive app and state)
 from provwatch.crawler.errors import ProvwatchError

@@ -36,7 +36,9 @@ def sources_check(
         min=1, max=32, help="Hosts checked at once (each host one request at a time).")] = 8,
 ) -> None:
     """Fetch each source's first list page once and report ok / blocked /
-    structure-changed / unreachable / disallowed, with the article links found.
+    structure-changed / unreachable / disallowed, with the article links found, the
+    article-like links the entry's pattern rejects (count, most common shape, examples)
+    and the pager the page shows.
 
     This talks to the real sites: run it on a connected machine. It stores nothing.
     Exit status 1 when any checked page is not ok.
@@ -65,9 +67,11 @@ def sources_check(
         table = Table("id", "state", "links", "http", "ms", "url / detail")
         for r in results:
             style = _STYLE.get(r.state, "")
+            # an ok row shows only what the check found to change: rejected links, pager
+            detail = r.detail if r.state != "ok" else r.detail.partition("\n")[2]
             table.add_row(r.source_id, f"[{style}]{r.state}[/]", str(r.links),
                           str(r.status or ""), str(r.elapsed_ms),
-                          escape(r.url + (f"\n{r.detail}" if r.state != "ok" else "")))
+                          escape(r.url + (f"\n{detail}" if detail else "")))
         out.print(table)
         counts = {s: sum(r.state == s for r in results) for s in STATES}
         out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n))

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from provwatch.crawler.cli.app import app, out, state
+from provwatch.crawler.cli.columns import print_columns
 from provwatch.crawler.errors import ProvwatchError
 
 # other bad states: red
@@ -101,6 +102,8 @@ def _print_report(report: dict[str, Any], now: datetime, bad_states: tuple[str, 
     out.print(f"outbox: {box['pending']} pending, {sending}{box['failed']} failed, "
               f"{box['sent_24h']} sent in the last 24h", markup=False)
     out.print(_daemon_line(report["daemon"], now), markup=False)
+    for line in _worker_lines(report, now):
+        out.print(line, markup=False)
 
 
 def _print_summary(summary: dict[str, Any], bad_states: tuple[str, ...]) -> None:
@@ -115,22 +118,20 @@ def _print_summary(summary: dict[str, Any], bad_states: tuple[str, ...]) -> None
 
 def _print_sources(sources: list[dict[str, Any]], now: datetime,
                    bad_states: tuple[str, ...]) -> None:
-    table = Table(title=f"{len(sources)} sources")
-    table.add_column("id", no_wrap=True)  # ids are what operators copy; never split them
-    table.add_column("state", no_wrap=True)
-    for name in ("last run", "last success", "new", "failures", "next due"):
-        table.add_column(name)
-    table.add_column("why", overflow="fold")  # a failing or bad source's last error
+    """One line per source, aligned (crawler.cli.columns): ids are what operators copy and
+    grep, so they are never cut, and a failing source's reason is read whole."""
+    rows = []
     for s in sources:
         label = s["id"] if s["in_catalog"] else f"{s['id']} (not in catalog)"
         if not s["enabled"] and s["in_catalog"]:
             label += " (disabled)"
-        table.add_row(label, _state(s["health"], bad_states), _relative(s["last_run"], now),
-                      _relative(s["last_success"], now),
-                      "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
-                      str(s["failures"]), _relative(s["next_due"], now), _why(s))
-    out.print(table)
-    if sources:  # the count an operator looks for under a long table
+        rows.append((label, _state(s["health"], bad_states), _relative(s["last_run"], now),
+                     _relative(s["last_success"], now),
+                     "-" if s["new_items_last_run"] is None else str(s["new_items_last_run"]),
+                     str(s["failures"]), _relative(s["next_due"], now), _why(s)))
+    print_columns(out, ("id", "state", "last run", "last success", "new", "failures",
+                        "next due", "why"), rows)
+    if sources:  # the count an operator looks for under a long listing
         counts = Counter(s["health"] for s in sources).most_common()
         out.print(f"{len(sources)} sources: " + ", ".join(f"{n} {h}" for h, n in counts),
                   markup=False)
@@ -166,6 +167,23 @@ def _daemon_line(d: dict[str, Any], now: datetime) -> str:
         stopped = _relative(d["stopped_at"] or d["heartbeat_at"], now)
         line = f"daemon: not running (last: {where}, stopped {stopped})"
     return f"{line}; database {d['database']}"
+
+
+def _worker_lines(report: dict[str, Any], now: datetime) -> list[str]:
+    """The crawl queue and its workers, when there are any (several machines)."""
+    lines = []
+    queue = report.get("queue")
+    if queue is not None:
+        lines.append(f"queue: {queue['error']}" if "error" in queue else
+                     f"queue: {queue['waiting']} crawls waiting, {queue['running']} running")
+    for w in report.get("workers") or []:
+        state = "running" if w["alive"] else "not seen"
+        crawls = w["running_crawls"]
+        doing = f"crawling {', '.join(crawls)}" if crawls else "idle"
+        lines.append(f"worker: pid {w['pid']}@{w['host']}, {state}, {doing}, "
+                     f"{w['crawls'] or 0} crawls done, last seen "
+                     f"{_relative(w['last_seen'], now)}")
+    return lines
 
 
 def _relative(iso: str | None, now: datetime) -> str:

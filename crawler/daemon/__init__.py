@@ -1,1 +1,2 @@
-"""Daemon floor: scheduler, runner, crawl child, health, lock, metrics; imports services, below."""
+"""Daemon floor: scheduler, runner, crawl child, health, lock, metrics, and the crawl queue's
+engine, enqueuer and workers; imports services, below."""

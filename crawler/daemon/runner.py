@@ -56,6 +56,7 @@ def run_crawl(
     alert_old: bool = False,
     stop: threading.Event | None = None,
     quiet: bool = False,
+    pass_fds: tuple[int, ...] = (),
 ) -> CrawlResult:
     """One crawl of ``source`` in a child process, recorded as a crawl run.
 
@@ -64,6 +65,8 @@ def run_crawl(
     there (``resume``). ``stop`` set from another thread (a signal) asks the child to stop
     gracefully; it is killed if it has not within ``config.stop_grace`` seconds.
     ``quiet``: the caller prints the run's error messages, so the child logs only bugs.
+    ``pass_fds``: descriptors the child inherits and never uses (a worker's advisory-lock
+    connection, crawler.storage.slots: held until the child too has exited).
     """
     sessions = open_database(config.database_url)
     with transaction(sessions) as session:
@@ -96,7 +99,7 @@ def run_crawl(
             on_progress(p)
 
     started = datetime.now(timezone.utc)
-    payload, ended = _run_child(job, config, progress, save_cursor, env, stop)
+    payload, ended = _run_child(job, config, progress, save_cursor, env, stop, pass_fds)
     finished = datetime.now(timezone.utc)
     if ended == "timeout":
         # what the child reported last: its stored articles are committed, and count
@@ -140,7 +143,8 @@ def _run_child(job: dict[str, Any], config: Config,
                on_progress: Callable[[dict[str, int]], None] | None,
                on_cursor: Callable[[dict[str, Any]], None],
                env: Mapping[str, str] | None,
-               stop: threading.Event | None) -> tuple[dict[str, Any] | None, str]:
+               stop: threading.Event | None,
+               pass_fds: tuple[int, ...] = ()) -> tuple[dict[str, Any] | None, str]:
     """Run the child; return its result and how it ended: done | timeout | stopped.
 
     The child gets its own session (a terminal's Ctrl-C reaches only this process, which
@@ -151,7 +155,7 @@ def _run_child(job: dict[str, Any], config: Config,
     proc = subprocess.Popen(
         [sys.executable, "-m", "provwatch.crawler.daemon.crawl_child"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, env=child_env, text=True, encoding="utf-8",
-        start_new_session=True,
+        start_new_session=True, pass_fds=pass_fds,
     )
     result: list[dict[str, Any]] = []
 

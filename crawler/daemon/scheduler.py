@@ -16,6 +16,12 @@ sources: a source whose host already has ``crawls_per_host`` crawls running (a p
 news, leaders and policy columns share one portal) waits 15-30 s and tries again, so a
 host sees one crawl's request rate, not three.
 
+With ``queue_url`` set (several machines, README "Running on several machines") the
+daemon is the one scheduler: instead of a job per source it runs one pass every
+``queue_tick`` that enqueues due sources (crawler.daemon.enqueue), and `provwatch worker`
+processes crawl them; dispatch, heartbeat, lock and notices stay here. A second
+scheduler on the database refuses to start, naming the one that runs (the daemon lock).
+
 Stopping (SIGTERM, SIGINT): no new runs start; running crawls get SIGTERM (Scrapy closes
 the spider; every stored article is already committed), are killed after ``stop_grace``;
 their runs are recorded as ``interrupted`` and due again at the next start; the lock is
@@ -24,7 +30,6 @@ released; exit 0, within ``stop_grace`` + a few seconds.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import os
 import random
@@ -39,15 +44,14 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from provwatch.alerts.channels import send_notice, settings_from_config
 from provwatch.alerts.dispatch import dispatch
-from provwatch.alerts.notice import Notice
 from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon import health, lock
+from provwatch.crawler.daemon import lock
 from provwatch.crawler.daemon.logs import configure_logging, event  # noqa: F401 (cli.daemon)
 from provwatch.crawler.daemon.metrics import Metrics, serve
+from provwatch.crawler.daemon.notices import OperatorNotices
 from provwatch.crawler.daemon.result import CrawlResult
 from provwatch.crawler.daemon.runner import run_crawl
 from provwatch.crawler.services.status import check, gather
@@ -93,24 +97,13 @@ class Daemon:
         self.crawls_done = 0
         self.last_dispatch_at: datetime | None = None
         self.unfinished = False  # threads still busy when run() returned
-        self.channel_settings = settings_from_config(config)  # read once, used each round
-        self.operator_targets = [t.strip() for t in (config.operator_channels or "").split(",")
-                                 if t.strip()]
         self._state_lock = threading.Lock()
-        self._notice_lock = threading.Lock()
-        # operator notices go out on a thread of their own, at most one pass queued: the
-        # heartbeat and the crawl threads never wait on a channel (a webhook that does not
-        # answer would otherwise stall the heartbeat until the lock looks dead)
-        self._notices = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="notices")
-        self._notice_queued = False
-        # the daemon's own health as last told to operators (notices thread only): told
-        # once when it turns unhealthy, once when it recovers
-        self._told_unhealthy = False
-        self._unhealthy_since: datetime | None = None
+        self.notices = OperatorNotices(config, self.sessions, self.stopping)
+        self.channel_settings = self.notices.channel_settings  # alert dispatch uses them too
         self.scheduler: BackgroundScheduler | None = None
         self.metrics = None
         self._server = None
+        self.enqueuer = None  # crawler.daemon.enqueue, when a crawl queue is configured
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -155,7 +148,7 @@ class Daemon:
         # overdue or never-run sources start soon, spread so that they do not all start at
         # once: about two seconds per source and worker, at most STARTUP_SPREAD
         spread = min(STARTUP_SPREAD, 2.0 * len(self.sources) / workers)
-        for source in self.sources.values():
+        for source in ([] if self._queue_mode(now) else self.sources.values()):
             state = states.get(source.id)
             poll = (state.poll_interval if state and state.poll_interval else source.interval)
             due = state.next_due_at if state and state.next_due_at else now
@@ -182,10 +175,26 @@ class Daemon:
               workers=workers, database=self.config.redacted()["database_url"],
               metrics_port=getattr(self._server, "port", None))
 
+    def _queue_mode(self, now: datetime) -> bool:
+        """With ``queue_url`` set, one pass every ``queue_tick`` enqueues due sources for
+        `provwatch worker` processes instead of a crawl job per source here."""
+        if not self.config.queue_url:
+            return False
+        # lazy: the engine (Procrastinate) loads only when a queue is configured
+        from provwatch.crawler.daemon.enqueue import Enqueuer
+
+        self.enqueuer = Enqueuer(self.config, self.sources).open()
+        self.scheduler.add_job(self.enqueuer.tick, IntervalTrigger(
+            seconds=self.config.queue_tick, timezone=timezone.utc), id="enqueue",
+            name="enqueue due sources", next_run_time=now, misfire_grace_time=None)
+        return True
+
     def _shutdown(self) -> None:
         self.stopping.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.enqueuer is not None:
+            self.enqueuer.close()
         deadline = time.monotonic() + self.config.stop_grace + 3.0
         while time.monotonic() < deadline:
             with self._state_lock:
@@ -202,7 +211,7 @@ class Daemon:
             log.exception("could not release the daemon lock")
         if self._server is not None:
             self._server.shutdown()
-        self._notices.shutdown(wait=False, cancel_futures=True)
+        self.notices.shutdown(wait=False)
         self._write_textfile()
         event(log, "stopped", crawls=self.crawls_done,
               uptime_seconds=round((utcnow() - self.started_at).total_seconds(), 1),
@@ -393,92 +402,8 @@ class Daemon:
             return {r.id: r for r in repository.source_states(session)}
 
     def tell_operators(self) -> None:
-        """Queue one pass of operator notices (unless one is queued already) and return at
-        once; the pass runs on the notices thread."""
-        with self._state_lock:
-            if self._notice_queued or self.stopping.is_set():
-                return
-            self._notice_queued = True
-        try:
-            self._notices.submit(self._notice_pass)
-        except RuntimeError:  # shut down between the check and here: the daemon stops
-            pass
-
-    def _notice_pass(self) -> None:
-        with self._state_lock:
-            self._notice_queued = False
-        try:
-            self._report_health()
-        except Exception:  # boundary: the next heartbeat tries again
-            log.exception("operator notices failed; next try at the next heartbeat")
-        try:
-            self._report_daemon_health()
-        except Exception:  # boundary: the next heartbeat tries again
-            log.exception("the daemon health check failed; next try at the next heartbeat")
-
-    def _report_health(self) -> None:
-        """Tell operators of every state change not yet told; retried each heartbeat."""
-        with self._notice_lock:
-            for state in self._states().values():
-                if not health.needs_report(state.health, state.reported_health):
-                    continue
-                subject, body = health.describe(state.id, state.health, state)
-                since = state.health_since or utcnow()
-                notice = Notice(key=f"{state.id}:{state.health}:{since:%Y%m%dT%H%M%S}",
-                                subject=subject, body=body,
-                                data={"source": state.id, "state": state.health,
-                                      "previous": state.reported_health,
-                                      "failures": state.consecutive_failures,
-                                      "last_error": state.last_error})
-                level = logging.WARNING if state.health in health.BAD_STATES else logging.INFO
-                event(log, "source_health", level=level, source=state.id, state=state.health,
-                      previous=state.reported_health, last_error=state.last_error)
-                if self.operator_targets:
-                    errors = send_notice(self.operator_targets, notice,
-                                         self.channel_settings)
-                    for message in errors:
-                        log.warning("%s", message)
-                    if len(errors) == len(self.operator_targets):
-                        continue  # nobody heard it: try again at the next heartbeat
-                with transaction(self.sessions) as session:
-                    repository.mark_reported(session, state.id, state.health)
-
-    def _report_daemon_health(self) -> None:
-        """Tell operators once when the deployment turns unhealthy (the reasons of
-        `status --check` and /healthz), once when it is healthy again; a notice no channel
-        took is retried at the next heartbeat. Runs on the notices thread only."""
-        reasons = check(gather(self.config), self.config)
-        unhealthy = bool(reasons)
-        if unhealthy and self._unhealthy_since is None:
-            self._unhealthy_since = utcnow()
-        if unhealthy == self._told_unhealthy:
-            if not unhealthy:
-                self._unhealthy_since = None
-            return
-        since = self._unhealthy_since or utcnow()
-        if unhealthy:
-            subject = "provwatch: the daemon is unhealthy"
-            body = "".join(f"- {r}\n" for r in reasons)
-        else:
-            subject = "provwatch: the daemon is healthy again"
-            body = f"Unhealthy since {since:%Y-%m-%d %H:%M} UTC; every check passes now.\n"
-        # "type" in the data overrides the payload's source.health: this one is not a source
-        notice = Notice(key=f"daemon:{'unhealthy' if unhealthy else 'healthy'}:"
-                            f"{since:%Y%m%dT%H%M%S}", subject=subject, body=body,
-                        data={"type": "daemon.health", "source": None, "daemon": True,
-                              "state": "unhealthy" if unhealthy else "healthy",
-                              "reasons": reasons})
-        event(log, "daemon_health", level=logging.WARNING if unhealthy else logging.INFO,
-              state=notice.data["state"], reasons=reasons)
-        if self.operator_targets:
-            errors = send_notice(self.operator_targets, notice, self.channel_settings)
-            for message in errors:
-                log.warning("%s", message)
-            if len(errors) == len(self.operator_targets):
-                return  # nobody heard it: try again at the next heartbeat
-        self._told_unhealthy = unhealthy
-        if not unhealthy:
-            self._unhealthy_since = None
+        """Queue one pass of operator notices (crawler.daemon.notices) and return."""
+        self.notices.tell()
 
     def _log_crawl(self, r: CrawlResult) -> None:
         level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO

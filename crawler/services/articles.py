@@ -33,6 +33,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "event": next((t.value for t in tags if t.kind == "event"), None),
         "people": [t.value for t in tags if t.kind == "person"],
         "orgs": [t.value for t in tags if t.kind == "org"],
+        # the known organisations among them: id, name, kind, tickers, role (store.py)
+        "org_refs": meta.get("org_refs", []),
         "tags": [{"kind": t.kind, "value": t.value, "role": t.role, "score": t.score}
                  for t in tags],
         "document": meta.get("document"), "content_source": meta.get("content_source"),

@@ -12,6 +12,10 @@ reports one state per URL:
 - ``unreachable``: DNS, connection, TLS or timeout failures, and other HTTP errors;
 - ``disallowed``: robots.txt forbids the page for our User-Agent (nothing else fetched).
 
+Every list page read also says what to change (crawler/services/listdiag.py): the
+article-like links on it that the entry's pattern rejects (how many, their most common
+shape, a few of them) and the pager the page shows, and whether the adapter follows it.
+
 It stores nothing and is never part of the test suite's live traffic: it is for a user
 on a connected machine to see at once which entries need attention. Politeness holds
 here as in a crawl: one request at a time per host, with the configured delay between
@@ -37,6 +41,7 @@ import requests
 
 from provwatch.crawler.catalog.sources import Source
 from provwatch.crawler.config import Config
+from provwatch.crawler.services.listdiag import ListDiagnosis, diagnose
 from provwatch.spiders.base import challenge_marker
 from provwatch.spiders.platforms import ListPage, ListRequest, adapter_for
 
@@ -57,6 +62,10 @@ class CheckResult:
     status: int | None = None
     detail: str = ""
     elapsed_ms: int = 0
+    rejected: int = 0  # article-like links on the list page the pattern rejects
+    rejected_shape: str = ""  # their most common shape
+    rejected_examples: tuple[str, ...] = ()
+    pager: str = ""  # the pager the page shows, "" when none
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -103,7 +112,8 @@ class Checker:
         adapter = adapter_for(source)
         request = adapter.start(source, url)
         started = time.monotonic()
-        for _step in range(2):  # a jpaas shell, then its data
+        # a jpaas shell, then its data; an e-paper's index, its issue index, its first 版面
+        for _step in range(3):
             got = self._fetch(source, request)
             if isinstance(got, CheckResult):
                 return _timed(got, started)
@@ -115,13 +125,17 @@ class Checker:
                 break
             request = result.then
         links = result.links  # the adapter kept only what matches article_pattern
+        diag = diagnose(source, adapter, page, result)
+        found = {"rejected": diag.rejected, "rejected_shape": diag.shape,
+                 "rejected_examples": diag.samples, "pager": diag.pager}
         if not links:
             why = result.problem or "no article links found"
             return _timed(CheckResult(source.id, url, "structure-changed",
                                       status=response.status_code,
-                                      detail=f"adapter {adapter.name}: {why}"), started)
+                                      detail=_detail(f"adapter {adapter.name}: {why}", diag),
+                                      **found), started)
         return _timed(CheckResult(source.id, url, "ok", len(links), response.status_code,
-                                  f"adapter {adapter.name}"), started)
+                                  _detail(f"adapter {adapter.name}", diag), **found), started)
 
     def _check_feed(self, source: Source, url: str) -> CheckResult:
         import feedparser
@@ -238,6 +252,10 @@ def _read(response: requests.Response) -> bytes:
             break
     response.close()
     return b"".join(chunks)
+
+
+def _detail(first: str, diag: ListDiagnosis) -> str:
+    return "\n".join([first, *diag.lines()])
 
 
 def _short(e: Exception) -> str:

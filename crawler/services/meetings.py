@@ -23,17 +23,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.roster.changes import merged_rows
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Meeting
-from provwatch.crawler.taxonomy import PROVINCES, SECTOR_NAMES, did_you_mean, resolve
+from provwatch.crawler.taxonomy import ORG_KINDS, PROVINCES, SECTOR_NAMES, did_you_mean, resolve
 from provwatch.pipelines.meeting_rows import meeting_rows, story_province
 from provwatch.pipelines.tagging import orgs as kb
 
-GUEST_KINDS = (*sorted(kb.KINDS), "foreign_government")
+GUEST_KINDS = (*sorted(ORG_KINDS), "foreign_government")  # in the order people read
 POSTS = ("secretary", "governor")
 STATS_BY = ("host", "province", "guest-kind", "sector", "org")
 
@@ -236,6 +238,8 @@ def remeet(config: Config, since: datetime | date | None = None) -> RemeetReport
     sessions = open_database(config.database_url, create=False)
     report = RemeetReport()
     after = 0
+    with sessions() as session:  # hosts resolve against the roster with applied changes
+        book = merged_rows(roster.load(), repository.applied_roster_changes(session))
     while True:
         with transaction(sessions) as session:
             articles = repository.stories_to_remeet(session, since, after_story=after,
@@ -246,7 +250,8 @@ def remeet(config: Config, since: datetime | date | None = None) -> RemeetReport
                 province = story_province(
                     ((a.meta or {}).get("tagged_from") or {}).get("source_province"),
                     [t.value for t in a.tags if t.kind == "province" and t.role == "about"])
-                rows = meeting_rows(a.title or "", a.text or "", a.published_at, province)
+                rows = meeting_rows(a.title or "", a.text or "", a.published_at, province,
+                                    book)
                 old = [_comparable(meeting_json(m)) for m in
                        repository.story_meetings(session, a.story_id)]
                 report.stories += 1

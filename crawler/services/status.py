@@ -39,14 +39,18 @@ def gather(config: Config, now: datetime | None = None) -> dict[str, Any]:
         rows = {row.id: row for row in repository.source_states(session)}
         outbox = _outbox(repository.outbox_status(session, now - SENT_WINDOW))
         daemon = _daemon(lock, config, now)
+        workers = [_worker(row, config, now) for row in repository.worker_rows(session)]
     sources = [_source_entry(s.id, s, rows.get(s.id)) for s in catalog]
     known = {s.id for s in catalog}
     sources += [_source_entry(sid, None, rows[sid])
                 for sid in sorted(rows) if sid not in known]
     enabled = [rows[s.id] for s in catalog if s.enabled and s.id in rows]
-    return {"checked_at": _iso(now), "version": _installed_version(),
-            "daemon": daemon, "sources": sources, "outbox": outbox,
-            "crawling": _crawling(enabled, daemon, now)}
+    report = {"checked_at": _iso(now), "version": _installed_version(),
+              "daemon": daemon, "sources": sources, "outbox": outbox,
+              "crawling": _crawling(enabled, daemon, now), "workers": workers}
+    if config.queue_url:
+        report["queue"] = _queue(config)
+    return report
 
 
 def check(status: dict[str, Any], config: Config) -> list[str]:
@@ -58,7 +62,7 @@ def check(status: dict[str, Any], config: Config) -> list[str]:
     sources are failing, when every one is bad (stale included), or when crawls kept
     failing and none succeeded for ``unhealthy_after_no_success`` while the daemon ran.
     """
-    reasons = _daemon_reasons(status["daemon"], config)
+    reasons = _daemon_reasons(status["daemon"], config) + _queue_reasons(status)
     enabled = [s for s in status["sources"] if s["enabled"]]
     reasons += _source_reasons(enabled, config)
     if status["daemon"]["running"]:
@@ -146,6 +150,43 @@ def _daemon_reasons(daemon: dict[str, Any], config: Config) -> list[str]:
     if age > limit:
         return [f"the alert dispatcher last ran {_duration(age)} ago "
                 f"(expected every {_duration(config.alert_interval)}); alerts are not going out"]
+    return []
+
+
+def _worker(row: DaemonLock, config: Config, now: datetime) -> dict[str, Any]:
+    """A `provwatch worker` as its row says (crawler.daemon.worker): seen within three
+    heartbeats, it is alive; a killed one stays listed, not seen, for an hour."""
+    info = row.info or {}
+    age = _age(now, row.heartbeat_at)
+    return {"host": row.host, "pid": row.pid, "version": row.version,
+            "started_at": _iso(row.started_at), "last_seen": _iso(row.heartbeat_at),
+            "last_seen_age_seconds": age,
+            "alive": age is not None and age < HEARTBEATS_TO_STALE * config.heartbeat,
+            "running_crawls": list(info.get("running") or []),
+            "crawls": info.get("crawls"), "concurrency": info.get("concurrency")}
+
+
+def _queue(config: Config) -> dict[str, Any]:
+    """The crawl queue's depth; a queue that cannot be read is said, in one line."""
+    # lazy: psycopg's own connection, only when a crawl queue is configured
+    from provwatch.crawler.storage import slots
+
+    try:
+        return slots.queue_depth(config.queue_url, slots.CRAWL_QUEUE)
+    except Exception as e:  # psycopg names the server; the message may carry the URL
+        first = (str(e).strip() or type(e).__name__).splitlines()[0]
+        return {"error": redact(f"queue_url {config.redacted()['queue_url']}: {first}")}
+
+
+def _queue_reasons(status: dict[str, Any]) -> list[str]:
+    queue = status.get("queue")
+    if queue is None:
+        return []
+    if "error" in queue:
+        return [f"the crawl queue cannot be read: {queue['error']}"]
+    if queue["waiting"] and not any(w["alive"] for w in status.get("workers") or []):
+        return [f"{queue['waiting']} crawls wait in the queue and no worker is running; "
+                "start `provwatch worker` on a machine that reaches the database"]
     return []
 
 

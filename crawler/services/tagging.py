@@ -24,8 +24,7 @@ def tags_json(id_: Any, tags: Tags) -> dict[str, Any]:
     return {"id": id_, "provinces_about": list(tags.provinces_about),
             "provinces_mentioned": list(tags.provinces_mentioned), "sectors": list(tags.sectors),
             "event": tags.event, "people": list(tags.people), "orgs": list(tags.orgs),
-            "org_refs": [{"id": o.id, "name": o.name, "kind": o.kind, "tickers": list(o.tickers),
-                          "role": o.role} for o in tags.org_refs]}
+            "org_refs": [o.as_json() for o in tags.org_refs]}
 
 
 def _source_provinces(config: Config) -> dict[str, str]:
@@ -108,7 +107,9 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
                                   source_province=_source_province(article, provinces))
                 new = _rows(tags)
                 old = {(t.kind, t.value, t.role) for t in article.tags if t.kind in _TAG_KINDS}
-                if new == old:
+                refs = [o.as_json() for o in tags.org_refs]
+                meta = article.meta or {}
+                if new == old and refs == meta.get("org_refs", []):
                     continue
                 report.changed += 1
                 report.tags_added += len(new - old)
@@ -116,6 +117,9 @@ def retag(config: Config, since: datetime | None = None) -> RetagReport:
                 article.tags = [t for t in article.tags if t.kind not in _TAG_KINDS] + [
                     Tag(kind=k, value=v, role=r,
                         score=tags.scores.get(f"{k}:{v}", 1.0)) for k, v, r in sorted(new)]
+                # a new dict: the JSON column sees the change (org_refs as the store keeps it)
+                article.meta = {k: v for k, v in meta.items() if k != "org_refs"} | (
+                    {"org_refs": refs} if refs else {})
                 stories.add(article.story_id)
             session.flush()
             repository.refresh_marks(session, stories)  # the web app's attention counts

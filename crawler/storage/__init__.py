@@ -1,1 +1,2 @@
-"""Storage floor: models, engine, repository (every query), migrations; imports only the ground."""
+"""Storage floor: models, engine, repository (every query), migrations, the advisory-lock
+slots of queued crawls; imports only the ground."""

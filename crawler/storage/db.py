@@ -124,27 +124,49 @@ def head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-def _current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not engine.dialect.has_table(conn, "alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+def _current_revision(conn) -> str | None:
+    if not conn.dialect.has_table(conn, "alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# the PostgreSQL advisory lock key meaning "the schema is being upgraded": any fixed signed
+# 64-bit number that no other lock of provwatch's uses (theirs are hashes of content)
+_MIGRATION_LOCK = 0x3A5F1C2B7D4E6081
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to head; cheap when it is already there (no Alembic import)."""
+    """Upgrade the schema to head; cheap when it is already there (no Alembic import).
+
+    Processes that open one database at the same moment (two `ingest` runs on a new file,
+    a scheduler and its workers on a new PostgreSQL) upgrade it once: the upgrade runs
+    under a lock held by its own connection (PostgreSQL: a transaction advisory lock;
+    SQLite: BEGIN IMMEDIATE, the one writer), and the revision is read again under it, so
+    the second comes to a schema at head and does nothing."""
     where = redact_url(engine.url.render_as_string(hide_password=False))
+    head = head_revision()
     try:
-        current = _current_revision(engine)
+        with engine.connect() as conn:
+            current = _current_revision(conn)
     except SQLAlchemyError as e:
         raise DatabaseError(f"{where}: cannot open the database: {_why(e)}") from None
-    if current == head_revision():
+    if current == head:
         return
     # lazy: alembic loads only when there is a migration to run
     from alembic import command
 
     try:
-        command.upgrade(alembic_config(engine), "head")
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if head is not None and _current_revision(conn) == head:
+                conn.rollback()  # another process upgraded it while this one waited
+                return
+            cfg = alembic_config(engine)
+            cfg.attributes["connection"] = conn  # migrations/env.py runs on it, in its lock
+            command.upgrade(cfg, "head")
     except SQLAlchemyError as e:
         raise DatabaseError(f"{where}: cannot migrate the database: {_why(e)}") from None
 

@@ -38,7 +38,7 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitab
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 MIN_TOKEN = 12
 SESSION_COOKIE = "provwatch_session"
-OPEN_PATHS = ("/login", "/static/", "/healthz")
+OPEN_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")

@@ -50,6 +50,7 @@ _SURNAMES = set(
 # rule 2 is found from its verb, then read back: one pass for the verbs, not one per position
 _ZH_VERB = re.compile(r"同志|总书记|出席|前往|到|赴|调研|考察|视察|主持|会见|会谈|表示|强调|"
                       r"指出|参加|陪同|一同|先后发言|发言|一行|等(?:陪同|参加|出席|一同)")
+_VERB_FIRST = set("同总出前到赴调考视主会表强指参陪一先发等")  # what _ZH_VERB can start with
 _CLAUSE_START = set("，,、。；：“”（）()\n\t \u3000")
 _EN_TITLE = (r"(?:Governor|Party Secretary|Party chief|Mayor|Chairman|Chairwoman|President|"
              r"CEO|Founder|founder|chairman|Vice Governor|Secretary|Premier|Minister)")
@@ -76,7 +77,10 @@ _EN_SURNAMES = set(
 # a pinyin name (Luo Qingshan, Lau Chi-kin) vouched for by a lower-case title before it, "said"
 # before it, or an action verb after it
 _EN_GIVEN = r"[A-Z][a-z]+(?:-[a-z]+)?"
-_EN_RUN = re.compile(r"\b(?P<surname>[A-Z][a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN + r")?")
+# (?<!\w[A-Z]) after the capital is \b before it, placed so the regex engine can skip to
+# capitals: a leading \b makes it try every position
+_EN_RUN = re.compile(r"(?P<surname>[A-Z](?<!\w[A-Z])[a-z]+)\s" + _EN_GIVEN + r"(?:\s" + _EN_GIVEN
+                     + r")?")
 _EN_BEFORE = re.compile(
     r"\b(?:said|says|director|governor|mayor|chairman|chairwoman|secretary|founder|president|"
     r"spokesperson|spokesman|spokeswoman|head|manager|professor|economist|analyst|researcher|"
@@ -91,8 +95,11 @@ _EN_PLACES = {"Hong Kong", "Macao", "Macau", "Hainan Airlines"}
 _ZH_ORG_END = re.compile(r"股份有限公司|有限公司|集团|大学|研究院|研究所|实验室|银行|公司")
 # an organisation's name runs left from its suffix to the first verb, preposition or mark
 _ZH_BOUNDARY = set("与和同在及为是对向由从的了、，。；：“”《》（）()见访赴到于将并等率任")
-_EN_ORG_END = re.compile(r"\b(?:Group|Co\.|Ltd\.?|University|Institute|Bank|Holdings|"
+# a suffix after a word boundary (checked by _WORD_CHAR on the character before, so the
+# regex engine can skip to the suffixes' first letters)
+_EN_ORG_END = re.compile(r"(?:Group|Co\.|Ltd\.?|University|Institute|Bank|Holdings|"
                          r"Technologies|Technology|Motors|Corp\.?|Corporation|Inc\.?)")
+_WORD_CHAR = re.compile(r"\w")
 _EN_NAME_WORD = re.compile(r"(?:[A-Z][A-Za-z&\-]+\s){1,6}$")
 _NOT_PERSON = set("我省我市全省本市记者通讯员同志")
 _NOT_FIRST = set("在于到赴对与和同及等就向从为主会表指强出一带率并日的去今")
@@ -116,10 +123,11 @@ def _zh_name_ok(name: str) -> bool:
         and name[-1] not in _NOT_LAST and name not in _NOT_NAME and not (set(name) & _NOT_PERSON)
 
 
-def people(text: str) -> list[str]:
+def people(text: str, simple: str | None = None) -> list[str]:
+    """``simple``: ``text`` already folded to simplified characters, when the caller has it."""
     found: dict[str, None] = {}
     # Chinese rules read the simplified form (鄧啟航 as 邓启航) and keep the name as written
-    zh = simplified(text)
+    zh = simplified(text) if simple is None else simple
     if len(zh) != len(text):
         zh = text
     for m in _ZH_PERSON.finditer(zh):
@@ -131,7 +139,7 @@ def people(text: str) -> list[str]:
             found[text[m.start(1):m.end(1)]] = None
     verbs = [m.start() for m in _ZH_VERB.finditer(zh)]
     # 李强调研: the match 强调 hides the verb 调研 that starts one character later
-    verbs += [v + 1 for v in verbs if _ZH_VERB.match(zh, v + 1)]
+    verbs += [v + 1 for v in verbs if zh[v + 1:v + 2] in _VERB_FIRST and _ZH_VERB.match(zh, v + 1)]
     for verb in verbs:
         for start in (verb - 2, verb - 3):
             name = zh[max(0, start):verb]
@@ -182,6 +190,8 @@ def orgs(text: str) -> list[str]:
         if len(name) >= 4:
             found[name] = None
     for m in _EN_ORG_END.finditer(text):
+        if m.start() and _WORD_CHAR.match(text, m.start() - 1):
+            continue
         # the capitalised words just before the suffix name the organisation
         words = _EN_NAME_WORD.search(text, max(0, m.start() - 60), m.start())
         if words:

@@ -1,11 +1,8 @@
 """The place gazetteer: provinces, divisions, aliases and groupings, loaded once.
 
 Chinese names are matched leftmost-longest over simplified text, so 南宁 is never read
-as 宁 and 海南 never as 河南: a dictionary of every name's first two characters (with the
-longest name each begins) lets a scan skip ordinary text with one lookup per character.
-(pyahocorasick, used for the sector cues, was measured slower here: with ~1,500 distinct
-first characters its root node is walked linearly for every character of the text.) English
-names are whole-word n-grams. Single-character short forms are compiled only into
+as 宁 and 海南 never as 河南, in one pass of a compiled automaton (text.leftmost_longest).
+English names are whole-word n-grams. Single-character short forms are compiled only into
 compounds: 来/在/赴/驻 + short (来豫, 在闽), document numbers (湘政办发), pairs of
 shorts (川渝, 粤港, 闽台), and Taiwan/Hong Kong business words (台商, 港资).
 """
@@ -13,14 +10,16 @@ shorts (川渝, 粤港, 闽台), and Taiwan/Hong Kong business words (台商, �
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
+import ahocorasick_rs
 import yaml
 
-from provwatch.pipelines.tagging.text import PhraseTable
+from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest
 
 DATA = Path(__file__).parent / "data"
 # shorts too common as words to pair freely (新 青 宁 吉 黑 甘 云 贵 秦 蒙 苏 台 港 澳)
@@ -41,7 +40,8 @@ class Place:
 @dataclass(frozen=True)
 class Gazetteer:
     zh: dict[str, Place]
-    zh_prefix: dict[str, int]  # first two characters -> length of the longest such name
+    zh_places: Sequence[Place]  # the automaton's pattern i is the name of zh_places[i]
+    zh_automaton: ahocorasick_rs.AhoCorasick
     en: PhraseTable
     zh_names: dict[str, set[str]]  # province -> its own Chinese names (for leader titles)
     # the last few texts' matches: the fingerprint and the tagger both read an article's
@@ -59,25 +59,11 @@ class Gazetteer:
         return found
 
     def _scan_zh(self, text: str) -> list[tuple[Place, int, int]]:
-        out: list[tuple[Place, int, int]] = []
         if text.isascii():
-            return out
-        prefix, names = self.zh_prefix.get, self.zh.get
-        i, n = 0, len(text)
-        while i < n - 1:
-            longest = prefix(text[i:i + 2])
-            if longest:
-                for size in range(min(longest, n - i), 1, -1):
-                    place = names(text[i:i + size])
-                    if place is not None:
-                        out.append((place, i, i + size))
-                        i += size
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
-        return out
+            return []
+        places = self.zh_places
+        return [(places[i], start, end)
+                for i, start, end in self.zh_automaton.find_matches_as_indexes(text)]
 
 
 def _yaml(name: str):
@@ -133,8 +119,6 @@ def load() -> Gazetteer:
         for w in words:
             add_zh(w, Place((pid,), "counterpart", w))
     zh = {name: place for name, place in zh.items() if len(name) >= 2}
-    prefix: dict[str, int] = {}
-    for name in zh:
-        prefix[name[:2]] = max(prefix.get(name[:2], 0), len(name))
     fold = {k.lower(): v for k, v in en.items() if not k.isupper()}
-    return Gazetteer(zh, prefix, PhraseTable.build(en, fold), zh_names)
+    return Gazetteer(zh, tuple(zh.values()), leftmost_longest(list(zh)),
+                     PhraseTable.build(en, fold), zh_names)

@@ -18,7 +18,8 @@ Matching rules, in order:
    counts (比亚迪、吉利、奇瑞、长安). Any name that is also a gazetteer place is weak.
 4. Role: an organisation is a *subject* when the title names it, when the lead names it
    in an article whose title or lead reports a meeting or a signing (会见, 会谈, 签约, met,
-   signed), or when the text names it three times or more; otherwise it is *passing*.
+   signed), when the text names it three times or more, or when a paragraph opens with its
+   name (大疆创新科技有限公司作为…: the paragraph is about it); otherwise it is *passing*.
 5. Sectors: a subject adds 3 points to each of its sectors, as a cue in the title would;
    a passing organisation adds 1 (named in the lead) or 0.5 (elsewhere), once per
    organisation; either only where the text's own cues name one of its sectors
@@ -29,27 +30,35 @@ Matching rules, in order:
    organisation's headquarters province (湖南裕能 → hunan mentioned; 宁德时代 → fujian
    mentioned, never about; 阿里巴巴 → nothing for Tibet's 阿里, TCL中环 nothing for Hong
    Kong's 中环). Headquarters never add a province on their own.
+7. A provincial arm of a central SOE or a national financial institution is read from its
+   name's shape (branches.py): the group's name, a province's name, a business word
+   (国网江苏省电力有限公司, 国网河南电力, 南方电网广东电网, 中国石化江苏石油分公司,
+   中国银行河南省分行), even where the group's name alone is weak (国网). It is an
+   organisation of its own: id ``group.province`` (state_grid.jiangsu), named 国家电网有限公司
+   （江苏省）, with the group as ``parent`` and the group's kind, tickers and sectors. Its
+   headquarters is that province, so by rule 6 the province in its name is a mention and
+   never about: a grid company's news is about a province only by the province's own
+   evidence elsewhere in the text (its leaders, its places, its title).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
-from provwatch.crawler.taxonomy import PROVINCES, SECTORS
+from provwatch.crawler.taxonomy import ORG_KINDS, PROVINCES, SECTORS
 from provwatch.pipelines.tagging import gazetteer
-from provwatch.pipelines.tagging.text import PhraseTable, words
+from provwatch.pipelines.tagging.branches import PARENT_KINDS, ProvinceNames, arm
+from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
-KINDS = frozenset({"private_company", "soe_central", "soe_local", "university",
-                   "research_institute", "foreign_company", "financial_institution",
-                   "industry_association", "other"})
+KINDS = frozenset(ORG_KINDS)
 SUBJECT = 3.0  # as much as a sector cue in the title
 _ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董事长", "总裁", "总经理", "创始人",
                "首席", "旗下", "品牌", "一行", "校长", "教授", "师生", "团队", "工厂", "基地",
@@ -57,24 +66,16 @@ _ZH_CONTEXT = ("集团", "公司", "股份", "汽车", "科技", "控股", "董�
 _EN_CONTEXT = frozenset({"Group", "Inc", "Co", "Corp", "Corporation", "Motor", "Motors", "Ltd",
                          "Holdings", "chairman", "Chairman", "CEO", "Technologies", "Technology",
                          "University", "Bank", "Company", "Limited", "founder", "president"})
-# the most frequent characters of Chinese text, most frequent first: names are added to the
-# automaton in this order of their first character, so that its root (searched linearly
-# for every character of a text) finds common characters early (about 20% faster)
-_COMMON = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工"
-           "也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物"
-           "现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表"
-           "间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军"
-           "很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流"
-           "路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南"
-           "给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己"
-           "美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张"
-           "信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容"
-           "儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称"
-           "太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆"
-           "包火住调满县局照参红细引听该铁价严")
-_RANK = {c: i for i, c in enumerate(_COMMON)}
-_MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订|\bmeets?\b|\bmet\b|held talks|"
-                      r"\bsign(?:s|ed|ing)?\b|\binks?\b")
+# rule 4's meeting and signing words: the Chinese as one literal alternation (the regex
+# engine skips to their first characters), the English only where there are letters
+_MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订")
+_MEETING_EN = re.compile(r"\b(?:meets?|met|sign(?:s|ed|ing)?|inks?)\b|held talks")
+_LETTERS = re.compile(r"[a-z]{2}")
+
+
+def _meeting(part: str) -> bool:
+    return bool(_MEETING.search(part)) or (
+        _LETTERS.search(part) is not None and _MEETING_EN.search(part) is not None)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Org:
     sectors: tuple[str, ...]
     hq: str | None
     place: bool = False
+    parent: str | None = None  # a provincial arm's group (rule 7)
 
 
 @dataclass(frozen=True)
@@ -99,39 +101,79 @@ class OrgHit:
 @dataclass(frozen=True)
 class OrgBase:
     orgs: dict[str, Org]
-    zh: ahocorasick.Automaton  # name -> (org id, weak, length); a ``not`` word has id ""
+    zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the names of ``zh_values``
+    zh_values: Sequence[tuple[str, bool]]  # (org id, weak) per name; a ``not`` word has id ""
     en: PhraseTable  # tokenised name -> (org id, weak)
+    provinces: ProvinceNames = ProvinceNames({}, {}, 0)
+    # provincial arms met so far (rule 7), made once per id
+    arms: dict[str, Org] = field(default_factory=dict, compare=False, repr=False)
+
+    def org(self, oid: str) -> Org:
+        """A knowledge-base entry or a provincial arm found before, by id."""
+        return self.orgs.get(oid) or self.arms[oid]
+
+    def _arm(self, parent: Org, pid: str) -> Org:
+        oid = f"{parent.id}.{pid}"
+        got = self.arms.get(oid)
+        if got is None:
+            name = f"{parent.name}（{self.provinces.full[pid]}）"
+            got = self.arms[oid] = Org(oid, parent.kind, name, (name,), parent.tickers,
+                                       parent.sectors, pid, parent=parent.id)
+        return got
 
     def find(self, text: str, places: Sequence[tuple[object, int, int]] = ()) -> list[OrgHit]:
         """Known organisations in ``text`` by rules 1–3; ``places`` are the gazetteer's
         (place, start, end) matches on the same text."""
         raw: list[tuple[str, bool, int, int]] = []
         if not text.isascii():
-            for last, (oid, weak, length) in self.zh.iter_long(text):
+            values = self.zh_values
+            for i, start, end in self.zh.find_matches_as_indexes(text):
+                oid, weak = values[i]
                 if oid:
-                    raw.append((oid, weak, last - length + 1, last + 1))
+                    raw.append((oid, weak, start, end))
             if raw:
                 raw = [r for r in raw if not any(s < r[2] < e for _, s, e in places)]
+                raw = self._arms(text, raw)
         tokens = words(text)
-        if tokens:
-            index = {pos: i for i, (_, pos) in enumerate(tokens)}
-            for (oid, weak), start, size in self.en.find(tokens):
-                w, pos = tokens[index[start] + size - 1]
-                raw.append((oid, weak, start, pos + len(w)))
+        found = self.en.find_tokens(tokens)
+        if found:
+            offsets, texts = tokens.offsets, tokens.texts
+            for (oid, weak), i, size in found:
+                last = i + size - 1
+                raw.append((oid, weak, offsets[i], offsets[last] + len(texts[last])))
         if not raw:
             return []
         raw.sort(key=lambda r: r[2])
         strong = {oid for oid, weak, _, _ in raw if not weak}
         keep = [not weak or oid in strong or _context(text, end) for oid, weak, _, end in raw]
-        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)):
+        lists = not all(keep) and "、" in text
+        for order in (range(1, len(raw)), range(len(raw) - 2, -1, -1)) if lists else ():
             for i in order:  # a 、-list: 比亚迪、吉利、奇瑞、长安
                 j = i - 1 if order.step == 1 else i + 1
-                a, b = sorted((i, j))
+                a, b = (i, j) if i < j else (j, i)
                 if keep[j] and not keep[i] and raw[b][2] == raw[a][3] + 1 \
                         and text[raw[a][3]] == "、":
                     keep[i] = True
-        return [OrgHit(self.orgs[oid], start, end)
+        return [OrgHit(self.org(oid), start, end)
                 for (oid, _, start, end), k in zip(raw, keep, strict=True) if k]
+
+    def _arms(self, text: str, raw: list[tuple[str, bool, int, int]]
+              ) -> list[tuple[str, bool, int, int]]:
+        """Rule 7: a group's name that opens a provincial arm's name becomes the arm (a
+        strong name), and names inside the arm's name are dropped."""
+        out: list[tuple[str, bool, int, int]] = []
+        covered = 0
+        for oid, weak, start, end in raw:
+            if start < covered:
+                continue
+            parent = self.orgs[oid]
+            found = arm(text, end, self.provinces) if parent.kind in PARENT_KINDS else None
+            if found:
+                pid, end = found
+                oid, weak = self._arm(parent, pid).id, False
+                covered = end
+            out.append((oid, weak, start, end))
+        return out
 
 
 def _context(text: str, end: int) -> bool:
@@ -195,12 +237,16 @@ def load() -> OrgBase:
     problems = validate(entries, SECTORS, PROVINCES)
     if problems:
         raise OrgDataError("; ".join(problems[:10]))
-    return build(entries, set(gazetteer.load().zh))
+    gaz = gazetteer.load()
+    names = {name: place.provinces[0] for name, place in gaz.zh.items()
+             if place.kind == "name" and len(place.provinces) == 1}
+    return build(entries, set(gaz.zh), ProvinceNames.build(names))
 
 
-def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
+def build(entries: Sequence[tuple[str, dict]], places: set[str],
+          provinces: ProvinceNames | None = None) -> OrgBase:
     orgs: dict[str, Org] = {}
-    zh_names: list[tuple[str, tuple[str, bool, int]]] = []
+    zh_names: dict[str, tuple[str, bool]] = {}  # a name given twice: the last entry wins
     exact: dict[str, tuple[str, bool]] = {}
     for _, e in entries:
         names = (*(e.get("zh") or []), *(e.get("en") or []))
@@ -209,25 +255,22 @@ def build(entries: Sequence[tuple[str, dict]], places: set[str]) -> OrgBase:
                   tuple(e.get("sectors") or ()), e.get("hq"), bool(e.get("place")))
         orgs[org.id] = org
         for name in e.get("zh") or ():
-            zh_names.append((name, (org.id, name in weak or name in places, len(name))))
+            zh_names[name] = (org.id, name in weak or name in places)
         for name in e.get("en") or ():
             if _tokenises(name):
                 exact[" ".join(w for w, _ in words(name))] = (org.id, name in weak)
         for word in e.get("not") or ():
-            zh_names.append((word, ("", True, len(word))))
-    zh = ahocorasick.Automaton()
-    for name, value in sorted(zh_names, key=lambda nv: _RANK.get(nv[0][0], len(_RANK))):
-        zh.add_word(name, value)
-    zh.make_automaton()
-    return OrgBase(orgs, zh, PhraseTable.build(exact, {}))
+            zh_names[word] = ("", True)
+    return OrgBase(orgs, leftmost_longest(list(zh_names)), tuple(zh_names.values()),
+                   PhraseTable.build(exact, {}), provinces or ProvinceNames({}, {}, 0))
 
 
 def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: int,
-          title: str, lead: str) -> dict[str, str]:
+          title: str, lead: str, text: str = "") -> dict[str, str]:
     """org id -> "subject" | "passing" (rule 4), in order of first appearance; zones
     (``place``) are not organisations and get none."""
     out: dict[str, str] = {h.org.id: "subject" for h in title_hits if not h.org.place}
-    meeting = bool(_MEETING.search(title) or _MEETING.search(lead))
+    meeting = _meeting(title) or _meeting(lead)
     counts: dict[str, int] = {}
     for h in text_hits:
         counts[h.org.id] = counts.get(h.org.id, 0) + 1
@@ -235,7 +278,8 @@ def roles(title_hits: Sequence[OrgHit], text_hits: Sequence[OrgHit], lead_end: i
         oid = h.org.id
         if out.get(oid) == "subject" or h.org.place:
             continue
-        if (meeting and h.start < lead_end) or counts[oid] >= 3:
+        opens = bool(text) and (h.start == 0 or text[h.start - 1] == "\n")
+        if (meeting and h.start < lead_end) or counts[oid] >= 3 or opens:
             out[oid] = "subject"
         else:
             out.setdefault(oid, "passing")
@@ -248,9 +292,9 @@ def sector_points(base: OrgBase, role: dict[str, str], text_hits: Sequence[OrgHi
     first: dict[str, int] = {}
     for h in text_hits:
         first.setdefault(h.org.id, h.start)
-    return [(base.orgs[oid].sectors,
+    return [(base.org(oid).sectors,
              SUBJECT if r == "subject" else 1.0 if first.get(oid, 0) < lead_end else 0.5)
-            for oid, r in role.items() if base.orgs[oid].sectors]
+            for oid, r in role.items() if base.org(oid).sectors]
 
 
 def province_masks(hits: Sequence[OrgHit]) -> tuple[tuple[int, int, frozenset[str]], ...]:

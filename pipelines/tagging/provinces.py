@@ -118,8 +118,8 @@ def _supported(title_hits: list, text_hits: list) -> list:
     something else in the article places its province. (A prefecture's, 宁波 or 沈阳, often
     stands alone in a city's own news: it always counts.)"""
     shorts = short_names()
-    evidenced = {p for place, *_ in title_hits + text_hits if shorts.get(place.text) != "county"
-                 for p in place.provinces}
+    evidenced = {p for hit in title_hits + text_hits if shorts.get(hit[0].text) != "county"
+                 for p in hit[0].provinces}
     return [h for h in text_hits if shorts.get(h[0].text) != "county"
             or set(h[0].provinces) <= evidenced]
 
@@ -142,7 +142,7 @@ _WORD_AFTER = {"港口", "港区", "港湾", "港航", "港务", "台风", "台�
 
 _IDIOMS = {"长治久安"}
 # a place name that names a street or road elsewhere (北京路 in Guangzhou, 长安街)
-_NAMED_AFTER = re.compile(r"路|街|大道|大街")
+_NAMED_AFTER = ("路", "街", "大道", "大街")
 
 
 def _in_word(text: str, start: int, end: int) -> bool:
@@ -150,18 +150,21 @@ def _in_word(text: str, start: int, end: int) -> bool:
     肯定西藏, 雅鲁藏布江, 长治久安, 北京路."""
     return (start > 0 and text[start - 1:start + 1] in _WORD_BEFORE) \
         or text[end - 1:end + 1] in _WORD_AFTER or text[start:start + 4] in _IDIOMS \
-        or bool(_NAMED_AFTER.match(text, end))
+        or text.startswith(_NAMED_AFTER, end)
 
 
-def _matches(gaz: Gazetteer, text: str):
-    """The gazetteer's matches, except a two-character compound that took the first
-    character of a longer place (在台江县 is 台江县, not 在台; 在陕西宁陕县 is 陕西): the
-    place is read from the compound's second character instead."""
+Hit = tuple[Place, bool, bool, int]  # place, in an organisation's name, leader flag, start
+
+
+def _zh_hits(gaz: Gazetteer, text: str) -> list[Hit]:
+    """(place, in_org, leader, start) for each Chinese match. The gazetteer's matches,
+    except a two-character compound that took the first character of a longer place
+    (在台江县 is 台江县, not 在台; 在陕西宁陕县 is 陕西): the place is read from the
+    compound's second character instead. (One loop, no generators: it runs per match.)"""
+    out: list[Hit] = []
     skip = 0
     for place, start, end in gaz.find_zh(text):
-        if start < skip:
-            continue
-        if _in_word(text, start, end):
+        if start < skip or _in_word(text, start, end):
             continue
         if place.kind == "compound" and end - start == 2:
             for size in (4, 3, 2):
@@ -170,12 +173,6 @@ def _matches(gaz: Gazetteer, text: str):
                     place, start, end = longer, start + 1, start + 1 + size
                     skip = end
                     break
-        yield place, start, end
-
-
-def _zh_hits(gaz: Gazetteer, text: str):
-    """(place, in_org, leader) for each Chinese match."""
-    for place, start, end in _matches(gaz, text):
         if place.text == "东北" and text[end:end + 1] in "亚部方风角侧向":
             continue
         after = text[end:end + 8]
@@ -185,13 +182,14 @@ def _zh_hits(gaz: Gazetteer, text: str):
             or text[max(0, start - 3):start].endswith(_NATIONAL_BODY)
         if place.kind == "grouping":
             # the leader flag of a grouping says whether it is named as a subject
-            yield place, in_org, bool(_GROUPING_SUBJECT.match(text, end)), start
-            continue
-        leader = bool(_ZH_LEADER.match(after))
-        yield place, in_org, leader, start
+            out.append((place, in_org, bool(_GROUPING_SUBJECT.match(text, end)), start))
+        else:
+            out.append((place, in_org, bool(_ZH_LEADER.match(after)), start))
+    return out
 
 
-def _en_hits(gaz: Gazetteer, text: str):
+def _en_hits(gaz: Gazetteer, text: str) -> list[Hit]:
+    out: list[Hit] = []
     for place, start, size in gaz.en.find(words(text)):
         end_region = text[start:start + 80]
         name_len = len(" ".join(end_region.split()[:size]))
@@ -199,26 +197,30 @@ def _en_hits(gaz: Gazetteer, text: str):
         in_org = bool(_EN_ORG.match(after))
         leader = bool(_EN_LEADER_AFTER.match(after)) or bool(
             _EN_LEADER.search(text[max(0, start - 40):start]))
-        yield place, in_org, leader, start
+        out.append((place, in_org, leader, start))
+    return out
 
 
-def hits(gaz: Gazetteer, text: str):
-    yield from _zh_hits(gaz, text)
-    yield from _en_hits(gaz, text)
+def hits(gaz: Gazetteer, text: str) -> list[Hit]:
+    return _zh_hits(gaz, text) + _en_hits(gaz, text)
 
 
 Mask = tuple[int, int, frozenset[str]]  # an organisation's name: start, end, own provinces
 
 
-def masked(found, masks: Sequence[Mask]):
+def masked(found: list[Hit], masks: Sequence[Mask]) -> list[Hit]:
     """Rule 1 for known organisations: a place inside a mask keeps only the mask's own
     provinces, as a mention."""
+    if not masks:
+        return found
+    out: list[Hit] = []
     for place, in_org, leader, start in found:
-        mask = next((m for m in masks if m[0] <= start < m[1]), None) if masks else None
+        mask = next((m for m in masks if m[0] <= start < m[1]), None)
         if mask is None:
-            yield place, in_org, leader, start
+            out.append((place, in_org, leader, start))
         elif own := tuple(p for p in place.provinces if p in mask[2]):
-            yield Place(own, place.kind, place.text), True, False, start
+            out.append((Place(own, place.kind, place.text), True, False, start))
+    return out
 
 
 _SHAANXI_ONLY = ("Xi'an", "Xian", "Baoji", "Yan'an", "Xianyang", "Weinan", "Hanzhong", "Yulin",
@@ -244,8 +246,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
     score: dict[str, float] = defaultdict(float)
     mentioned: set[str] = set()
     counts: Counter[str] = Counter()
-    title_hits = list(masked(hits(gaz, title), masks[0]))
-    text_hits = _supported(title_hits, list(masked(hits(gaz, text), masks[1])))
+    title_hits = masked(hits(gaz, title), masks[0])
+    text_hits = _supported(title_hits, masked(hits(gaz, text), masks[1]))
 
     def scan(found, points: float, grouping_points: float) -> set[str]:
         seen: set[str] = set()
@@ -274,7 +276,8 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
         place = _fix_shanxi(place, whole)
         mentioned.update(place.provinces)
         if not in_org and place.kind != "grouping":  # (a grouping's flag is not a leader)
-            counts.update(place.provinces)
+            for p in place.provinces:  # (Counter.update costs more per call)
+                counts[p] += 1
             if leader:
                 led.update(place.provinces)
     for p in led:
@@ -289,11 +292,15 @@ def tag_provinces(gaz: Gazetteer, title: str, text: str, lead_end: int,
     pattern, where = landmarks()
     mentioned.update(where[m.group()] for m in pattern.finditer(whole))
     own = source_province if source_province and source_province != "national" else None
-    if own and _SELF.search(whole):
-        mentioned.add(own)
-        score[own] += 5 if _SELF.search(title) else 3 if _SELF.search(lead) else 1
-        if _SELF.search(lead):
-            lead_places.add(own)
+    if own:
+        # each part searched once, the shortest first (a match never spans the newline)
+        in_title = bool(_SELF.search(title))
+        in_lead = bool(_SELF.search(lead))
+        if in_title or in_lead or _SELF.search(text, lead_end - 20 if lead_end > 20 else 0):
+            mentioned.add(own)
+            score[own] += 5 if in_title else 3 if in_lead else 1
+            if in_lead:
+                lead_places.add(own)
     best = max(score.values(), default=0.0)
     about = {p for p, s in score.items() if s >= 5 and s >= 0.4 * best}
     if not about and best >= 2.5:

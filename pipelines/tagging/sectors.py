@@ -14,7 +14,11 @@ Rule order:
    weak cue) in one. One passing word in a long text is no subject.
 3. A disaster report (地震, 决口, 抢险, earthquake, flood in the title) names the damage
    to roads and railways, not a sector: only the sectors its title names.
-4. At most three, best first.
+4. A site an official visits is a subject, whatever else the report dwells on: a strong
+   cue inside the object of a visit verb (来到/走进/前往/察看/参观/走访 … up to the next
+   comma; visited, toured) exempts its sector from the 30% bar; the length threshold and
+   the "discussed" test still apply. Weak cues (工程, 实验室) name no visited sector.
+5. At most three, best first.
 Before step 2, each organisation named (``extra``: its sectors and points, orgs.py rule
 5) adds its points to all its sectors when the cues name at least one of them: BYD with
 新能源汽车 adds to nev and batteries_storage; a company's portfolio alone adds nothing.
@@ -24,16 +28,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
-from provwatch.pipelines.tagging.text import PhraseTable, words
+from provwatch.pipelines.tagging.text import PhraseTable, leftmost_longest, words
 
 DATA = Path(__file__).parent / "data"
 CHARS_PER_POINT = 300
@@ -44,27 +49,43 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 MAX_SECTORS = 3
 LISTED = 0.5  # a cue that is one item of a 、-list in the text counts half, lead or not
 NONE = "_none"  # phrases that hide a cue (主题教育 ⊃ 教育); never a sector
+# a visit verb and its object, up to the next comma or stop (rule 4)
+# (a literal alternation, so the regex engine skips to its first characters; an English
+# verb inside a longer word, revisited, is dropped by _visits)
+_VISIT = re.compile(r"(?:来到|走进|前往|察看|参观|走访|visited|toured)[^，。；：,;:\n]{2,40}")
 _DISASTER = re.compile(r"地震|洪水|洪涝|决口|溃堤|台风|泥石流|山火|火灾|爆炸|灾后|抢险|救灾|"
                        r"(?i:earthquake|floods?\b(?! control| prevention)|typhoon|landslide|"
                        r"wildfire)")
 
 
-def _listed(text: str, start: int, end: int) -> bool:
-    """An item of an enumeration (电动汽车、清洁能源、生物制药等领域): a passing word."""
-    return text[end:end + 1] == "、" or text[start - 1:start] == "、"
+def _visits(text: str) -> list[tuple[int, int]]:
+    """Rule 4: the spans of visit verbs with their objects."""
+    return [m.span() for m in _VISIT.finditer(text)
+            if not (m.start() and text[m.start()].isascii() and text[m.start() - 1].isalpha())]
+
+
+def _visited(text: str, found: list[tuple[str, float, int, bool]], keys: set[str]) -> set[str]:
+    """Rule 4: those of ``keys`` a strong cue names inside a visit's object."""
+    visits = _visits(text)
+    return {key for key, weight, start, _ in found if key in keys and weight == 1
+            and any(a <= start < b for a, b in visits)}
 
 
 @dataclass(frozen=True)
 class CueTable:
-    zh: ahocorasick.Automaton
+    zh: ahocorasick_rs.AhoCorasick  # leftmost-longest over the cues of ``zh_values``
+    zh_values: Sequence[tuple[tuple[str, ...], float]]  # (sectors, weight) per cue
     en: PhraseTable
 
     def hits(self, text: str) -> list[tuple[str, float, int, bool]]:
         """(sector, weight, offset, listed) per cue (Chinese longest-first, English whole
         words); ``listed``: the cue is an item of a 、-list."""
+        values = self.zh_values
         found = [] if text.isascii() else [
-            (key, weight, end - length + 1, _listed(text, end - length + 1, end + 1))
-            for end, ((keys, weight), length) in self.zh.iter_long(text) for key in keys]
+            (key, weight, start,  # an item of a 、-list: a passing word
+             text[end:end + 1] == "、" or text[start - 1:start] == "、")
+            for i, start, end in self.zh.find_matches_as_indexes(text)
+            for keys, weight in (values[i],) for key in keys]
         found += [(key, weight, start, False) for (keys, weight), start, _ in
                   self.en.find(words(text)) for key in keys]
         return found
@@ -78,7 +99,7 @@ class CueTable:
 
 
 def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
-    zh = ahocorasick.Automaton()
+    zh: dict[str, tuple[tuple[str, ...], float]] = {}  # a cue given twice: the last wins
     en: dict[str, tuple[tuple[str, ...], float]] = {}
     fold: dict[str, tuple[tuple[str, ...], float]] = {}
     for name, cues in data.items():
@@ -87,13 +108,12 @@ def build_table(data: dict[str, dict[str, list[str]]]) -> CueTable:
         keys = () if name == NONE else tuple(name.split("+"))
         for weight, suffix in ((1.0, ""), (0.5, "_weak")):
             for cue in cues.get("zh" + suffix, []):
-                zh.add_word(cue, ((keys, weight), len(cue)))
+                zh[cue] = (keys, weight)
             for cue in cues.get("en" + suffix, []):
                 # an acronym matches as written (AI, EV); any other word ignoring case
                 exact = cue.isupper() or any(c.isdigit() for c in cue) or cue in ("SiC",)
                 (en if exact else fold)[cue if exact else cue.lower()] = (keys, weight)
-    zh.make_automaton()
-    return CueTable(zh, PhraseTable.build(en, fold))
+    return CueTable(leftmost_longest(list(zh)), tuple(zh.values()), PhraseTable.build(en, fold))
 
 
 @lru_cache(maxsize=1)
@@ -106,20 +126,25 @@ def tag_sectors(title: str, lead_end: int, text: str,
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
     """``text[:lead_end]`` is the lead."""
     cues = table()
-    score: Counter[str] = Counter()
+    # plain dicts: this loop runs per cue, and Counter's Python-level methods cost more
+    score: dict[str, float] = {}
     title_counts = cues.count(title)
     for key, n in title_counts.items():
-        score[key] += 3 * n
+        score[key] = score.get(key, 0) + 3 * n
     # where each sector is named outside a list: sentence -> weight
-    named: defaultdict[str, Counter[int]] = defaultdict(Counter)
+    named: dict[str, dict[int, float]] = {}
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    for key, weight, start, listed in cues.hits(text):
-        score[key] += weight * (LISTED if listed else 2 if start < lead_end else 1)
+    found = cues.hits(text)
+    for key, weight, start, listed in found:
+        score[key] = score.get(key, 0) + weight * (
+            LISTED if listed else 2 if start < lead_end else 1)
         if not listed:
-            named[key][bisect_right(ends, start)] += weight
-    for keys, points in [(k, p) for k, p in extra if any(score[s] for s in k)]:
+            where = named.setdefault(key, {})
+            sentence = bisect_right(ends, start)
+            where[sentence] = where.get(sentence, 0) + weight
+    for keys, points in [(k, p) for k, p in extra if any(score.get(s) for s in k)]:
         for key in keys:
-            score[key] += points
+            score[key] = score.get(key, 0) + points
     best = max(score.values(), default=0)
     threshold = min(MAX_THRESHOLD, max(MIN_THRESHOLD, len(text) / CHARS_PER_POINT))
     in_title = {k for k, n in title_counts.items() if n >= 1}
@@ -131,7 +156,11 @@ def tag_sectors(title: str, lead_end: int, text: str,
         where = named.get(key)
         return short or bool(where) and (len(where) >= 2 or max(where.values()) >= 1.5)
 
-    chosen = [k for k, s in score.most_common()
-              if k in in_title or s >= threshold and s >= RELATIVE * best and discussed(k)
+    below = {k for k, s in score.items()
+             if k not in in_title and threshold <= s < RELATIVE * best and discussed(k)}
+    visited = _visited(text, found, below) if below else set()
+    chosen = [k for k, s in sorted(score.items(), key=itemgetter(1), reverse=True)
+              if k in in_title or s >= threshold and discussed(k)
+              and (s >= RELATIVE * best or k in visited)
               ][:MAX_SECTORS]
     return tuple(chosen), {k: float(score[k]) for k in chosen}

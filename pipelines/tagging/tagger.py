@@ -51,7 +51,7 @@ class Tagger:
         gaz, base = self.gazetteer, self.orgs
         org_title = base.find(s_title, gaz.find_zh(s_title))
         org_text = base.find(s_text, gaz.find_zh(s_text))
-        role = orgs.roles(org_title, org_text, end, s_title, lead)
+        role = orgs.roles(org_title, org_text, end, s_title, lead, s_text)
         prov = tag_provinces(gaz, s_title, s_text, end, source_province,
                              (orgs.province_masks(org_title), orgs.province_masks(org_text)))
         sectors, sector_scores = tag_sectors(
@@ -62,11 +62,11 @@ class Tagger:
         return Tags(
             provinces_about=prov.about, provinces_mentioned=prov.mentioned, sectors=sectors,
             event=tag_event(s_title, lead), scores=scores,
-            people=tuple(entities.people(title + "\n" + text)),
+            people=tuple(entities.people(title + "\n" + text, s_title + "\n" + s_text)),
             orgs=_names(entities.orgs(title + "\n" + text), role,
                         _written(title, s_title, org_title) + _written(text, s_text, org_text)),
-            org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r)
-                           for o, r in ((base.orgs[i], r) for i, r in role.items())),
+            org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r, o.parent)
+                           for o, r in ((base.org(i), r) for i, r in role.items())),
         )
 
 

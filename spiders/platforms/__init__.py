@@ -14,12 +14,14 @@ hanweb      Hanweb JCMS classic: /col/colN/, text/xml records, dataproxy.jsp
 jpaas       Hanweb jpaas (MIIT, Zhejiang): shell page + build/unit JSON API
 gd          Guangdong: postmeta JSON or span.til lists, post_N.html articles
 people      people.com.cn channels: /GB/<col>/ lists in GBK, indexN.html pages
+epaper      newspaper e-papers: index -> the day's 版面 pages -> articles; by day
 ==========  ==================================================================
 """
 
 from __future__ import annotations
 
 from provwatch.spiders.platforms.base import Adapter, Link, ListPage, ListRequest, ListResult
+from provwatch.spiders.platforms.epaper import EpaperAdapter
 from provwatch.spiders.platforms.generic import GenericAdapter
 from provwatch.spiders.platforms.guangdong import GuangdongAdapter
 from provwatch.spiders.platforms.hanweb import HanwebAdapter
@@ -30,7 +32,8 @@ from provwatch.spiders.platforms.trs import TrsAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     cls.name: cls for cls in (GenericAdapter, JsonAdapter, GovCnAdapter, TrsAdapter,
-                              HanwebAdapter, JpaasAdapter, GuangdongAdapter, PeopleAdapter)
+                              HanwebAdapter, JpaasAdapter, GuangdongAdapter, PeopleAdapter,
+                              EpaperAdapter)
 }
 
 __all__ = ["ADAPTERS", "Adapter", "Link", "ListPage", "ListRequest", "ListResult",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from provwatch.crawler.urlforms import matches_article
 from provwatch.pipelines.dates import url_date
 from provwatch.pipelines.datetext import parse_date_text
 from provwatch.pipelines.decoding import DecodeError, decode_html
@@ -120,6 +121,9 @@ class Adapter:
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     article_rule: ClassVar[re.Pattern[str] | None] = None  # links kept when no pattern given
+    # a backfill's (since, until) in China days, set by the listing spider; None in a
+    # plain run. Adapters whose lists are by day (e-papers) start and stop by it.
+    window: tuple[date | None, date | None] | None = None
 
     def start(self, source, url: str) -> ListRequest:
         return ListRequest(url)
@@ -131,13 +135,14 @@ class Adapter:
 
     def wanted(self, source, url: str, page_url: str, selected: bool) -> bool:
         """Whether a link found on a list page is an article of this source: it matches the
-        source's ``article_pattern`` when one is given; otherwise it is on the list's own
-        site and matches this platform's article rule (or the generic one)."""
+        source's ``article_pattern`` when one is given (in any spelling crawler/urlforms.py
+        folds: a twin page, harmless query strings); otherwise it is on the list's own site
+        and matches this platform's article rule (or the generic one)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
         if source.article_pattern:
-            return re.search(source.article_pattern, url) is not None
+            return matches_article(source.article_pattern, url)
         if selected:
             return True
         if site_of(parts.hostname or "") != site_of(urlsplit(page_url).hostname or ""):

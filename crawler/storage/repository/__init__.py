@@ -12,3 +12,4 @@ from provwatch.crawler.storage.repository.watchlists import *  # noqa: F403
 from provwatch.crawler.storage.repository.web_attention import *  # noqa: F403
 from provwatch.crawler.storage.repository.web_meetings import *  # noqa: F403
 from provwatch.crawler.storage.repository.web_province import *  # noqa: F403
+from provwatch.crawler.storage.repository.workers import *  # noqa: F403

@@ -49,7 +49,13 @@ def _tagged(kind: str, values: Sequence[str], about_only: bool = False):
 
 
 def _term(session: Session, term: str, n: int):
-    if len(term) >= TRIGRAM and session.get_bind().dialect.name == "sqlite":
+    if session.get_bind().dialect.name == "postgresql":
+        # a plain ILIKE on the column: the form pg_trgm's GIN index serves (lower(x) LIKE
+        # would not use it)
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return or_(Article.title.ilike(pattern, escape="\\"),
+                   Article.text.ilike(pattern, escape="\\"))
+    if len(term) >= TRIGRAM:
         phrase = '"' + term.replace('"', '""') + '"'
         match = literal_column("articles_search").op("MATCH")(bindparam(f"fts_{n}", phrase))
         return Article.id.in_(select(_FTS.c.rowid).where(match))

@@ -83,12 +83,11 @@ def search_csv(request: Request, s: Asked, limit: Limit = None) -> Response:
 
 
 def _page(request: Request, s: service.Search, limit: str | None, status: int = 200,
-          error: str | None = None, name: str = "", channel: str = "") -> Response:
+          error: str | None = None, name: str = "") -> Response:
     results = _results(request, s, limit) if (s.terms or s.provinces or s.sectors
                                               or s.events or s.sources) else None
     return page(request, "search.html", status_code=status, s=s, results=results,
-                error=error, saved=request.query_params.get("saved"), name=name,
-                channel=channel)
+                error=error, saved=request.query_params.get("saved"), name=name)
 
 
 @router.get("/search", include_in_schema=False, response_class=HTMLResponse)
@@ -119,7 +118,7 @@ def save_watchlist(request: Request, name: Annotated[str, Form()] = "",
     try:
         saved = service.save_as_watchlist(config_of(request), name, channel, s)
     except ProvwatchError as e:
-        return _page(request, s, None, status=400, error=" ".join(str(e).split()), name=name,
-                     channel=channel)
+        # the channel is not put back in the form: its URL may hold a token
+        return _page(request, s, None, status=400, error=" ".join(str(e).split()), name=name)
     query = urlencode([*_query_string(s), ("saved", saved["name"])])
     return RedirectResponse(f"/search?{query}", status_code=303)

@@ -1,11 +1,4 @@
-"""The web app's tables (issue 20): full-text search over article titles and bodies that
-works for Chinese, and the attention marks its heatmaps count.
-
-Attention marks (models.AttentionMark, repository/web_attention.py): per story, its
-provinces x sectors and its day; made here for the stories already stored, then kept by
-the store transaction, retag and re-extraction.
-
-Search:
+"""Full-text search over article titles and bodies that works for Chinese (issue 20).
 
 Chinese is written without spaces, so word tokenizers index whole sentences as one token;
 both indexes here work on character trigrams instead, which find any substring of three
@@ -65,34 +58,8 @@ def _trgm_schema(bind) -> str:
     return found
 
 
-def _marks() -> None:
-    op.create_table(
-        'attention_marks',
-        sa.Column('story_id', sa.Integer(), nullable=False),
-        sa.Column('province', sa.String(length=40), nullable=False),
-        sa.Column('sector', sa.String(length=40), nullable=False),
-        sa.Column('day', sa.Date(), nullable=False),
-        sa.Column('about', sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(['story_id'], ['stories.id'], ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('story_id', 'province', 'sector'))
-    # covering: a window's counts read only this index (province by province, then days)
-    op.create_index('ix_attention_marks_province', 'attention_marks',
-                    ['province', 'day', 'sector', 'about'])
-    # lazy: the repository (and the models it reads) only for this one backfill
-    from sqlalchemy.orm import Session
-
-    from provwatch.crawler.storage.repository.web_attention import refresh_marks
-
-    session = Session(bind=op.get_bind())
-    ids = [row[0] for row in op.get_bind().execute(sa.text('SELECT id FROM stories ORDER BY id'))]
-    for start in range(0, len(ids), 1000):
-        refresh_marks(session, ids[start:start + 1000])
-    session.flush()
-
-
 def upgrade() -> None:
     bind = op.get_bind()
-    _marks()
     if bind.dialect.name == 'sqlite':
         for statement in SQLITE:
             op.execute(statement)
@@ -103,7 +70,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('attention_marks')
     if op.get_bind().dialect.name == 'sqlite':
         for trigger in ('insert', 'delete', 'update'):
             op.execute(f'DROP TRIGGER IF EXISTS articles_search_{trigger}')

@@ -4,7 +4,7 @@ the database, where before every meeting was read into Python to find them (a se
 10,000 meetings: bench/web_pages.py). Existing meetings get theirs here.
 
 Revision ID: 0017
-Revises: 0014 (given as 0012; chained after issue 20's 0014, merged into this branch)
+Revises: 0014b (given as 0012; chained after issue 20's 0014b, merged into this branch)
 Create Date: 2026-12-06 11:10:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from provwatch.crawler.storage.meeting_key import meeting_key
 
 revision = '0017'
-down_revision = '0014'
+down_revision = '0014b'
 branch_labels = None
 depends_on = None
 
