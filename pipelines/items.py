@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -76,3 +77,16 @@ class Tags:
     people: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     org_refs: tuple[OrgRef, ...] = ()  # the known ones among them, structured
+    # what the tagger matched in the text, for stages that read the text again (meetings)
+    matches: TextMatches | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TextMatches:
+    """The tagger's matches in one text (read in its simplified form, ``length``
+    characters): ``cues``, the sector cues with the known organisations' names blanked,
+    as sectors.CueTable.hits gives them: (sector, weight, offset, listed), one per sector
+    of a cue, the Chinese in text order, then the English."""
+
+    length: int
+    cues: Sequence[tuple[str, float, int, bool]] = ()

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 DAY = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|到|-|—)"
                  r"(?:\d{1,2}月)?(\d{1,2})日)?")
+_DIGIT = re.compile(r"\d")
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 _RELATIVE_DAY = re.compile("|".join(_RELATIVE_DAYS))
 _VAGUE = re.compile(r"近日|日前|近期|不久前|此前")
@@ -24,7 +25,7 @@ _PARA_DAY = re.compile(r"^\s*(?:[^，,。]{0,30}?[：:])?\s*(" + DAY.pattern + r
 def meeting_day(left: str, para: str, published: date | None, lead: str = "") -> date | None:
     """The meeting's day by the rule above: ``left`` is the sentence before the verb,
     ``para`` its paragraph, ``lead`` the story's first characters."""
-    found = list(DAY.finditer(left))
+    found = days(left)
     if not found and _VAGUE.search(left):
         return None
     relative = _RELATIVE_DAY.search(left)
@@ -32,9 +33,9 @@ def meeting_day(left: str, para: str, published: date | None, lead: str = "") ->
         return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
     if not found:
         head = _PARA_DAY.match(para)
-        found = list(DAY.finditer(head.group(1))) if head else []
+        found = days(head.group(1)) if head else []
     if not found and lead and not lead.startswith(para.strip()):  # the story's lead day
-        found = list(DAY.finditer(lead))[:1]
+        found = days(lead, 1)
     if not found or published is None:
         return None
     m = found[-1]
@@ -52,6 +53,24 @@ def meeting_day(left: str, para: str, published: date | None, lead: str = "") ->
         else:
             day = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
     return day if day and day <= published else None
+
+
+def days(text: str, most: int = 0) -> list[re.Match]:
+    """``DAY.finditer(text)`` (the first ``most`` when given), tried only where a digit
+    is: every match starts with one, and the pattern has no literal for the engine to skip
+    to, so a plain search tries it at every character (about ten times slower)."""
+    found: list[re.Match] = []
+    at = 0
+    while (digit := _DIGIT.search(text, at)) is not None:
+        m = DAY.match(text, digit.start())
+        if m is None:
+            at = digit.start() + 1
+            continue
+        found.append(m)
+        if len(found) == most:
+            break
+        at = m.end()
+    return found
 
 
 def _safe(y: int, m: int, d: int) -> date | None:

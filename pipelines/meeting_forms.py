@@ -30,6 +30,7 @@ _TITLED = re.compile(r"[^，,；;。、\s]{2,40}?(?:" + TITLE + r")$")  # ORG TI
 _SAYS = re.compile(r"表示|介绍|指出|强调|说|参加|出席|陪同|双方|就|围绕|希望|欢迎|对")
 _FORUM_WITH = re.compile(r"与(.{2,120}?)(?:等)?(?:企业|公司|单位|机构|高校)?(?:的)?(?:主要)?"
                          r"(?:负责人|代表|企业家|董事长)[^，,；;。]{0,12}?(?:交流|座谈|对话|恳谈)")
+_AND_THEN = re.compile(r"并[\u4e00-\u9fff]{1,8}$")
 _WEEKDAYS = {"Monday": 0, "Tuesday": 1, "Wednesday": 2, "Thursday": 3, "Friday": 4,
              "Saturday": 5, "Sunday": 6}
 _MONTHS = {m: n for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
@@ -45,7 +46,7 @@ def more_guests(rest: str) -> list[Guest]:
     out: list[Guest] = []
     for clause in _CLAUSES.split(rest):
         clause = clause.strip()
-        if not clause or _SAYS.search(re.sub(r"并[\u4e00-\u9fff]{1,8}$", "", clause)):
+        if not clause or _SAYS.search(_AND_THEN.sub("", clause)):
             break
         found = guest_list(clause)
         if not found or not all(g.name and g.title for g in found):

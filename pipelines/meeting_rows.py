@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from provwatch.crawler.roster import Roster
+from provwatch.pipelines.items import TextMatches
 from provwatch.pipelines.meetings import Meeting, extract_meetings
 
 _LOCAL_TITLE = re.compile(r"省|自治区|市委|市长|州委|州长")
@@ -28,10 +29,11 @@ def story_province(source_province: str | None, about) -> str | None:
 
 
 def meeting_rows(title: str, text: str, published_at: datetime | date | None,
-                 province: str | None = None, book: Roster | None = None) -> list[dict]:
-    """``book``: the roster hosts resolve against (pipelines.meetings.extract_meetings)."""
+                 province: str | None = None, book: Roster | None = None,
+                 matches: TextMatches | None = None) -> list[dict]:
+    """``book`` and ``matches`` (the tagger's): as pipelines.meetings.extract_meetings."""
     return [row(m, province)
-            for m in extract_meetings(title, text, published_at, province, book)]
+            for m in extract_meetings(title, text, published_at, province, book, matches)]
 
 
 def row(m: Meeting, province: str | None = None) -> dict:

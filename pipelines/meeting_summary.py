@@ -37,6 +37,8 @@ _TITLES = [  # the longest word matches first
     ("首相", "Prime Minister"), ("州长", "Governor"), ("部长", "Minister"), ("主席", "Chairman"),
     ("副", "Vice "), ("兼", " and "), ("执行", "Executive "), ("、", ", "),
 ]
+_SPACES = re.compile(r"\s+")
+_PROVINCE_SUFFIX = re.compile(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$")
 _MONTHS = ("January February March April May June July August September October November "
            "December").split()
 
@@ -51,9 +53,13 @@ def _glossary() -> tuple[re.Pattern, dict[str, str]]:
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
     pattern, words = _glossary()
-    text = "".join(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
-                   for w in (words[m.group()] for m in pattern.finditer(title)) if w)
-    return re.sub(r"\s+", " ", text.replace(" ,", ",")).strip(" ,")
+    parts = []
+    for m in pattern.finditer(title):
+        w = words[m.group()]
+        if w:
+            parts.append(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " ")
+    text = "".join(parts)
+    return _SPACES.sub(" ", text.replace(" ,", ",")).strip(" ,")
 
 
 _PROVINCIAL = re.compile(r"^(?:常务副|副)?(?:省委|省|自治区党委|自治区)(?!.*市)")
@@ -129,7 +135,7 @@ def _day_en(m) -> str:
 
 def summaries(m, province: str | None = None) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting; ``province``: the story's."""
-    hosts = " and ".join(host_en(h, province) for h in m.hosts)
+    hosts = " and ".join([host_en(h, province) for h in m.hosts])
     names = [guest_en(g) for g in m.guests]
     guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
     en = f"{hosts} met {guests}"
@@ -138,14 +144,14 @@ def summaries(m, province: str | None = None) -> tuple[str, str]:
     if m.date:
         en += f" on {_day_en(m)}"
     if m.topics:
-        en += "; topics: " + ", ".join(SECTOR_NAMES[t][0] for t in m.topics)
-    zh_hosts = "、".join((_zh_title(h) + h.name) for h in m.hosts)
+        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in m.topics])
+    zh_hosts = "、".join([_zh_title(h) + h.name for h in m.hosts])
     zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
-    guests_zh = "、".join(g.org + g.title + g.name for g in m.guests)
+    guests_zh = "、".join([g.org + g.title + g.name for g in m.guests])
     zh += zh_hosts + (f"在{m.place}" if m.place else "")
     zh += f"同{guests_zh}{m.verb}" if m.verb in ("会谈", "座谈", "见面") else m.verb + guests_zh
     if m.topics:
-        zh += "；议题：" + "、".join(SECTOR_NAMES[t][1] for t in m.topics)
+        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in m.topics])
     return en, zh
 
 
@@ -158,7 +164,7 @@ def _post_zh(h) -> str:
     if h.level == "capital":
         return f"{city}市委书记" if h.post == "secretary" else f"{city}市长"
     prov = PROVINCES[h.province][1]
-    short = re.sub(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$", "", prov)
+    short = _PROVINCE_SUFFIX.sub("", prov)
     if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
         return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
     if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):

@@ -30,10 +30,10 @@ Rules, in order:
    year and month from publication, never after it; 27日、29日 or 近日: no date.
 5. Place: the words between the host's last 在 and the verb (在郑州会见 → 郑州; 在京 →
    北京), adverbs (集体, 分别, 亲切) stripped; English "in X".
-6. Topics: sectors whose cues (the tagger's sectors.yaml, the guests' organisations blanked)
-   occur from the meeting's sentence to the next meeting's (at most 300 characters: the
-   report of the meeting, not the bulletin's next item), most hits first, at most three;
-   when none, the guests' organisations' sectors.
+6. Topics: sectors whose cues (the tagger's, read with the organisations it knows blanked;
+   the guests' organisations blanked too) occur from the meeting's sentence to the next
+   meeting's (at most 300 characters: the report of the meeting, not the bulletin's next
+   item), most hits first, at most three; when none, the guests' organisations' sectors.
 7. One meeting per clause with hosts and guests; a second with the same hosts and the
    same guests (a title repeating the lead) adds nothing. A later meeting whose clause
    starts with 他/她 has the story's previous meeting's hosts; one whose sentence says
@@ -45,12 +45,16 @@ Rules, in order:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
-from provwatch.pipelines.meeting_dates import DAY, meeting_day
+from provwatch.pipelines.items import TextMatches
+from provwatch.pipelines.meeting_dates import days, meeting_day
 from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
@@ -58,9 +62,12 @@ from provwatch.pipelines.meeting_hosts import hosts as host_names
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
+from provwatch.pipelines.tagging.tagger import text_matches
 from provwatch.pipelines.tagging.text import words
 
 __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
+
+Cues = Sequence[tuple[str, float, int, bool]]  # the tagger's (TextMatches.cues)
 
 _VERB = re.compile(r"会见|会谈|接见|拜会|座谈|见面|调研|考察")
 _EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|received)\b")
@@ -70,12 +77,14 @@ _NOT_AFTER = re.compile(r"^(?:会|成果|精神|纪要|内容|情况|时(?!代)|
 _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切|共同|一起|先后|同|与)?"
                     r"(?:会见|会谈|接见|拜会|座谈|调研|考察|见面)")
 _VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
+_VISIT_END = re.compile(_VISIT_AT + r"([^，,]{2,40})$")
+_VISIT_START = re.compile(r"^" + _VISIT_AT)
+_NOTHING = re.match("", "")
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
 _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_ANY_VERB = re.compile(_VERB.pattern + "|" + _EN_VERB.pattern)
 _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
 _ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
@@ -112,19 +121,23 @@ class Meeting:
 
 
 def extract_meetings(title: str, text: str, published_at: datetime | date | None,
-                     province: str | None = None, book: roster.Roster | None = None
-                     ) -> list[Meeting]:
+                     province: str | None = None, book: roster.Roster | None = None,
+                     matches: TextMatches | None = None) -> list[Meeting]:
     """Every meeting the story reports, in text order (rules 1–7). ``book``: the roster
     hosts resolve against (the caller's, with applied roster changes merged over it);
-    the bundled one when None."""
+    the bundled one when None. ``matches``: the tagger's for this text (``Tags.matches``),
+    so that topics count the cues it found instead of reading the text again."""
     published = _day(published_at)
     names = lookup(book)
     text = text or ""
-    if not (_ANY_VERB.search(text) or _ANY_VERB.search(title or "")):
+    if not (_has_verb(text) or _has_verb(title or "")):
         return []
+    if matches is None:
+        matches = text_matches(text)
     if _FULLWIDTH.search(text):
         text = text.translate(_FULL)
-    found = _from(text, published, province, names)
+    cues = matches.cues if matches.length == len(text) else None
+    found = _from(text, published, province, names, cues)
     if not found and title:
         found = _from((title or "").translate(_FULL), published, province, names)
     out: list[Meeting] = []
@@ -145,14 +158,26 @@ def _day(value: datetime | date | None) -> date | None:
     return value
 
 
-def _from(text: str, published: date | None, province: str | None, names: Lookup
-          ) -> list[Meeting]:
+def _from(text: str, published: date | None, province: str | None, names: Lookup,
+          cues: Cues | None = None) -> list[Meeting]:
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
-    for para_start, para in _paragraphs(text):
-        if not _ANY_VERB.search(para):
+    # the Chinese verbs found in one pass (none holds a line end or a stop, so one found
+    # in a sentence is the one a search of that sentence finds); English where it may be
+    chinese = [m.start() for m in _VERB.finditer(text)]
+    english = _english_words(text)
+
+    def has_verb(start: int, part: str) -> bool:
+        i = bisect_left(chinese, start)
+        return (i < len(chinese) and chinese[i] < start + len(part)) or (
+            english and _has_verb(part))
+
+    for para_start, para in (_paragraphs(text) if english else _verb_lines(text, chinese)):
+        if not has_verb(para_start, para):
             continue
         for s in _SENTENCE.finditer(para):
             sentence = s.group()
+            if not has_verb(para_start + s.start(), sentence):
+                continue
             finder = _EN_VERB if sentence.isascii() else _VERB
             clauses: dict[int, list[re.Match]] = {}
             for v in finder.finditer(sentence):
@@ -164,14 +189,38 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
-        span = text[at:max(end, at + len(sentence))][:_SPAN]
+        span = text[at:min(at + _SPAN, max(end, at + len(sentence)))]
         for v in verbs:
             m = _meeting(para, sentence, v, published, province, span, text, names,
-                         meetings[-1] if meetings else None)
+                         meetings[-1] if meetings else None,
+                         None if cues is None else (cues, at))
             if m is not None:
                 meetings.append(m)
                 break
     return meetings
+
+
+def _has_verb(text: str) -> bool:
+    """A verb of rule 1 occurs; the English pattern (word boundaries, no literal prefix:
+    slow over Chinese) is tried only where one of its words is."""
+    return _VERB.search(text) is not None or (
+        _english_words(text) and _EN_VERB.search(text) is not None)
+
+
+def _english_words(text: str) -> bool:
+    """One of the English verbs' words occurs (a cheap test before their pattern)."""
+    return "met" in text or "meet" in text or "held talks" in text or "received" in text
+
+
+def _verb_lines(text: str, verbs: list[int]):
+    """(start, line) of the lines of ``text`` holding a verb at one of ``verbs``, in order."""
+    end = -1
+    for at in verbs:
+        if at > end:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            yield start, text[start:end]
 
 
 def _paragraphs(text: str):
@@ -183,17 +232,20 @@ def _paragraphs(text: str):
 
 def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
              province: str | None, span: str, story: str, book: Lookup,
-             previous: Meeting | None = None) -> Meeting | None:
+             previous: Meeting | None = None, cues: tuple[Cues, int] | None = None
+             ) -> Meeting | None:
     """Rules 1–6 and 8–11 for one verb; ``story``: the whole text; ``previous``: the
     story's meeting before it, whose hosts 他/她 and whose day and place 当天/随后 refer
-    to (当天，他还会见了…)."""
+    to (当天，他还会见了…); ``cues``: the tagger's cues in the story and where ``span``
+    starts in it."""
     if sentence.isascii():
-        return _english(sentence, v, published, province, span, book)
+        return _english(sentence, v, published, province, span, book, cues)
     verb = v.group()
     left, right = sentence[:v.start()], sentence[v.end():]
     part = CLAUSE_END.split(right, maxsplit=1)[0]
     rest = right[len(part) + 1:]
-    with_ = _WITH.search(left)
+    # only a 会谈/座谈/见面 reads 同/与 X before it (a lazy pattern anchored at the end)
+    with_ = _WITH.search(left) if verb in ("会谈", "座谈", "见面") else None
     clause_left = left
     names: list[tuple[str, str]] | None = None
     guests: list[Guest] | None = None
@@ -202,7 +254,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     elif verb == "座谈" and right.startswith("会") and _CONVENE.search(
             CLAUSE_END.split(left)[-1]):  # rule 10
         guests = [g for g in forum_guests(rest) if _named_org(g)]
-    elif verb in ("会谈", "座谈", "见面") and with_ and not part.strip(" 了"):
+    elif with_ and not part.strip(" 了"):
         part, clause_left, rest = with_.group(1), left[:with_.start()], ""
     elif left.endswith(_NOT_BEFORE) or (
             verb not in ("调研", "考察") and _NOT_AFTER.match(right)):
@@ -214,18 +266,19 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
             clause_left)[-1])):
         return None
     if guests is None:
-        guests = guest_list(part)
         if verb in ("调研", "考察"):
             guests = _visited(clause_left, part)
         elif verb in _WEAK:
-            guests = [g for g in guests if _named_org(g)]
-        elif guests and rest:
-            guests += more_guests(rest)  # rule 8
+            guests = [g for g in guest_list(part) if _named_org(g)]
+        else:
+            guests = guest_list(part)
+            if guests and rest:
+                guests += more_guests(rest)  # rule 8
     guests = with_known_orgs(guests, story)  # rule 11
     if not guests:
         return None
     day = meeting_day(left, para, published, story[:150])
-    if again and not DAY.search(left):
+    if again and not days(left, 1):
         day = previous.date
     when = day or published
     if names:
@@ -233,18 +286,18 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
-    meeting = Meeting(hosts, tuple(guests), day, published, place, _topics(span, guests),
-                      verb, sentence.strip())
-    en, zh = summaries(meeting, province)
-    return Meeting(hosts, meeting.guests, day, published, place, meeting.topics, verb,
-                   meeting.sentence, en, zh)
+    topics = _topics(span, guests, cues)
+    # the summaries read a draft: a frozen Meeting is made once, with them
+    en, zh = summaries(SimpleNamespace(hosts=hosts, guests=guests, date=day, published=published,
+                                       place=place, topics=topics, verb=verb), province)
+    return Meeting(hosts, tuple(guests), day, published, place, topics, verb,
+                   sentence.strip(), en, zh)
 
 
 def _visited(left: str, part: str) -> list[Guest]:
     """调研/考察 counts when a company is visited: named after the verb or at the place."""
-    target = part if part.strip() else (re.search(_VISIT_AT + r"([^，,]{2,40})$", left)
-                                         or re.match("", "")).group(0)
-    target = re.sub(r"^" + _VISIT_AT, "", target)
+    target = part if part.strip() else (_VISIT_END.search(left) or _NOTHING).group(0)
+    target = _VISIT_START.sub("", target)
     return [g for g in guest_list(target) if _named_org(g)]
 
 
@@ -263,22 +316,50 @@ def _place(left: str) -> str:
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
-def _topics(span: str, guests) -> tuple[str, ...]:
+def _topics(span: str, guests, cues: tuple[Cues, int] | None = None) -> tuple[str, ...]:
     """Rule 6; the guests' organisations are the names blanked (宁德时代新能源… names no
-    topic): the span is not scanned for organisations a second time."""
+    topic): the span is not scanned for organisations a second time. With the tagger's
+    ``cues`` (and the span's offset), those in the span outside the guests' names count
+    (the tagger blanked the names it knows too)."""
+    if cues is not None:
+        return _counted(_cues_in(span, guests, *cues), guests)
     for org in {g.org for g in guests if len(g.org) > 1}:
         span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
     cues = sector_cues.table()
     # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
     # with its offset and list position for each cue; the English one only for Latin)
-    for _end, ((keys, _weight), _length) in cues.zh.iter_long(span):
-        for key in keys:
+    values = cues.zh_values
+    for i, _start, _end in cues.zh.find_matches_as_indexes(span):
+        for key in values[i][0]:
             counts[key] = counts.get(key, 0) + 1
     if _LATIN.search(span):
         for (keys, _weight), _start, _size in cues.en.find(words(span)):
             for key in keys:
                 counts[key] = counts.get(key, 0) + 1
+    return _counted(counts, guests)
+
+
+def _cues_in(span: str, guests, found: Cues, at: int) -> dict[str, int]:
+    end = at + len(span)
+    blanked: list[tuple[int, int]] = []
+    for org in {g.org for g in guests if len(g.org) > 1}:
+        i = span.find(org)
+        while i >= 0:
+            blanked.append((at + i, at + i + len(org)))
+            i = span.find(org, i + len(org))
+    counts: dict[str, int] = {}
+    for key, _weight, start, _listed in found:
+        if at <= start < end:
+            for a, b in blanked:
+                if a <= start < b:
+                    break
+            else:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _counted(counts: dict[str, int], guests) -> tuple[str, ...]:
     topics = sorted(counts, key=lambda k: -counts[k])[:3]
     if not topics:
         for g in guests:
@@ -296,7 +377,8 @@ _EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governo
 
 
 def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
-             span: str, book: Lookup) -> Meeting | None:
+             span: str, book: Lookup, cues: tuple[Cues, int] | None = None
+             ) -> Meeting | None:
     left, right = sentence[:v.start()].strip(), sentence[v.end():]
     named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
     host = _EN_HOST.search(re.split(r",\s", left)[-1])
@@ -322,7 +404,7 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     day = en_day(right, published)
     h = resolve(host_name, host_title, day or published, province, book)
     meeting = Meeting((h,), tuple(guests), day, published, place.group(1) if place else "",
-                      _topics(span, guests), v.group(), sentence.strip())
+                      _topics(span, guests, cues), v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
     return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)

@@ -215,7 +215,8 @@ def _meetings(item: ArticleItem, book: Roster | None = None) -> list[dict]:
     about = item.tags.provinces_about if item.tags else ()
     try:
         return meeting_rows(item.title or "", item.text or "", item.published_at,
-                            story_province(item.source_province, about), book)
+                            story_province(item.source_province, about), book,
+                            item.tags.matches if item.tags else None)
     except Exception:  # a boundary: the article is stored whatever the extractor does
         log.exception("reading the meetings of %s failed", item.url)
         return []

@@ -71,6 +71,7 @@ _EN_CONTEXT = frozenset({"Group", "Inc", "Co", "Corp", "Corporation", "Motor", "
 _MEETING = re.compile(r"会见|会谈|接见|拜会|签约|签署|签订")
 _MEETING_EN = re.compile(r"\b(?:meets?|met|sign(?:s|ed|ing)?|inks?)\b|held talks")
 _LETTERS = re.compile(r"[a-z]{2}")
+_LATIN = re.compile(r"[A-Za-z]")  # where there is none, there are no English names
 
 
 def _meeting(part: str) -> bool:
@@ -156,6 +157,25 @@ class OrgBase:
                     keep[i] = True
         return [OrgHit(self.org(oid), start, end)
                 for (oid, _, start, end), k in zip(raw, keep, strict=True) if k]
+
+    def first(self, text: str) -> Org | None:
+        """The organisation of ``find(text)[0]``, None when there is none. A text without
+        Latin letters whose first match is a strong name of no group with provincial arms
+        (a guest's organisation, mostly) is answered from that match alone: rules 2, 3
+        and 7 would keep it first."""
+        if not _LATIN.search(text):
+            values = self.zh_values
+            for i, _start, _end in self.zh.find_matches_as_indexes(text):
+                oid, weak = values[i]
+                if oid:
+                    org = self.orgs[oid]
+                    if weak or org.kind in PARENT_KINDS:
+                        break
+                    return org
+            else:
+                return None
+        hits = self.find(text)
+        return hits[0].org if hits else None
 
     def _arms(self, text: str, raw: list[tuple[str, bool, int, int]]
               ) -> list[tuple[str, bool, int, int]]:

@@ -122,9 +122,11 @@ def table() -> CueTable:
 
 
 def tag_sectors(title: str, lead_end: int, text: str,
-                extra: Sequence[tuple[tuple[str, ...], float]] = ()
+                extra: Sequence[tuple[tuple[str, ...], float]] = (),
+                found: list[tuple[str, float, int, bool]] | None = None
                 ) -> tuple[tuple[str, ...], dict[str, float]]:
-    """``text[:lead_end]`` is the lead."""
+    """``text[:lead_end]`` is the lead; ``found``: ``table().hits(text)`` when the caller
+    has it."""
     cues = table()
     # plain dicts: this loop runs per cue, and Counter's Python-level methods cost more
     score: dict[str, float] = {}
@@ -134,7 +136,8 @@ def tag_sectors(title: str, lead_end: int, text: str,
     # where each sector is named outside a list: sentence -> weight
     named: dict[str, dict[int, float]] = {}
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    found = cues.hits(text)
+    if found is None:
+        found = cues.hits(text)
     for key, weight, start, listed in found:
         score[key] = score.get(key, 0) + weight * (
             LISTED if listed else 2 if start < lead_end else 1)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from provwatch.pipelines.items import OrgRef, Tags
+from provwatch.pipelines.items import OrgRef, Tags, TextMatches
 from provwatch.pipelines.tagging import entities, gazetteer, orgs
 from provwatch.pipelines.tagging.events import tag_event
 from provwatch.pipelines.tagging.provinces import tag_provinces
+from provwatch.pipelines.tagging.sectors import table as sector_table
 from provwatch.pipelines.tagging.sectors import tag_sectors
 from provwatch.pipelines.tagging.sources import province_of_url
 from provwatch.pipelines.tagging.text import simplified
@@ -54,9 +55,11 @@ class Tagger:
         role = orgs.roles(org_title, org_text, end, s_title, lead, s_text)
         prov = tag_provinces(gaz, s_title, s_text, end, source_province,
                              (orgs.province_masks(org_title), orgs.province_masks(org_text)))
+        blanked = orgs.blank(s_text, org_text)
+        cue_hits = sector_table().hits(blanked)
         sectors, sector_scores = tag_sectors(
-            orgs.blank(s_title, org_title), end, orgs.blank(s_text, org_text),
-            orgs.sector_points(base, role, org_text, end))
+            orgs.blank(s_title, org_title), end, blanked,
+            orgs.sector_points(base, role, org_text, end), cue_hits)
         scores = {f"province:{p}": s for p, s in prov.scores.items() if p in prov.mentioned}
         scores.update({f"sector:{k}": v for k, v in sector_scores.items()})
         return Tags(
@@ -67,6 +70,7 @@ class Tagger:
                         _written(title, s_title, org_title) + _written(text, s_text, org_text)),
             org_refs=tuple(OrgRef(o.id, o.name, o.kind, o.tickers, r, o.parent)
                            for o, r in ((base.org(i), r) for i, r in role.items())),
+            matches=TextMatches(len(s_text), cue_hits),
         )
 
 
@@ -90,3 +94,12 @@ def _names(found: list[str], role: dict[str, str], written: list[tuple[str, str]
 @lru_cache(maxsize=1)
 def default_tagger() -> Tagger:
     return Tagger()
+
+
+def text_matches(text: str) -> TextMatches:
+    """``Tags.matches`` of a text, for a caller without its tags: the same organisations
+    blanked and the same cues read as ``Tagger.tag`` does."""
+    tagger = default_tagger()
+    s_text = simplified(text)
+    hits = tagger.orgs.find(s_text, tagger.gazetteer.find_zh(s_text))
+    return TextMatches(len(s_text), sector_table().hits(orgs.blank(s_text, hits)))
