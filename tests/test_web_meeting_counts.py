@@ -86,6 +86,7 @@ def test_who_met_whom_counts_each_meeting_of_a_post_and_an_organisation_once(sto
     listed = list_meetings(stored, Filters(), limit=None)
     posts: dict[str, set] = defaultdict(set)
     orgs: dict[str, set] = defaultdict(set)
+    pairs: dict[tuple, set] = defaultdict(set)
     for m in listed:
         for h in m["hosts"]:
             post = f"{h['province']}:{h['post']}" if h["post"] else \
@@ -93,6 +94,7 @@ def test_who_met_whom_counts_each_meeting_of_a_post_and_an_organisation_once(sto
             for g in m["guests"]:
                 posts[post].add(m["id"])
                 orgs[g["org_id"] or g["org"]].add(m["id"])
+                pairs[post, g["org_id"] or g["org"]].add(m["id"])
 
     graph = meeting_views.who_met_whom(stored, Filters(), top=100)
 
@@ -101,6 +103,8 @@ def test_who_met_whom_counts_each_meeting_of_a_post_and_an_organisation_once(sto
     assert {n["key"]: n["meetings"] for n in graph["orgs"]} == \
         {k: len(v) for k, v in orgs.items()}
     assert {n["label"] for n in graph["posts"]} >= {"Henan governor", "Henan 省委书记"}
+    assert {(e["post"], e["org"]): e["meetings"] for e in graph["edges"]} == \
+        {k: len(v) for k, v in pairs.items()}
     assert graph["edges_left_out"] == 0
 
 

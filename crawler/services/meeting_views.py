@@ -177,28 +177,27 @@ def who_met_whom(config: Config, filters: Filters, top: int = 30) -> dict[str, A
     with open_database(config.database_url, create=False)() as session:
         by_post: dict[str, set[int]] = defaultdict(set)
         by_org: dict[str, set[int]] = defaultdict(set)
-        by_pair: dict[tuple[str, str], set[int]] = defaultdict(set)
+        by_pair: Counter = Counter()  # the rows are distinct: one per pair and meeting
         for post, org, mid in repository.met_pairs(session, **_query(f)):
             by_post[post].add(mid)
             by_org[org].add(mid)
-            by_pair[post, org].add(mid)
+            by_pair[post, org] += 1
         posts = sorted(((p, len(m)) for p, m in by_post.items()),
                        key=lambda r: (-r[1], r[0]))[:top]
         orgs = sorted(((o, len(m)) for o, m in by_org.items()),
                       key=lambda r: (-r[1], r[0]))[:top]
-        edges = [(p, o, len(m)) for (p, o), m in by_pair.items()]
         names = repository.org_names(session, [k for k, _ in orgs])
     kp, ko = {k for k, _ in posts}, {k for k, _ in orgs}
+    shown = [(p, o, n) for (p, o), n in by_pair.items() if p in kp and o in ko]
     kept = [{"post": p, "org": o, "meetings": n}
-            for p, o, n in sorted(edges, key=lambda e: (-e[2], e[0], e[1]))
-            if p in kp and o in ko]
+            for p, o, n in sorted(shown, key=lambda e: (-e[2], e[0], e[1]))]
     return {"posts": [{"key": k, "label": post_label(k), "province": _province_of(k),
                        "meetings": n} for k, n in posts],
             "orgs": [{"key": k, "label": names.get(k, (k, "", ""))[0],
                       "label_en": names.get(k, (k, "", ""))[1],
                       "kind": names.get(k, (k, "", ""))[2], "meetings": n}
                      for k, n in orgs],
-            "edges": kept, "edges_left_out": len(edges) - len(kept)}
+            "edges": kept, "edges_left_out": len(by_pair) - len(kept)}
 
 
 def post_label(key: str) -> str:

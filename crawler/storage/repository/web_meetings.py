@@ -152,16 +152,16 @@ def _org_key(g):
 
 
 def met_pairs(session: Session, **filters: Any) -> list[tuple[str, str, int]]:
-    """(post, organisation key, meeting id) of each host and guest organisation who met in
-    the matching meetings (each meeting once). Counted by the caller: one pass over these
-    rows costs less than the three GROUP BYs over them (bench/web_pages.py)."""
+    """(post, organisation key, meeting id), distinct, of each host and guest organisation
+    who met in the matching meetings (each meeting once). Counted by the caller: one pass
+    over these rows costs less than three GROUP BYs over them (bench/web_pages.py)."""
     h, g = aliased(MeetingHost), aliased(MeetingGuest)
     post, org = _post_key(h).label("post"), _org_key(g).label("org")
     pairs = (select(post, org, Meeting.id).select_from(Meeting)
              .join(h, h.meeting_id == Meeting.id).join(g, g.meeting_id == Meeting.id)
              .where(g.org != ""))
     return [tuple(r) for r in session.execute(
-        _filtered(pairs, **filters).where(_first_report()))]
+        _filtered(pairs, **filters).where(_first_report()).distinct())]
 
 
 def org_names(session: Session, keys: Sequence[str]) -> dict[str, tuple[str, str, str]]:
