@@ -313,6 +313,8 @@ class Meeting(Base):
     summary_en: Mapped[str] = mapped_column(Text, default="")
     summary_zh: Mapped[str] = mapped_column(Text, default="")
     derived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # storage.meeting_key: one for every report of one meeting (None: day not stated)
+    dedupe_key: Mapped[str | None] = mapped_column(String(40))
 
     hosts: Mapped[list[MeetingHost]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="MeetingHost.ordinal")
@@ -322,6 +324,7 @@ class Meeting(Base):
         UniqueConstraint("story_id", "ordinal", name="uq_meeting_story_ordinal"),
         Index("ix_meetings_day", "day"),
         Index("ix_meetings_province_day", "province", "day"),
+        Index("ix_meetings_dedupe_key", "dedupe_key", "story_id"),  # the web's counts
     )
 
 

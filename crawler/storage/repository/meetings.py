@@ -16,6 +16,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from provwatch.crawler.storage.db import write_lock
+from provwatch.crawler.storage.meeting_key import meeting_key
 from provwatch.crawler.storage.models import Article, Meeting, MeetingGuest, MeetingHost, Story
 
 __all__ = [
@@ -51,6 +52,8 @@ def replace_meetings(session: Session, story_id: int, article_id: int | None,
             place=(m.get("place") or "")[:200], verb=m.get("verb") or "",
             topics=_topics(m.get("topics") or ()), sentence=m.get("sentence") or "",
             summary_en=m.get("summary_en") or "", summary_zh=m.get("summary_zh") or "",
+            dedupe_key=meeting_key(m.get("day"), bool(m.get("date_stated")),
+                                   m.get("hosts") or (), m.get("guests") or ()),
             hosts=[MeetingHost(ordinal=i, **{k: _cut(h.get(k), k) for k in _HOST_FIELDS})
                    for i, h in enumerate(m.get("hosts") or ())],
             guests=[MeetingGuest(ordinal=i, **{k: _cut(g.get(k), k) for k in _GUEST_FIELDS})

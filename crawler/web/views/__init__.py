@@ -17,6 +17,9 @@ VIEWS = (  # one per line: branches add theirs without touching the others'
     "province",
     "story",
     "search",
+    "meetings",
+    "watchlists",
+    "sources",
 )
 
 NAV = (  # (path, label) of the navigation bar, in order

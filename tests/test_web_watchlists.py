@@ -1,0 +1,161 @@
+"""Watchlists and alerts in a real browser: a watchlist created in the form is the one
+`provwatch watch list` shows; a bad form value is one line and stores nothing; editing
+keeps what is not changed; a test alert reaches a real receiver; a failed delivery is sent
+again with the retry button. Channel tokens never reach a page."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+from _web import _env, copy_archive, serve_archive
+
+TOKEN = "s3cretTOKEN0987654321abcd"
+
+
+def _cli(archive, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "provwatch.crawler.cli", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env=_env(PROVWATCH_DATABASE_URL=archive.url, **env))
+
+
+def _archive(demo_archive, tmp_path):
+    return copy_archive(demo_archive, tmp_path / "archive")
+
+
+def test_a_watchlist_created_in_the_form_appears_in_watch_list(demo_archive, tmp_path, page):
+    archive = _archive(demo_archive, tmp_path)
+    with serve_archive(str(archive.db)) as served:
+        page.goto(served.url + "/watchlists/new")
+        page.fill("#w-name", "byd-in-henan")
+        page.fill("#w-provinces", "河南")
+        page.fill("#w-sectors", "nev, batteries_storage")
+        page.fill("#w-meeting_orgs", "比亚迪")
+        page.fill("#w-channels", f"webhook:https://hooks.example.com/pw?token={TOKEN}")
+        page.click("form.watchlist button[type=submit]")
+        page.wait_for_url("**/watchlists/byd-in-henan?done=*")
+        done = page.locator(".done").inner_text()
+        shown = page.content()
+        page.goto(served.url + "/watchlists")
+        listed = page.content()
+    result = _cli(archive, "watch", "list")
+    show = _cli(archive, "watch", "show", "byd-in-henan")
+
+    assert "watchlist 'byd-in-henan' added" in done
+    assert "byd-in-henan" in result.stdout and "provinces henan" in result.stdout
+    assert "sectors: [nev, batteries_storage]" in show.stdout
+    assert "meeting_orgs: [比亚迪]" in show.stdout
+    assert TOKEN not in shown + listed and "token=****" in listed
+
+
+def test_a_bad_form_value_is_one_line_naming_the_field_and_stores_nothing(demo_archive,
+                                                                          tmp_path, page):
+    archive = _archive(demo_archive, tmp_path)
+    with serve_archive(str(archive.db)) as served:
+        page.goto(served.url + "/watchlists/new")
+        page.fill("#w-name", "typo")
+        page.fill("#w-provinces", "henn")
+        page.fill("#w-channels", f"webhook:https://hooks.example.com/pw?token={TOKEN}")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.click("form.watchlist button[type=submit]")
+        error = page.locator(".error").inner_text()
+        kept = page.input_value("#w-provinces")
+        html = page.content()
+        page.fill("#w-provinces", "henan")
+        page.fill("#w-channels", "webhook:ftp://hooks.example.com/x?token=" + TOKEN)
+        page.click("form.watchlist button[type=submit]")
+        channel_error = page.locator(".error").inner_text()
+        html += page.content()
+    page.console_errors.clear()  # the refused forms' 400s are the test, not a fault
+
+    assert posted.value.status == 400
+    assert error == ("form: watchlist 'typo': field 'provinces': unknown province id 'henn' "
+                     "(did you mean henan?)")
+    assert kept == "henn"  # the form comes back as typed, to be corrected
+    assert channel_error.startswith("form: watchlist 'typo': field 'channels': ")
+    assert "Traceback" not in html and TOKEN not in html
+    assert "typo" not in _cli(archive, "watch", "list").stdout
+
+
+def test_editing_changes_what_the_form_changes_and_keeps_the_ticked_channels(
+        demo_archive, tmp_path, page):
+    archive = _archive(demo_archive, tmp_path)
+    with serve_archive(str(archive.db)) as served:
+        page.goto(served.url + "/watchlists/nev-henan-hainan/edit")
+        kept_channels = page.locator("label.check").all_inner_texts()
+        page.fill("#w-sectors", "nev, ai")
+        page.locator("label.check", has_text="email:").locator("input").uncheck()
+        page.fill("#w-channels", "email:second@example.com")
+        page.click("form.watchlist button[type=submit]")
+        page.wait_for_url("**/watchlists/nev-henan-hainan?done=*")
+    show = _cli(archive, "watch", "show", "nev-henan-hainan").stdout
+
+    assert any("webhook:" in c for c in kept_channels)
+    assert "sectors: [nev, ai]" in show and "provinces: [henan, hainan]" in show
+    assert "email:second@example.com" in show and "analyst@demo.provwatch.test" not in show
+    assert "webhook:http://127.0.0.1:" in show
+
+
+def test_a_test_alert_reaches_each_channel_of_the_watchlist(demo_archive, tmp_path, page,
+                                                           webhook_receiver):
+    archive = _archive(demo_archive, tmp_path)
+    added = _cli(archive, "watch", "add", "probe", "--sector", "ai", "--webhook",
+                 webhook_receiver.url)
+    assert added.returncode == 0, added.stderr
+    with serve_archive(str(archive.db)) as served:
+        page.goto(served.url + "/watchlists/probe")
+        page.click("text=Send a test alert to each channel")
+        result = page.locator("ul.results li").all_inner_texts()
+
+    assert result == [f"ok: webhook:{webhook_receiver.url}"]
+    assert len(webhook_receiver.requests) == 1
+    assert "provwatch test" in webhook_receiver.requests[0].body.decode()
+
+
+def test_a_failed_delivery_is_sent_again_with_the_retry_button(demo_archive, tmp_path, page,
+                                                               webhook_receiver):
+    """The receiver answers 500 once: with one attempt allowed the delivery fails; the
+    retry sends it again, and the receiver takes it."""
+    archive = _archive(demo_archive, tmp_path)
+    webhook_receiver.statuses = [500]
+    once = {"PROVWATCH_ALERT_MAX_ATTEMPTS": "1"}
+    added = _cli(archive, "watch", "add", "hubei-ai", "--province", "hubei", "--sector", "ai",
+                 "--webhook", webhook_receiver.url, "--backfill-days", "3650")
+    sent = _cli(archive, "alerts", "send", **once)
+    assert added.returncode == 0 and "failed 1" in sent.stdout, added.stderr + sent.stdout
+    with serve_archive(str(archive.db), env=once) as served:
+        page.goto(served.url + "/alerts?status=failed")
+        failed = page.locator("table.deliveries tbody tr")
+        assert failed.count() == 1 and "HTTP 500" in failed.first.inner_text()
+        page.click("table.deliveries button:has-text('Retry')")
+        page.wait_for_url("**/alerts?done=*")
+        note = page.locator(".done").inner_text()
+        page.goto(served.url + "/alerts?watchlist=hubei-ai")
+        states = page.locator("table.deliveries td.status").all_inner_texts()
+
+    assert "sent 1, will retry 0, failed 0" in note
+    assert set(states) == {"sent"}
+    assert len(webhook_receiver.requests) == len(states) + 1  # the refused one, then again
+    assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
+
+
+def test_a_bad_query_value_is_one_line_and_an_unknown_watchlist_a_404(served_demo):
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(served_demo.url + path, timeout=30) as response:
+                return response.status, response.read().decode("utf-8-sig")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    status, body = get("/api/alerts?status=bogus")
+    csv_status, csv_body = get("/alerts.csv?limit=lots")
+    missing, page_body = get("/watchlists/no-such-list")
+
+    assert status == 400 and json.loads(body) == {
+        "error": "status: 'bogus' is not one of pending, sending, sent, failed"}
+    assert csv_status == 400 and csv_body == "limit: 'lots' is not a whole number\n"
+    assert missing == 404 and "no watchlist named &#39;no-such-list&#39;" in page_body
+    assert "Traceback" not in body + csv_body + page_body
