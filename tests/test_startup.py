@@ -13,7 +13,9 @@ import pytest
 
 from provwatch.crawler.storage.db import close_all, open_database
 
-HEAVY = ("scrapy", "twisted", "trafilatura", "alembic", "numpy", "opencc")
+HEAVY = ("scrapy", "twisted", "trafilatura", "alembic", "numpy", "opencc",
+         # the web app and the crawl queue load only for `serve` and a configured queue
+         "fastapi", "uvicorn", "starlette", "jinja2", "plotly", "procrastinate")
 
 # run the command in-process, then report which top-level packages it imported
 PROBE = """
