@@ -21,7 +21,7 @@ from provwatch.crawler.storage.models import (
     utcnow,
 )
 from provwatch.crawler.storage.repository.meetings import meetings_of
-from provwatch.crawler.storage.repository.web_attention import refresh_marks
+from provwatch.crawler.storage.repository.web_attention import mark_new_story, refresh_marks
 
 SYNDICATION_WINDOW = timedelta(days=3)
 
@@ -201,6 +201,7 @@ def store_article(session: Session, values: dict[str, Any],
     database (``copy_count = copy_count + 1``), so concurrent copies are all counted.
     """
     published_at = values.get("published_at")
+    tags = list(tags)
     keys = [content_key(values["content_hash"])] + list(fingerprint.bands if fingerprint else ())
     serialise_story_decisions(session, keys)
     if url_seen(session, values["canonical_url"]):
@@ -231,7 +232,12 @@ def store_article(session: Session, values: dict[str, Any],
         add_fingerprint(session, article_id, story_id, fingerprint, published_at)
     copies = session.execute(_ONE_MORE_COPY, {"b_story": story_id,
                                               "b_article": article_id}).scalar()
-    refresh_marks(session, [story_id])  # the web app's attention counts (web_attention.py)
+    # the web app's attention counts (web_attention.py): a new story's from what is in
+    # hand, a copy's story's from all its copies
+    if new_story:
+        mark_new_story(session, story_id, published_at, [(k, v, r) for k, v, r, _ in tags])
+    else:
+        refresh_marks(session, [story_id], locked=True)
     return StoredArticle(article_id, story_id, new_story, copies=copies, near_copy=near)
 
 

@@ -25,51 +25,78 @@ from provwatch.crawler.storage.models import Article, AttentionMark, Story, Tag
 
 __all__ = ["AttentionWindow", "CellStory", "attention_cells", "attention_counts",
            "attention_province_totals",
-           "attention_stories", "marks_in_window", "newest_publication", "refresh_marks"]
+           "attention_stories", "mark_new_story", "marks_in_window", "marks_of",
+           "newest_publication", "refresh_marks"]
 
 _M = AttentionMark
 
 
-def refresh_marks(session: Session, story_ids: Iterable[int]) -> None:
-    """Rewrite the marks of ``story_ids`` from their copies' tags (the module's rule)."""
+def refresh_marks(session: Session, story_ids: Iterable[int], *, locked: bool = False
+                  ) -> None:
+    """Rewrite the marks of ``story_ids`` from their copies' tags (the module's rule).
+    ``locked``: the caller's transaction already holds the story's lock (the store
+    transaction's: ``serialise_story_decisions``), so it is not asked for again."""
     ids = sorted(set(story_ids))
     if not ids:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(Story.id).where(Story.id.in_(ids)).order_by(Story.id)
                         .with_for_update())
-    else:
+    elif not locked:
         write_lock(session)
     session.execute(delete(_M).where(_M.story_id.in_(ids)))
     firsts = dict(session.execute(
         select(Article.story_id, func.min(Article.published_at))
         .where(Article.story_id.in_(ids), Article.published_at.is_not(None))
         .group_by(Article.story_id)).all())
-    provinces: dict[int, dict[str, bool]] = {}
-    sectors: dict[int, set[str]] = {}
+    tags: dict[int, list[tuple[str, str, str]]] = {}
     for story_id, kind, value, role in session.execute(
             select(Article.story_id, Tag.kind, Tag.value, Tag.role)
             .join(Tag, Tag.article_id == Article.id)
             .where(Article.story_id.in_(list(firsts)), Tag.kind.in_(("province", "sector")))
             .distinct()):
-        if kind == "province":
-            seen = provinces.setdefault(story_id, {})
-            seen[value] = seen.get(value, False) or role == "about"
-        else:
-            sectors.setdefault(story_id, set()).add(value)
-    rows = []
-    for story_id, first in firsts.items():
-        day = china_day(first)
-        marked = provinces.get(story_id, {})
-        for province, about in marked.items():
-            for sector in ("", *sorted(sectors.get(story_id, ()))):
-                rows.append({"story_id": story_id, "province": province, "sector": sector,
-                             "day": day, "about": about})
-        if marked:
-            rows.append({"story_id": story_id, "province": "", "sector": "", "day": day,
-                         "about": any(marked.values())})
+        tags.setdefault(story_id, []).append((kind, value, role))
+    rows = [row for story_id, first in firsts.items()
+            for row in marks_of(story_id, first, tags.get(story_id, ()))]
     if rows:
-        session.execute(insert(_M), rows)
+        session.execute(_NEW_MARKS, rows)
+
+
+def mark_new_story(session: Session, story_id: int, published_at: datetime | None,
+                   tags: Iterable[tuple[str, str, str]]) -> None:
+    """The marks of a story made in this transaction from its one copy, whose
+    ``published_at`` and (kind, value, role) tags the caller holds: what
+    ``refresh_marks`` would write, without reading back what was just written (the
+    store transaction runs this once per new story: bench/ingest_throughput.py)."""
+    if published_at is not None:
+        rows = marks_of(story_id, published_at, tags)
+        if rows:
+            session.execute(_NEW_MARKS, rows)
+
+
+_NEW_MARKS = insert(_M)  # built once: the store transaction runs it per article
+
+
+def marks_of(story_id: int, first: datetime, tags: Iterable[tuple[str, str, str]]
+             ) -> list[dict]:
+    """The marks rows of one story whose first dated copy is ``first`` and whose copies
+    carry ``tags`` (kind, value, role; other kinds are ignored)."""
+    provinces: dict[str, bool] = {}
+    sectors: set[str] = set()
+    for kind, value, role in tags:
+        if kind == "province":
+            provinces[value] = provinces.get(value, False) or role == "about"
+        elif kind == "sector":
+            sectors.add(value)
+    if not provinces:
+        return []
+    day = china_day(first)
+    rows = [{"story_id": story_id, "province": province, "sector": sector, "day": day,
+             "about": about}
+            for province, about in provinces.items() for sector in ("", *sorted(sectors))]
+    rows.append({"story_id": story_id, "province": "", "sector": "", "day": day,
+                 "about": any(provinces.values())})
+    return rows
 
 
 @dataclass(frozen=True)
