@@ -51,8 +51,8 @@ def test_every_province_has_a_secretary_and_a_governor(province, day):
 # capital posts whose holder today the searches of 2026-12-06 did not find (the roster's
 # header names them); each fails the test below once its holder is added
 UNKNOWN_CAPITALS_TODAY = {
-    ("hefei", "secretary"), ("lhasa", "secretary"), ("taiyuan", "secretary"),
-    ("chengdu", "mayor"), ("kunming", "mayor"), ("lanzhou", "mayor"), ("nanchang", "mayor"),
+    ("hefei", "secretary"), ("taiyuan", "secretary"),
+    ("kunming", "mayor"), ("nanchang", "mayor"),
 }
 
 
@@ -73,7 +73,7 @@ def test_every_capital_has_a_secretary_and_a_mayor_today_unless_listed_unknown(c
 
 def test_most_capital_posts_have_a_known_holder_today():
     # 54 posts; the unknown list may only shrink
-    assert len(UNKNOWN_CAPITALS_TODAY) <= 7
+    assert len(UNKNOWN_CAPITALS_TODAY) <= 4
     assert all(city in roster.load().capitals for city, _ in UNKNOWN_CAPITALS_TODAY)
 
 
