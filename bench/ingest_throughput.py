@@ -7,9 +7,12 @@ readability_zh, newspaper4k_zh and fundus_cn). The baseline is ``trafilatura.ext
 on each page's decoded HTML (text only: no dates, no tags, no storage). provwatch's figure
 is the whole ingest path, ``pipelines.chain.Chain`` into a fresh SQLite database: charset,
 extraction with our date and document rules, normalising, the fingerprint, tagging and
-the store transaction (article, story, tags, fingerprint; one watchlist to match). Each
-round times both over every page; the medians of the rounds are printed with the ratio of
-throughputs (ours / trafilatura's). The issue's target is at least 0.8.
+the store transaction (article, story, tags, fingerprint, search index, attention marks;
+one watchlist to match). Each round times both over every page, in CPU time of this
+process (the issue's measure: "CPU, same run"), which other processes on a shared machine
+disturb far less than wall time; the medians of the rounds are printed with the ratio of
+throughputs (ours / trafilatura's), and the wall-clock ratio beside it for reference. The
+issue's target is at least 0.8.
 """
 
 from __future__ import annotations
@@ -50,18 +53,18 @@ def _pages() -> list[tuple[str, bytes]]:
     return pages
 
 
-def _trafilatura(pages) -> float:
-    started = time.perf_counter()
+def _trafilatura(pages) -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
     for _, body in pages:
         try:
             html, _ = decode_html(body)
         except DecodeError:
             html = body.decode("gb18030", "replace")
         trafilatura.extract(html)
-    return time.perf_counter() - started
+    return time.process_time() - cpu, time.perf_counter() - started
 
 
-def _ingest(pages, round_no: int) -> tuple[float, int]:
+def _ingest(pages, round_no: int) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory(prefix="ingest_bench_") as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         with transaction(open_database(url)) as session:
@@ -71,11 +74,11 @@ def _ingest(pages, round_no: int) -> tuple[float, int]:
         items = [ArticleItem(url=f"{u}#r{round_no}-{n}", source_id="bench", body=body,
                              fetched_at=NOW) for n, (u, body) in enumerate(pages)]
         with Chain(url) as chain:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             stored = chain.run(items)
-            seconds = time.perf_counter() - started
+            cpu, seconds = time.process_time() - cpu, time.perf_counter() - started
         close_all()
-    return seconds, stored
+    return cpu, seconds, stored
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,19 +91,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _trafilatura(pages[:5])  # warm both paths: imports, the gazetteer, OpenCC
     _ingest(pages[:5], -1)
-    bare, ours, stored = [], [], 0
+    bare, ours, bare_wall, ours_wall, stored = [], [], [], [], 0
     for n in range(args.rounds):
-        bare.append(_trafilatura(pages))
-        seconds, stored = _ingest(pages, n)
-        ours.append(seconds)
+        cpu, wall = _trafilatura(pages)
+        bare.append(cpu)
+        bare_wall.append(wall)
+        cpu, wall, stored = _ingest(pages, n)
+        ours.append(cpu)
+        ours_wall.append(wall)
     b, o = statistics.median(bare), statistics.median(ours)
-    ratio = (len(pages) / o) / (len(pages) / b)
-    print(f"{len(pages)} pages, {args.rounds} rounds (medians)")
+    ratio = b / o  # throughputs over the same pages: (n / o) / (n / b)
+    wall_ratio = statistics.median(bare_wall) / statistics.median(ours_wall)
+    print(f"{len(pages)} pages, {args.rounds} rounds (medians, CPU time)")
     print(f"  trafilatura.extract: {b:.2f} s, {len(pages) / b:.1f} pages/s")
     print(f"  provwatch ingest:    {o:.2f} s, {len(pages) / o:.1f} pages/s "
           f"({stored} stored, the rest dropped as copies, empty or undecodable)")
     print(f"  ratio of throughputs: {ratio:.2f} (target >= 0.8: "
-          f"{'PASS' if ratio >= 0.8 else 'FAIL'})")
+          f"{'PASS' if ratio >= 0.8 else 'FAIL'}); wall-clock ratio {wall_ratio:.2f}")
     return 0 if ratio >= 0.8 else 1
 
 

@@ -32,7 +32,7 @@ from provwatch.pipelines.headline import strip_site_suffix
 from provwatch.pipelines.minhash import SCHEME, signature
 from provwatch.pipelines.tagging import gazetteer
 from provwatch.pipelines.tagging.text import simplified, words
-from provwatch.pipelines.textnorm import folded, nfkc
+from provwatch.pipelines.textnorm import folded, nfkc, normalise_text
 
 NUM_PERM = 64
 BANDS = 16
@@ -69,12 +69,12 @@ def _normal(plain: str) -> str:
 
 def shingles(plain: str) -> set[bytes]:
     """Shingles of a text already in simplified characters."""
-    norm = _normal(plain)
-    cjk = len(_CJK.findall(norm))
-    if cjk * 2 >= len(norm) - norm.count(" "):  # mostly Chinese
-        run = "".join(norm.split())
+    # the letters and numbers in one run: what the content hash reads too (cached), and
+    # what the text is with its punctuation and spaces cut out
+    run = normalise_text(plain)
+    if _CJK.subn("", run)[1] * 2 >= len(run):  # mostly Chinese
         return {run[i:i + 4].encode() for i in range(max(1, len(run) - 3))}
-    tokens = norm.split()
+    tokens = _normal(plain).split()
     return {" ".join(tokens[i:i + 3]).encode() for i in range(max(1, len(tokens) - 2))}
 
 

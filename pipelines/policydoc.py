@@ -96,7 +96,10 @@ def metadata_blocks(root) -> list:
     """The elements holding a 信息公开 metadata block (two labels or more, under 1,200
     characters each); the caller keeps them out of the body text."""
     blocks: list = []
-    for text in root.xpath("//body//text()"):
+    body = next(iter(root.xpath("//body")), None)  # lxml's HTML parser makes one
+    if body is None or not _BLOCK_LABELS.search(body.text_content()):
+        return blocks  # no label anywhere (most pages): no text node holds one either
+    for text in body.xpath(".//text()"):
         if not _LABEL_TEXT.search(text) or not _BLOCK_LABELS.search(text):
             continue
         best, el = None, text.getparent()

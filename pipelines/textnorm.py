@@ -30,7 +30,10 @@ def folded(text: str) -> str:
     return nfkc(text).lower()
 
 
+@lru_cache(maxsize=8)
 def normalise_text(text: str) -> str:
+    """Letters and numbers only, folded; remembered as ``nfkc`` is: the content hash and
+    the fingerprint's shingles read it for the same text."""
     return _NOT_LETTER_OR_NUMBER.sub("", folded(text))
 
 

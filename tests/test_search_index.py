@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from provwatch.crawler.services import ingest as ingest_service
 from provwatch.crawler.storage import repository
@@ -118,3 +118,12 @@ def test_articles_stored_at_once_by_several_processes_are_all_searchable(tmp_pat
             assert len(_titles(sessions, f"暗号{w}号{n}段")) == 1, (w, n)
     since = datetime(2000, 1, 1, tzinfo=timezone.utc)
     assert len(_titles(sessions, "暗号", since=since)) == WRITERS * 3
+
+
+def test_the_sqlite_index_merges_sixteen_segments_at_a_time(tmp_path):
+    """Migration 0018: fewer merges per stored article (bench/ingest_throughput.py)."""
+    url = f"sqlite:///{tmp_path}/merge.db"
+    with transaction(open_database(url)) as session:
+        got = session.execute(text(
+            "SELECT v FROM articles_search_config WHERE k = 'automerge'")).scalar()
+    assert got == 16

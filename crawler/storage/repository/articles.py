@@ -6,6 +6,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
@@ -102,24 +103,36 @@ def near_duplicate_candidates(session: Session, bands: Iterable[int],
     of another cannot be compared). Which of them is the same story is
     pipelines.fingerprint's call.
     """
-    matches = func.count(FingerprintBand.band_key).label("matches")
-    # plain columns, not ORM objects: this runs once per article on the hot path
-    q = (select(Fingerprint.story_id, Fingerprint.signature, Fingerprint.numbers,
-                Fingerprint.places, Fingerprint.title_key, matches)
-         .join(FingerprintBand, FingerprintBand.article_id == Fingerprint.article_id)
-         .where(FingerprintBand.band_key.in_(list(bands)))
-         .group_by(Fingerprint.article_id)
-         .order_by(matches.desc(), Fingerprint.article_id)
-         .limit(max_candidates))
+    q = _candidates_query(scheme is not None, published_at is not None)
+    params: dict[str, Any] = {"bands": list(bands), "limit": max_candidates}
     if scheme is not None:
-        q = q.where(Fingerprint.scheme == scheme)
+        params["scheme"] = scheme
     if published_at is not None:
-        q = q.where((FingerprintBand.published_at.is_(None))
-                    | FingerprintBand.published_at.between(published_at - window,
-                                                           published_at + window))
+        params["earliest"], params["latest"] = published_at - window, published_at + window
     return [Candidate(row.story_id, row.signature, frozenset(row.numbers.split()),
                       frozenset(row.places.split()), row.title_key)
-            for row in session.execute(q)]
+            for row in session.execute(q, params)]
+
+
+@lru_cache(maxsize=4)
+def _candidates_query(by_scheme: bool, by_date: bool):
+    """near_duplicate_candidates' statement, built once per shape (with parameters: it
+    runs once per stored article, and building it cost more than running it)."""
+    matches = func.count(_B.c.band_key).label("matches")
+    # plain columns, not ORM objects: this runs once per article on the hot path
+    q = (select(_F.c.story_id, _F.c.signature, _F.c.numbers, _F.c.places, _F.c.title_key,
+                matches)
+         .join(_B, _B.c.article_id == _F.c.article_id)
+         .where(_B.c.band_key.in_(bindparam("bands", expanding=True)))
+         .group_by(_F.c.article_id)
+         .order_by(matches.desc(), _F.c.article_id)
+         .limit(bindparam("limit")))
+    if by_scheme:
+        q = q.where(_F.c.scheme == bindparam("scheme"))
+    if by_date:
+        q = q.where(_B.c.published_at.is_(None)
+                    | _B.c.published_at.between(bindparam("earliest"), bindparam("latest")))
+    return q
 
 
 class FingerprintValue(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from provwatch.crawler.storage.models import Delivery, Watchlist
@@ -64,5 +64,9 @@ def live_watchlist_ids(session: Session, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    return set(session.scalars(select(Watchlist.id).where(Watchlist.id.in_(ids))
-                               .with_for_update(read=True, key_share=True)))
+    return set(session.scalars(_LIVE, {"ids": ids}))
+
+
+# built once: the store transaction runs it for every article
+_LIVE = (select(Watchlist.id).where(Watchlist.id.in_(bindparam("ids", expanding=True)))
+         .with_for_update(read=True, key_share=True))
