@@ -85,7 +85,9 @@ def extract(
     root = parse_html(html)
     headline = find_headline(root, feed_title)
     gov = read_gov_meta(root)
-    work, keep = _copy_marking(root, headline.element)
+    # pruned in place: nothing reads the unpruned <body> after this line (_author reads
+    # the <head>'s meta tags, which pruning never touches), so no copy of the page is made
+    work, keep = root, headline.element
     stats = prune_furniture(work, keep)
     content_source = gov.content_source or byline_source(work, keep)
     chosen = css_select(work, body_selector) if body_selector else []
@@ -162,19 +164,6 @@ def _htmldate(html: str, fetched_at: datetime) -> datetime | None:
         return None
     got = parse_date_text(day) if day else None
     return got[0] if got and plausible(got[0], fetched_at) else None
-
-
-def _copy_marking(root, el):
-    """A copy of the tree to prune, and the copy of ``el`` in it."""
-    if el is None:
-        return deepcopy(root), None
-    el.set("data-provwatch-mark", "1")
-    work = deepcopy(root)
-    del el.attrib["data-provwatch-mark"]
-    found = work.xpath("//*[@data-provwatch-mark]")
-    for f in found:
-        del f.attrib["data-provwatch-mark"]
-    return work, found[0] if found else None
 
 
 def _body_text(work, main, url: str, main_stats) -> str:

@@ -31,7 +31,7 @@ from provwatch.crawler.roster import Roster
 from provwatch.crawler.roster.changes import merged_rows
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
-from provwatch.crawler.storage.models import Article, Story
+from provwatch.crawler.storage.models import Article
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
 from provwatch.pipelines.items import ArticleItem
@@ -174,17 +174,16 @@ class StoreStage:
         live = repository.live_watchlist_ids(session, [w.id for w in self.watchlists])
         if not live:
             return 0, 0
-        story = repository.get_story(session, stored.story_id)
         views: tuple[MeetingView, ...] = ()
         if any(w.wants_meeting for w in self.watchlists if w.id in live):
             views = (tuple(meeting_view(m) for m in meetings) if stored.new_story
-                     else story_meeting_views(session, story.id))
+                     else story_meeting_views(session, stored.story_id))
         tags = item.tags
         view = MatchView(item.title or "", item.text or "",
                          tags.provinces_about if tags else (), tags.sectors if tags else (),
                          provinces_mentioned=tags.provinces_mentioned if tags else (),
                          event=tags.event if tags else None, source_id=item.source_id,
-                         copies=story.copy_count, meetings=views)
+                         copies=stored.copies, meetings=views)
         current = (stored.article_id, view, item.published_at, item.date_precision,
                    item.date_source)
         others: list[tuple] | None = None  # the story's earlier copies, read when needed
@@ -194,17 +193,17 @@ class StoreStage:
             if spec.id not in live:
                 continue  # removed since this crawl began: it is owed nothing
             candidates: list[tuple] = [current]
-            if not stored.new_story and 1 < spec.min_copies <= story.copy_count:
+            if not stored.new_story and 1 < spec.min_copies <= stored.copies:
                 if others is None:
-                    others = [_candidate(a, story.copy_count, views)
-                              for a in repository.story_copies(session, story.id)
+                    others = [_candidate(a, stored.copies, views)
+                              for a in repository.story_copies(session, stored.story_id)
                               if a.id != stored.article_id]
                 candidates += others
-            outcome = _first_owed(spec, candidates, story, self.alert_old)
+            outcome = _first_owed(spec, candidates, stored.first_seen_at, self.alert_old)
             if outcome == "held":
                 held += 1
             elif outcome is not None:
-                owed += owe(session, spec, story.id, outcome, now)
+                owed += owe(session, spec, stored.story_id, outcome, now)
         return owed, held
 
 
@@ -243,17 +242,18 @@ def _candidate(article: Article, copies: int, meetings: tuple[MeetingView, ...] 
             article.date_precision, article.date_source)
 
 
-def _first_owed(spec: WatchlistSpec, candidates: Sequence[tuple], story: Story,
-                alert_old: bool) -> int | str | None:
-    """The id of the first candidate copy that matches and is not held back; "held" when
-    some match but all are held back; None when none matches."""
+def _first_owed(spec: WatchlistSpec, candidates: Sequence[tuple],
+                first_seen_at: datetime | None, alert_old: bool) -> int | str | None:
+    """The id of the first candidate copy that matches and is not held back (against
+    ``first_seen_at``, when the story's first copy was stored); "held" when some match
+    but all are held back; None when none matches."""
     matched = False
     for article_id, view, published_at, precision, date_source in candidates:
         if not matches(spec, view):
             continue
         matched = True
         if alert_old or not held_back(spec, published_at, precision, date_source,
-                                      story.first_seen_at):
+                                      first_seen_at):
             return article_id
     return "held" if matched else None
 
@@ -279,7 +279,7 @@ def owe_recent(session: Session, spec: WatchlistSpec, now: datetime) -> int:
     for story, copies in repository.story_copies_since(session, since):
         views = story_meeting_views(session, story.id) if spec.wants_meeting else ()
         candidates = [_candidate(a, story.copy_count, views) for a in copies]
-        article_id = _first_owed(spec, candidates, story, alert_old=False)
+        article_id = _first_owed(spec, candidates, story.first_seen_at, alert_old=False)
         if isinstance(article_id, int):
             owed += owe(session, spec, story.id, article_id, now)
     return owed

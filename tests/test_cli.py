@@ -164,6 +164,9 @@ def test_extract_of_a_missing_file_is_one_line_and_exit_1(env, tmp_path):
 
 def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_path):
     import sqlite3
+    import zlib
+
+    import zstandard
 
     from _pages import HENAN_NEV, page, policy_page
 
@@ -174,10 +177,15 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
     assert "stored 2" in ingested.stdout, ingested.stdout + ingested.stderr
     db = sqlite3.connect(tmp_path / "cli.db")
     (policy_id,) = db.execute("SELECT id FROM articles WHERE url LIKE '%/1.html'").fetchone()
-    # the article as an older extraction left it: another title and date, no document
-    db.execute("UPDATE articles SET title = '旧标题', date_source = 'crawl', "
+    # the article as an older extraction left it: another title and date, no document,
+    # and its page as a zlib stream (how pages were stored before Zstandard frames)
+    (packed,) = db.execute("SELECT raw_html FROM articles WHERE id = ?",
+                           (policy_id,)).fetchone()
+    assert packed[:4] == b"\x28\xb5\x2f\xfd"  # stored now as a Zstandard frame
+    old_page = zlib.compress(zstandard.ZstdDecompressor().decompress(packed), 6)
+    db.execute("UPDATE articles SET title = '旧标题', date_source = 'crawl', raw_html = ?, "
                "meta = '{\"content_type\": \"text/html; charset=utf-8\"}' WHERE id = ?",
-               (policy_id,))
+               (old_page, policy_id))
     # the other's fingerprint as another MinHash scheme made it: never a candidate
     (nev_id,) = db.execute("SELECT id FROM articles WHERE url LIKE '%/2.html'").fetchone()
     fresh = db.execute("SELECT signature FROM fingerprints WHERE article_id = ?",
