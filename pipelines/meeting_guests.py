@@ -53,13 +53,20 @@ COUNTRY_EN = {zh: en.replace("_", " ") for zh, en in (pair.split("=") for pair i
     "古巴=Cuba 委内瑞拉=Venezuela 澳大利亚=Australia 新西兰=New_Zealand 斐济=Fiji "
     "欧盟=EU").split())}
 COUNTRIES = tuple(sorted(COUNTRY_EN, key=len, reverse=True))
+_COUNTRY_LENGTHS = sorted({len(c) for c in COUNTRIES}, reverse=True)
 _GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
+_TITLE_PREFIXES = "副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区"
+_TITLE_WORDS = ("董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|"
+                "首席执行官|首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|"
+                "院长|所长|党委书记|行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|"
+                "州长|省长|市长|部长|外长|大使|首席部长|主任|CEO")
 TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
-         r"(?:副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区)?"
-         r"(?:董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|首席执行官|"
-         r"首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|院长|所长|党委书记|"
-         r"行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长|主任|CEO)"
+         r"(?:" + _TITLE_PREFIXES + r")?"
+         r"(?:" + _TITLE_WORDS + r")"
          r"(?:兼)?)+")
+# the words a TITLE match can start with: the search for one (no literal leads TITLE, so
+# the engine tries it at every character) is tried only where one of them is (_titles)
+_TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + _TITLE_WORDS)
 _TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
                          r"(?=一行|等|$)")
 _ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研究所|科学院|实验室|银行|证券|保险|"
@@ -185,7 +192,7 @@ def _whole(item: str, right: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
-    for m in _TITLE_RE.finditer(item):
+    for m in _titles(item):
         rest = item[m.end():]
         if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
             org, title, name = item[:m.start()], m.group(), rest
@@ -202,6 +209,19 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
     if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
     return None
+
+
+def _titles(item: str):
+    """``_TITLE_RE.finditer(item)``, the pattern tried only where a word it can start with
+    is (its matches are never empty)."""
+    at = 0
+    while (first := _TITLE_FIRST.search(item, at)) is not None:
+        m = _TITLE_RE.match(item, first.start())
+        if m is None:
+            at = first.start() + 1
+        else:
+            yield m
+            at = m.end()
 
 
 # words for "the visitors" that name no one: 会见了客人一行, 会见了外宾
@@ -232,7 +252,8 @@ def _country_en(org: str) -> str:
     老挝 → Laos, 德国巴伐利亚州 → Germany: 巴伐利亚州; "" when no country leads it."""
     if not org.startswith(COUNTRIES):
         return ""
-    country = next(c for c in COUNTRIES if org.startswith(c))
+    # the longest country it starts with (COUNTRIES' order), by a look-up per length
+    country = next(org[:n] for n in _COUNTRY_LENGTHS if org[:n] in COUNTRY_EN)
     rest = org[len(country):]
     return f"{COUNTRY_EN[country]}: {rest}" if rest else COUNTRY_EN[country]
 
