@@ -39,6 +39,8 @@ _TITLES = [  # the longest word matches first
 ]
 _SPACES = re.compile(r"\s+")
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$")
+# each province's Chinese name without its suffix (河南省 → 河南): taxonomy data, once
+_SHORT = {pid: _PROVINCE_SUFFIX.sub("", zh) for pid, (_en, zh) in PROVINCES.items()}
 _MONTHS = ("January February March April May June July August September October November "
            "December").split()
 
@@ -53,13 +55,11 @@ def _glossary() -> tuple[re.Pattern, dict[str, str]]:
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
     pattern, words = _glossary()
-    parts = []
-    for m in pattern.finditer(title):
-        w = words[m.group()]
-        if w:
-            parts.append(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " ")
-    text = "".join(parts)
-    return _SPACES.sub(" ", text.replace(" ,", ",")).strip(" ,")
+    parts = [w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
+             for w in map(words.__getitem__, pattern.findall(title)) if w]
+    text = "".join(parts).replace(" ,", ",")
+    # the words are the glossary's, whose only blank is " ": only a run of them to fold
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip(" ,")
 
 
 _PROVINCIAL = re.compile(r"^(?:常务副|副)?(?:省委|省|自治区党委|自治区)(?!.*市)")
@@ -71,7 +71,7 @@ def host_en(h, province: str | None = None) -> str:
     if h.province is None:
         place = PROVINCES[province][0] if (province in PROVINCES
                                            and _PROVINCIAL.match(h.title)) else ""
-        return " ".join(p for p in (place, title_en(h.title), names.person_en(h.name)) if p)
+        return " ".join([p for p in (place, title_en(h.title), names.person_en(h.name)) if p])
     place = PROVINCES[h.province][0]
     if h.level == "capital":
         place = _city_en(h.city or "")
@@ -91,7 +91,7 @@ def guest_en(g) -> str:
     # a foreign guest's Chinese name is a transliteration (马斯克): pinyin would garble it
     foreign = g.org_kind in ("foreign_company", "foreign_government")
     name = g.name if foreign else names.person_en(g.name)
-    return " ".join(p for p in (g.org_en or g.org, title_en(g.title), name) if p)
+    return " ".join([p for p in (g.org_en or g.org, title_en(g.title), name) if p])
 
 
 def _city_en(city: str) -> str:
@@ -160,11 +160,11 @@ def _zh_title(h) -> str:
 
 
 def _post_zh(h) -> str:
-    city = roster.load().capitals.get(h.city or "", ("", ""))[1]
     if h.level == "capital":
+        city = roster.load().capitals.get(h.city or "", ("", ""))[1]
         return f"{city}市委书记" if h.post == "secretary" else f"{city}市长"
     prov = PROVINCES[h.province][1]
-    short = _PROVINCE_SUFFIX.sub("", prov)
+    short = _SHORT[h.province]
     if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
         return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
     if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):
