@@ -73,7 +73,9 @@ _ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研�
                          r"基金|资本|商会|协会|联合会|峰会|论坛|特别行政区|政府|委员会|中心|联合国|"
                          r"署|州|市|省)")
 _ORG_END = re.compile(_ORG_SUFFIX.pattern + "$")
-_TAIL = re.compile(r"(?:一行|等人|等|代表团|访华团|访问团|考察团|代表|负责人|有关负责人|一行人)+$")
+_TAIL_WORDS = ("一行", "等人", "等", "代表团", "访华团", "访问团", "考察团", "代表", "负责人",
+               "有关负责人", "一行人")
+_TAIL = re.compile("(?:" + "|".join(_TAIL_WORDS) + ")+$")
 _RELATIVE = re.compile(r"^[^、]*?(?:来|出席|参加|访问|当选|任命|述职|应邀|率领|前来|专程|"
                        r"抵|到|赴)[^、]*?的")
 _FOREIGN = re.compile(r"来华|访华|跨国公司|外资企业|外国")
@@ -102,21 +104,27 @@ class Guest:
     sectors: tuple[str, ...] = ()  # the knowledge base's sectors of the organisation
 
 
+def _untailed(item: str) -> str:
+    """``_TAIL.sub("", item)``, tried only where the item ends with one of its words (or a
+    line end, where ``$`` also matches): the pattern has no literal to skip to."""
+    return _TAIL.sub("", item) if item.endswith(_TAIL_WORDS) or item.endswith("\n") else item
+
+
 def guest_list(part: str) -> list[Guest]:
     """Rule 1–2: the guests written in ``part`` (the words after the verb)."""
     part = part.strip().removeprefix("了").strip()
     if "并" in part:  # the pattern has no literal to skip to: tried only where it can match
         part = _AND_THEN.sub("", part)
     foreign = bool(_FOREIGN.search(part))
-    led = _LED.match(part)
+    led = _LED.match(part) if "率领" in part or "带领" in part else None
     if led:
         part = led.group(1)
-    rel = _RELATIVE.match(part)
+    rel = _RELATIVE.match(part) if "的" in part else None
     if rel and len(part) > rel.end():
         part = part[rel.end():]
     items: list[str] = []
     for piece in _split(part):
-        piece = _TAIL.sub("", _ETC.sub("", piece.strip()))
+        piece = _untailed(_ETC.sub("", piece.strip()))
         if piece:
             items.append(piece)
     out = _one_person([(i, g) for i in items if (g := _guest(i, foreign) or _honoured(i))])
@@ -169,7 +177,7 @@ def _split(part: str) -> list[str]:
         left, right = part[at:m.start()], part[m.end():]
         if len(left.strip()) < 2 or len(right.strip()) < 2:
             continue
-        if m.group() != "、" and not _whole(_TAIL.sub("", left.strip()), right):
+        if m.group() != "、" and not _whole(_untailed(left.strip()), right):
             continue
         pieces.append(left)
         at = m.end()
@@ -186,7 +194,7 @@ def _whole(item: str, right: str) -> bool:
         return False
     if g.title or g.org_id or _ORG_END.search(item):
         return True
-    nxt = _guest(_TAIL.sub("", _SPLIT.split(right, maxsplit=1)[0].strip()))
+    nxt = _guest(_untailed(_SPLIT.split(right, maxsplit=1)[0].strip()))
     return bool(g.name and not g.org and nxt and (nxt.title or nxt.org))
 
 

@@ -80,7 +80,7 @@ def hosts(left: str, book: Lookup) -> list[tuple[str, str]]:
     """Rule 2: the hosts named in the verb's clause, and in whole clauses of hosts right
     before it (省委书记黄坤明，省委副书记、省长王伟中在广州会见)."""
     clauses = CLAUSE_END.split(left)
-    clause = _KICKER.sub("", clauses[-1])
+    clause = _unkicked(clauses[-1])
     found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
     for name in book.names.findall(clause):
         if not any(name == f[0] for f in found):
@@ -98,11 +98,16 @@ def hosts(left: str, book: Lookup) -> list[tuple[str, str]]:
     order = {name: clause.find(name) for name, _ in found}
     found.sort(key=lambda f: order[f[0]])
     for before in reversed(clauses[:-1]):
-        whole = _HOST.fullmatch(_KICKER.sub("", before).strip())
+        whole = _HOST.fullmatch(_unkicked(before).strip())
         if not whole:
             break
         found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
     return found
+
+
+def _unkicked(clause: str) -> str:
+    """``_KICKER.sub("", clause)``, tried only where a colon is."""
+    return _KICKER.sub("", clause) if "：" in clause or ":" in clause else clause
 
 
 def by_post(title: str, when: date, province: str | None, book: roster.Roster

@@ -88,7 +88,9 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _MARK = re.compile(r"[。！？!?]")  # the mark a sentence of _SENTENCE ends with
 _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
-_ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
+_ADVERB_WORDS = ("集体", "分别", "亲切", "共同", "一起", "先后", "专门", "当天", "上午", "下午",
+                 "晚上", "晚")
+_ADVERBS = re.compile("(?:" + "|".join(_ADVERB_WORDS) + ")+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 _SPAN = 300  # characters read for a meeting's topics from its sentence on (rule 6)
@@ -337,7 +339,9 @@ def _place(left: str) -> str:
     m = list(_PLACE.finditer(clause))
     if not m:
         return ""
-    place = _ADVERBS.sub("", _CONVENED.split(m[-1].group(1))[0])
+    place = _CONVENED.split(m[-1].group(1))[0]
+    if place.endswith(_ADVERB_WORDS):  # the pattern, anchored at the end, can match
+        place = _ADVERBS.sub("", place)
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
