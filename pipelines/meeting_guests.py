@@ -53,7 +53,20 @@ COUNTRY_EN = {zh: en.replace("_", " ") for zh, en in (pair.split("=") for pair i
     "古巴=Cuba 委内瑞拉=Venezuela 澳大利亚=Australia 新西兰=New_Zealand 斐济=Fiji "
     "欧盟=EU").split())}
 COUNTRIES = tuple(sorted(COUNTRY_EN, key=len, reverse=True))
-_COUNTRY_LENGTHS = sorted({len(c) for c in COUNTRIES}, reverse=True)
+_BY_FIRST: dict[str, tuple[str, ...]] = {}  # COUNTRIES by their first character, in order
+for _c in COUNTRIES:
+    _BY_FIRST[_c[0]] = (*_BY_FIRST.get(_c[0], ()), _c)
+
+
+def _country(org: str) -> str:
+    """The longest of COUNTRIES that ``org`` starts with, "" when none: the few that share
+    its first character are tried."""
+    for c in _BY_FIRST.get(org[:1], ()):
+        if org.startswith(c):
+            return c
+    return ""
+
+
 _GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
 _TITLE_PREFIXES = "副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区"
 _TITLE_WORDS = ("董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|"
@@ -90,6 +103,10 @@ _GOVERNMENT_END = re.compile(r"(?:州|市|省|政府)$")
 _UNIVERSITY = re.compile(r"大学|学院")
 _INSTITUTE = re.compile(r"研究院|研究所|科学院|实验室")
 _GROUP = re.compile(r"集团|总公司")
+# any word of _OTHER, _UNIVERSITY, _INSTITUTE, _FINANCE or _ASSOC (a name with none, most
+# companies, is told by one search)
+_KINDS = re.compile("|".join(p.pattern for p in (_OTHER, _UNIVERSITY, _INSTITUTE, _FINANCE,
+                                                  _ASSOC)))
 _BUSINESS = re.compile(r"集团|公司|企业|科技|汽车|控股|股份")
 
 
@@ -212,7 +229,7 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
             return Guest("", m.group(), *_org(item[:m.start()], m.group(), foreign))
     if len(item) > 40:
         return None
-    if kb.load().first(item) is not None or _ORG_END.search(item) or item.startswith(COUNTRIES):
+    if kb.load().first(item) is not None or _ORG_END.search(item) or _country(item):
         return Guest("", "", *_org(item, "", foreign))
     if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
@@ -246,7 +263,7 @@ def _org(org: str, title: str, foreign: bool = False
     o = base.first(org)
     if o is not None:
         kind = o.kind
-        if kind == "private_company" and org.startswith(COUNTRIES):
+        if kind == "private_company" and _country(org):
             kind = "foreign_company"
         return org, kind, o.id, english(o), o.sectors
     kind = kind_of(org, title)
@@ -258,10 +275,9 @@ def _org(org: str, title: str, foreign: bool = False
 def _country_en(org: str) -> str:
     """A foreign organisation the knowledge base does not know, its country in English:
     老挝 → Laos, 德国巴伐利亚州 → Germany: 巴伐利亚州; "" when no country leads it."""
-    if not org.startswith(COUNTRIES):
+    country = _country(org)
+    if not country:
         return ""
-    # the longest country it starts with (COUNTRIES' order), by a look-up per length
-    country = next(org[:n] for n in _COUNTRY_LENGTHS if org[:n] in COUNTRY_EN)
     rest = org[len(country):]
     return f"{COUNTRY_EN[country]}: {rest}" if rest else COUNTRY_EN[country]
 
@@ -288,22 +304,21 @@ def _english(o: kb.Org) -> str:
 
 
 def kind_of(org: str, title: str) -> str:
-    foreign = org.startswith(COUNTRIES)
-    if foreign and (org in COUNTRIES or _GOV_TITLE.fullmatch(title.removeprefix("副"))
+    foreign = bool(_country(org))
+    if foreign and (org in COUNTRY_EN or _GOV_TITLE.fullmatch(title.removeprefix("副"))
                     or _GOVERNMENT_END.search(org)):
         return "foreign_government"
-    if _OTHER.search(org):
-        return "other"
-    if _UNIVERSITY.search(org):
-        return "university"
-    if _INSTITUTE.search(org):
-        return "research_institute"
-    if _FINANCE.search(org):
-        return "financial_institution"
-    if _ASSOC.search(org):
-        return "industry_association"
-    if _OTHER.search(org):
-        return "other"
+    if _KINDS.search(org):  # one of the words below: the first kind in this order
+        if _OTHER.search(org):
+            return "other"
+        if _UNIVERSITY.search(org):
+            return "university"
+        if _INSTITUTE.search(org):
+            return "research_institute"
+        if _FINANCE.search(org):
+            return "financial_institution"
+        if _ASSOC.search(org):
+            return "industry_association"
     if foreign:
         return "foreign_company"
     if org.startswith("中国") or org.startswith("中"):
