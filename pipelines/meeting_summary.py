@@ -46,15 +46,23 @@ _MONTHS = ("January February March April May June July August September October 
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[re.Pattern, dict[str, str]]:
+def _glossary() -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+    """The glossary's pattern (the longest word first), its words, and each word's own
+    reading (a title that is one word, 省委书记 or 董事长, is read from it)."""
     words = dict(_TITLES)
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))), words
+    pattern = re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return pattern, words, {w: _read(w, pattern, words) for w in words}
 
 
 @lru_cache(maxsize=4096)
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
-    pattern, words = _glossary()
+    pattern, words, whole = _glossary()
+    found = whole.get(title)
+    return found if found is not None else _read(title, pattern, words)
+
+
+def _read(title: str, pattern: re.Pattern, words: dict[str, str]) -> str:
     parts = [w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
              for w in map(words.__getitem__, pattern.findall(title)) if w]
     text = "".join(parts).replace(" ,", ",")
@@ -135,23 +143,23 @@ def _day_en(m) -> str:
 
 def summaries(m, province: str | None = None) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting; ``province``: the story's."""
-    hosts = " and ".join([host_en(h, province) for h in m.hosts])
-    names = [guest_en(g) for g in m.guests]
-    guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-    en = f"{hosts} met {guests}"
-    if m.place:
-        en += f" in {place_en(m.place)}"
-    if m.date:
-        en += f" on {_day_en(m)}"
-    if m.topics:
-        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in m.topics])
-    zh_hosts = "、".join([_zh_title(h) + h.name for h in m.hosts])
-    zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
-    guests_zh = "、".join([g.org + g.title + g.name for g in m.guests])
-    zh += zh_hosts + (f"在{m.place}" if m.place else "")
-    zh += f"同{guests_zh}{m.verb}" if m.verb in ("会谈", "座谈", "见面") else m.verb + guests_zh
-    if m.topics:
-        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in m.topics])
+    hosts, guests, place, day, topics = m.hosts, m.guests, m.place, m.date, m.topics
+    names = [guest_en(g) for g in guests]
+    en = (" and ".join([host_en(h, province) for h in hosts]) + " met "
+          + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)))
+    if place:
+        en += " in " + place_en(place)
+    if day:
+        en += " on " + _day_en(m)
+    if topics:
+        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in topics])
+    zh = ((f"{day.month}月{day.day}日，" if day else "")
+          + "、".join([_zh_title(h) + h.name for h in hosts]) + ("在" + place if place else ""))
+    guests_zh = "、".join([g.org + g.title + g.name for g in guests])
+    verb = m.verb
+    zh += "同" + guests_zh + verb if verb in ("会谈", "座谈", "见面") else verb + guests_zh
+    if topics:
+        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in topics])
     return en, zh
 
 
