@@ -106,8 +106,13 @@ def hosts(left: str, book: Lookup) -> list[tuple[str, str]]:
 
 
 def _unkicked(clause: str) -> str:
-    """``_KICKER.sub("", clause)``, tried only where a colon is."""
-    return _KICKER.sub("", clause) if "：" in clause or ":" in clause else clause
+    """``_KICKER.sub("", clause)``: the clause after its first colon, unless a line end
+    comes before it (``.`` does not match one)."""
+    wide, narrow = clause.find("："), clause.find(":")
+    if wide < 0 and narrow < 0:
+        return clause
+    at = narrow if wide < 0 else wide if narrow < 0 else min(wide, narrow)
+    return clause if "\n" in clause[:at] else clause[at + 1:]
 
 
 def by_post(title: str, when: date, province: str | None, book: roster.Roster
