@@ -145,10 +145,12 @@ def extract_meetings(title: str, text: str, published_at: datetime | date | None
     found = _from(text, published, province, names, cues, chinese)
     if not found and title:
         found = _from((title or "").translate(_FULL), published, province, names)
+    if len(found) < 2:
+        return found
     out: list[Meeting] = []
     seen: set = set()
     for m in found:
-        key = (tuple(h.name for h in m.hosts), tuple((g.name, g.org) for g in m.guests))
+        key = (tuple([h.name for h in m.hosts]), tuple([(g.name, g.org) for g in m.guests]))
         if key not in seen:
             seen.add(key)
             out.append(m)
@@ -182,8 +184,8 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
         for v in finder.finditer(sentence):
             clauses.setdefault(len(_BREAK.findall(sentence, 0, v.start())), []).append(v)
         for verbs in clauses.values():
-            # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
-            verbs.sort(key=lambda v: (v.group() in ("调研", "考察"), v.start()))
+            if len(verbs) > 1:  # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
+                verbs.sort(key=lambda v: (v.group() in ("调研", "考察"), v.start()))
             spots.append((para, start, sentence, verbs))
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
@@ -309,7 +311,7 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
         day = previous.date
     when = day or published
     if names:
-        hosts = tuple(resolve(n, t, when, province, book) for n, t in names)
+        hosts = tuple([resolve(n, t, when, province, book) for n, t in names])
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
