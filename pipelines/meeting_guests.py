@@ -78,7 +78,7 @@ TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
          r"(?:" + _TITLE_WORDS + r")"
          r"(?:兼)?)+")
 # the words a TITLE match can start with: the search for one (no literal leads TITLE, so
-# the engine tries it at every character) is tried only where one of them is (_titles)
+# the engine tries it at every character) is tried only where one of them is (_guest)
 _TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + _TITLE_WORDS)
 _TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
                          r"(?=一行|等|$)")
@@ -145,6 +145,8 @@ def guest_list(part: str) -> list[Guest]:
         if piece:
             items.append(piece)
     out = _one_person([(i, g) for i in items if (g := _guest(i, foreign) or _honoured(i))])
+    if len(out) < 2:
+        return out
     # 某公司董事长王某、总裁李某: an item without an organisation takes the previous one's
     for n, g in enumerate(out):
         if not g.org and g.title and n and out[n - 1].org:
@@ -167,6 +169,8 @@ def _honoured(item: str) -> Guest | None:
 
 def _one_person(found: list[tuple[str, Guest]]) -> list[Guest]:
     """Rule 2's last sentence: a post without a person and the person after it are one."""
+    if len(found) < 2:
+        return [g for _item, g in found]
     out: list[Guest] = []
     n = 0
     while n < len(found):
@@ -217,14 +221,22 @@ def _whole(item: str, right: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
-    for m in _titles(item):
-        rest = item[m.end():]
+    # each TITLE match in turn (finditer), the pattern tried only where a word it can
+    # start with is: it has no literal to skip to (its matches are never empty)
+    at = 0
+    while (first := _TITLE_FIRST.search(item, at)) is not None:
+        m = _TITLE_RE.match(item, first.start())
+        if m is None:
+            at = first.start() + 1
+            continue
+        at = m.end()
+        rest = item[at:]
         if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
             org, title, name = item[:m.start()], m.group(), rest
             if not org:
                 return Guest(name, title, "", "")
             return Guest(name, title, *_org(org, title, foreign))
-        if not rest and m.start() and m.end() == len(item):
+        if not rest and m.start() and at == len(item):
             # 比亚迪股份有限公司董事长(一行): the report names the post, not the person
             return Guest("", m.group(), *_org(item[:m.start()], m.group(), foreign))
     if len(item) > 40:
@@ -234,19 +246,6 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
     if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
     return None
-
-
-def _titles(item: str):
-    """``_TITLE_RE.finditer(item)``, the pattern tried only where a word it can start with
-    is (its matches are never empty)."""
-    at = 0
-    while (first := _TITLE_FIRST.search(item, at)) is not None:
-        m = _TITLE_RE.match(item, first.start())
-        if m is None:
-            at = first.start() + 1
-        else:
-            yield m
-            at = m.end()
 
 
 # words for "the visitors" that name no one: 会见了客人一行, 会见了外宾
