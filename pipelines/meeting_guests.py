@@ -79,7 +79,7 @@ TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
          r"(?:兼)?)+")
 # the words a TITLE match can start with: the search for one (no literal leads TITLE, so
 # the engine tries it at every character) is tried only where one of them is (_guest)
-_TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + _TITLE_WORDS)
+TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + _TITLE_WORDS)
 _TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
                          r"(?=一行|等|$)")
 _ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研究所|科学院|实验室|银行|证券|保险|"
@@ -224,7 +224,7 @@ def _guest(item: str, foreign: bool = False) -> Guest | None:
     # each TITLE match in turn (finditer), the pattern tried only where a word it can
     # start with is: it has no literal to skip to (its matches are never empty)
     at = 0
-    while (first := _TITLE_FIRST.search(item, at)) is not None:
+    while (first := TITLE_FIRST.search(item, at)) is not None:
         m = _TITLE_RE.match(item, first.start())
         if m is None:
             at = first.start() + 1
