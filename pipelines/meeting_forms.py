@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from provwatch.pipelines.meeting_guests import TITLE, TITLE_FIRST, Guest, guest_list
+from provwatch.pipelines.meeting_guests import (
+    HONOURS,
+    TITLE,
+    TITLE_FIRST,
+    TITLE_WORDS,
+    Guest,
+    guest_list,
+)
 
 __all__ = ["en_day", "forum_guests", "more_guests", "with_known_orgs"]
 
@@ -29,6 +36,8 @@ _CLAUSES = re.compile(r"[，,；;。]")
 _TITLED = re.compile(r"[^，,；;。、\s]{2,40}?(?:" + TITLE + r")$")  # ORG TITLE before a name
 _TITLE_WHOLE = re.compile(TITLE)
 _NOT_IN_ORG = frozenset("，,；;。、")  # and blanks (\s): what _TITLED's organisation excludes
+# a guest's title holds one of these (a TITLE match ends in a title word; an honour is one)
+_A_TITLE = re.compile(TITLE_WORDS + "|" + HONOURS)
 _SAYS = re.compile(r"表示|介绍|指出|强调|说|参加|出席|陪同|双方|就|围绕|希望|欢迎|对")
 _FORUM_WITH = re.compile(r"与(.{2,120}?)(?:等)?(?:企业|公司|单位|机构|高校)?(?:的)?(?:主要)?"
                          r"(?:负责人|代表|企业家|董事长)[^，,；;。]{0,12}?(?:交流|座谈|对话|恳谈)")
@@ -49,6 +58,8 @@ def more_guests(rest: str) -> list[Guest]:
     for clause in _CLAUSES.split(rest):
         clause = clause.strip()
         if not clause or _SAYS.search(_AND_THEN.sub("", clause)):
+            break
+        if not _A_TITLE.search(clause):  # no guest read from it could have a title
             break
         found = guest_list(clause)
         if not found or not all(g.name and g.title for g in found):

@@ -69,17 +69,17 @@ def _country(org: str) -> str:
 
 _GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
 _TITLE_PREFIXES = "副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区"
-_TITLE_WORDS = ("董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|"
+TITLE_WORDS = ("董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|"
                 "首席执行官|首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|"
                 "院长|所长|党委书记|行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|"
                 "州长|省长|市长|部长|外长|大使|首席部长|主任|CEO")
 TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
          r"(?:" + _TITLE_PREFIXES + r")?"
-         r"(?:" + _TITLE_WORDS + r")"
+         r"(?:" + TITLE_WORDS + r")"
          r"(?:兼)?)+")
 # the words a TITLE match can start with: the search for one (no literal leads TITLE, so
 # the engine tries it at every character) is tried only where one of them is (_guest)
-TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + _TITLE_WORDS)
+TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + TITLE_WORDS)
 _TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
                          r"(?=一行|等|$)")
 _ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研究所|科学院|实验室|银行|证券|保险|"
@@ -155,7 +155,8 @@ def guest_list(part: str) -> list[Guest]:
     return out
 
 
-_HONOUR = re.compile(r"(院士|教授|研究员|博士)([\u4e00-\u9fff·]{2,4})$")
+HONOURS = "院士|教授|研究员|博士"  # an honour before a name, taken as a title (_honoured)
+_HONOUR = re.compile(r"(" + HONOURS + r")([\u4e00-\u9fff·]{2,4})$")
 # 王某等企业负责人: the list ends at 等 before a word for the group
 _ETC = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:负责人|代表|企业家|人士|嘉宾|客人|一行)$")
 _AND_THEN = re.compile(r"(?:一行)?并[\u4e00-\u9fff]{1,8}$")

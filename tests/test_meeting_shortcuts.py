@@ -78,3 +78,11 @@ def test_sentences_at_are_the_sentences_holding_a_verb():
                     want.append((line, at + s.start(), s.group()))
             at += len(line) + 1
         assert list(meetings._sentences_at(text, verbs)) == want, text
+
+
+def test_a_guest_with_a_title_holds_a_title_word():
+    """more_guests stops at a clause without one: no guest read from it has a title."""
+    alphabet = "董事长兼总裁副执行第一任候任中国区院士教授王李公司集团大学、和与的率领一行等"
+    for clause in TEXTS + _made_up(alphabet, 600, 24, 9):
+        if not meeting_forms._A_TITLE.search(clause):
+            assert not any(g.title for g in meeting_guests.guest_list(clause)), clause
