@@ -133,30 +133,33 @@ def place_en(place: str) -> str:
     return names.place_en(place)
 
 
-def _day_en(m) -> str:
-    d = m.date
+def _day_text(d, published) -> str:
     if d is None:
         return ""
-    year = "" if m.published and m.published.year == d.year else f" {d.year}"
+    year = "" if published and published.year == d.year else f" {d.year}"
     return f"{d.day} {_MONTHS[d.month - 1]}{year}"
 
 
 def summaries(m, province: str | None = None) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting; ``province``: the story's."""
-    hosts, guests, place, day, topics = m.hosts, m.guests, m.place, m.date, m.topics
+    return lines(m.hosts, m.guests, m.date, m.published, m.place, m.topics, m.verb, province)
+
+
+def lines(hosts, guests, day, published, place: str, topics, verb: str,
+          province: str | None = None) -> tuple[str, str]:
+    """``summaries`` of a meeting given by its parts (one not yet made)."""
     names = [guest_en(g) for g in guests]
     en = (" and ".join([host_en(h, province) for h in hosts]) + " met "
           + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)))
     if place:
         en += " in " + place_en(place)
     if day:
-        en += " on " + _day_en(m)
+        en += " on " + _day_text(day, published)
     if topics:
         en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in topics])
     zh = ((f"{day.month}月{day.day}日，" if day else "")
           + "、".join([_zh_title(h) + h.name for h in hosts]) + ("在" + place if place else ""))
     guests_zh = "、".join([g.org + g.title + g.name for g in guests])
-    verb = m.verb
     zh += "同" + guests_zh + verb if verb in ("会谈", "座谈", "见面") else verb + guests_zh
     if topics:
         zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in topics])

@@ -49,7 +49,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
@@ -59,6 +58,7 @@ from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests,
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
 from provwatch.pipelines.meeting_hosts import hosts as host_names
+from provwatch.pipelines.meeting_summary import lines as summary_lines
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
@@ -316,9 +316,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
     topics = _topics(span, guests, cues)
-    # the summaries read a draft: a frozen Meeting is made once, with them
-    en, zh = summaries(SimpleNamespace(hosts=hosts, guests=guests, date=day, published=published,
-                                       place=place, topics=topics, verb=verb), province)
+    # the summaries read the parts: a frozen Meeting is made once, with them
+    en, zh = summary_lines(hosts, guests, day, published, place, topics, verb, province)
     return Meeting(hosts, tuple(guests), day, published, place, topics, verb,
                    sentence.strip(), en, zh)
 
