@@ -135,7 +135,8 @@ def extract_meetings(title: str, text: str, published_at: datetime | date | None
     text = text or ""
     # the Chinese verbs' offsets, read once (translating full-width digits keeps them)
     chinese = [m.start() for m in _VERB.finditer(text)]
-    if not (chinese or _has_verb(text) or _has_verb(title or "")):
+    if not (chinese or (_english_words(text) and _EN_VERB.search(text))
+            or _has_verb(title or "")):
         return []
     if matches is None:
         matches = text_matches(text)
