@@ -26,12 +26,12 @@ def meeting_day(left: str, para: str, published: date | None, lead: str = "") ->
     """The meeting's day by the rule above: ``left`` is the sentence before the verb,
     ``para`` its paragraph, ``lead`` the story's first characters."""
     found = days(left)
-    if not found and _VAGUE.search(left):
-        return None
-    relative = _RELATIVE_DAY.search(left)
-    if relative and published and not found:
-        return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
     if not found:
+        if _VAGUE.search(left):
+            return None
+        relative = _RELATIVE_DAY.search(left)
+        if relative and published:
+            return published - timedelta(days=_RELATIVE_DAYS[relative.group()])
         head = _PARA_DAY.match(para)
         found = days(head.group(1)) if head else []
     if not found and lead and not lead.startswith(para.strip()):  # the story's lead day

@@ -21,12 +21,23 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from provwatch.pipelines.meeting_guests import TITLE, Guest, guest_list
+from provwatch.pipelines.meeting_guests import (
+    HONOURS,
+    TITLE,
+    TITLE_FIRST,
+    TITLE_WORDS,
+    Guest,
+    guest_list,
+)
 
 __all__ = ["en_day", "forum_guests", "more_guests", "with_known_orgs"]
 
 _CLAUSES = re.compile(r"[，,；;。]")
 _TITLED = re.compile(r"[^，,；;。、\s]{2,40}?(?:" + TITLE + r")$")  # ORG TITLE before a name
+_TITLE_WHOLE = re.compile(TITLE)
+_NOT_IN_ORG = frozenset("，,；;。、")  # and blanks (\s): what _TITLED's organisation excludes
+# a guest's title holds one of these (a TITLE match ends in a title word; an honour is one)
+_A_TITLE = re.compile(TITLE_WORDS + "|" + HONOURS)
 _SAYS = re.compile(r"表示|介绍|指出|强调|说|参加|出席|陪同|双方|就|围绕|希望|欢迎|对")
 _FORUM_WITH = re.compile(r"与(.{2,120}?)(?:等)?(?:企业|公司|单位|机构|高校)?(?:的)?(?:主要)?"
                          r"(?:负责人|代表|企业家|董事长)[^，,；;。]{0,12}?(?:交流|座谈|对话|恳谈)")
@@ -47,6 +58,8 @@ def more_guests(rest: str) -> list[Guest]:
     for clause in _CLAUSES.split(rest):
         clause = clause.strip()
         if not clause or _SAYS.search(_AND_THEN.sub("", clause)):
+            break
+        if not _A_TITLE.search(clause):  # no guest read from it could have a title
             break
         found = guest_list(clause)
         if not found or not all(g.name and g.title for g in found):
@@ -69,8 +82,8 @@ def with_known_orgs(guests: list[Guest], story: str) -> list[Guest]:
         if g.name and not g.org and story.count(g.name) > 1:
             at = story.find(g.name)
             while at >= 0:
-                titled = _TITLED.search(story, max(0, at - 60), at)
-                found = [x for x in guest_list(titled.group(0) + g.name)
+                titled = _titled(story, at)
+                found = [x for x in guest_list(titled + g.name)
                          if x.org and x.name == g.name] if titled else []
                 if found:
                     g = found[0]
@@ -78,6 +91,28 @@ def with_known_orgs(guests: list[Guest], story: str) -> list[Guest]:
                 at = story.find(g.name, at + 1)
         out.append(g)
     return out
+
+
+def _titled(story: str, at: int) -> str:
+    """What ``_TITLED.search(story, max(0, at - 60), at)`` matches ("" for nothing), found
+    from the ends instead of trying the lazy pattern at every start: the title must end
+    where ``$`` does (``at``, or before a line end there) and start at one of its first
+    words; the match starts at the leftmost character from which 2 to 40 characters
+    with no stop or blank lead to such a title."""
+    lo = max(0, at - 60)
+    end = at - 1 if story[at - 1:at] == "\n" else at
+    best = -1
+    j = lo + 2
+    while (first := TITLE_FIRST.search(story, j, end)) is not None:
+        j = first.start()
+        if _TITLE_WHOLE.fullmatch(story, j, end):
+            s, limit = j, max(lo, j - 40)
+            while s > limit and story[s - 1] not in _NOT_IN_ORG and not story[s - 1].isspace():
+                s -= 1
+            if j - s >= 2 and (best < 0 or s < best):
+                best = s
+        j += 1
+    return story[best:end] if best >= 0 else ""
 
 
 def en_day(sentence: str, published: date | None) -> date | None:

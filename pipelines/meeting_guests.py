@@ -53,20 +53,42 @@ COUNTRY_EN = {zh: en.replace("_", " ") for zh, en in (pair.split("=") for pair i
     "古巴=Cuba 委内瑞拉=Venezuela 澳大利亚=Australia 新西兰=New_Zealand 斐济=Fiji "
     "欧盟=EU").split())}
 COUNTRIES = tuple(sorted(COUNTRY_EN, key=len, reverse=True))
+_BY_FIRST: dict[str, tuple[str, ...]] = {}  # COUNTRIES by their first character, in order
+for _c in COUNTRIES:
+    _BY_FIRST[_c[0]] = (*_BY_FIRST.get(_c[0], ()), _c)
+
+
+def _country(org: str) -> str:
+    """The longest of COUNTRIES that ``org`` starts with, "" when none: the few that share
+    its first character are tried."""
+    for c in _BY_FIRST.get(org[:1], ()):
+        if org.startswith(c):
+            return c
+    return ""
+
+
 _GOV_TITLE = re.compile(r"总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长")
+_TITLE_PREFIXES = "副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区"
+TITLE_WORDS = ("董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|"
+                "首席执行官|首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|"
+                "院长|所长|党委书记|行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|"
+                "州长|省长|市长|部长|外长|大使|首席部长|主任|CEO")
 TITLE = (r"(?:(?:候任|新任|第[一二三四五六七八九十]+任)?"
-         r"(?:副|常务副|执行|资深|名誉|荣誉|联席|轮值|全球|中国区|大中华区)?"
-         r"(?:董事会主席|管理董事会主席|监事会主席|董事长|执行董事|主席|总裁|行政总裁|首席执行官|"
-         r"首席运营官|首席技术官|总经理|创始人|合伙人|会长|理事长|秘书长|校长|院长|所长|党委书记|"
-         r"行长|执行主任|负责人|行政长官|总统|总理|首相|国王|王储|议长|州长|省长|市长|部长|外长|大使|首席部长|主任|CEO)"
+         r"(?:" + _TITLE_PREFIXES + r")?"
+         r"(?:" + TITLE_WORDS + r")"
          r"(?:兼)?)+")
+# the words a TITLE match can start with: the search for one (no literal leads TITLE, so
+# the engine tries it at every character) is tried only where one of them is (_guest)
+TITLE_FIRST = re.compile("候任|新任|第|" + _TITLE_PREFIXES + "|" + TITLE_WORDS)
 _TITLE_NAME = re.compile(r"(" + TITLE + r")([\u4e00-\u9fff·]{2,10}?|[A-Z][A-Za-z .\-]{1,40}?)"
                          r"(?=一行|等|$)")
 _ORG_SUFFIX = re.compile(r"(?:集团|公司|企业|大学|学院|研究院|研究所|科学院|实验室|银行|证券|保险|"
                          r"基金|资本|商会|协会|联合会|峰会|论坛|特别行政区|政府|委员会|中心|联合国|"
                          r"署|州|市|省)")
 _ORG_END = re.compile(_ORG_SUFFIX.pattern + "$")
-_TAIL = re.compile(r"(?:一行|等人|等|代表团|访华团|访问团|考察团|代表|负责人|有关负责人|一行人)+$")
+_TAIL_WORDS = ("一行", "等人", "等", "代表团", "访华团", "访问团", "考察团", "代表", "负责人",
+               "有关负责人", "一行人")
+_TAIL = re.compile("(?:" + "|".join(_TAIL_WORDS) + ")+$")
 _RELATIVE = re.compile(r"^[^、]*?(?:来|出席|参加|访问|当选|任命|述职|应邀|率领|前来|专程|"
                        r"抵|到|赴)[^、]*?的")
 _FOREIGN = re.compile(r"来华|访华|跨国公司|外资企业|外国")
@@ -81,6 +103,10 @@ _GOVERNMENT_END = re.compile(r"(?:州|市|省|政府)$")
 _UNIVERSITY = re.compile(r"大学|学院")
 _INSTITUTE = re.compile(r"研究院|研究所|科学院|实验室")
 _GROUP = re.compile(r"集团|总公司")
+# any word of _OTHER, _UNIVERSITY, _INSTITUTE, _FINANCE or _ASSOC (a name with none, most
+# companies, is told by one search)
+_KINDS = re.compile("|".join(p.pattern for p in (_OTHER, _UNIVERSITY, _INSTITUTE, _FINANCE,
+                                                  _ASSOC)))
 _BUSINESS = re.compile(r"集团|公司|企业|科技|汽车|控股|股份")
 
 
@@ -95,24 +121,32 @@ class Guest:
     sectors: tuple[str, ...] = ()  # the knowledge base's sectors of the organisation
 
 
+def _untailed(item: str) -> str:
+    """``_TAIL.sub("", item)``, tried only where the item ends with one of its words (or a
+    line end, where ``$`` also matches): the pattern has no literal to skip to."""
+    return _TAIL.sub("", item) if item.endswith(_TAIL_WORDS) or item.endswith("\n") else item
+
+
 def guest_list(part: str) -> list[Guest]:
     """Rule 1–2: the guests written in ``part`` (the words after the verb)."""
     part = part.strip().removeprefix("了").strip()
     if "并" in part:  # the pattern has no literal to skip to: tried only where it can match
         part = _AND_THEN.sub("", part)
     foreign = bool(_FOREIGN.search(part))
-    led = _LED.match(part)
+    led = _LED.match(part) if "率领" in part or "带领" in part else None
     if led:
         part = led.group(1)
-    rel = _RELATIVE.match(part)
+    rel = _RELATIVE.match(part) if "的" in part else None
     if rel and len(part) > rel.end():
         part = part[rel.end():]
     items: list[str] = []
     for piece in _split(part):
-        piece = _TAIL.sub("", _ETC.sub("", piece.strip()))
+        piece = _untailed(_ETC.sub("", piece.strip()))
         if piece:
             items.append(piece)
     out = _one_person([(i, g) for i in items if (g := _guest(i, foreign) or _honoured(i))])
+    if len(out) < 2:
+        return out
     # 某公司董事长王某、总裁李某: an item without an organisation takes the previous one's
     for n, g in enumerate(out):
         if not g.org and g.title and n and out[n - 1].org:
@@ -121,7 +155,8 @@ def guest_list(part: str) -> list[Guest]:
     return out
 
 
-_HONOUR = re.compile(r"(院士|教授|研究员|博士)([\u4e00-\u9fff·]{2,4})$")
+HONOURS = "院士|教授|研究员|博士"  # an honour before a name, taken as a title (_honoured)
+_HONOUR = re.compile(r"(" + HONOURS + r")([\u4e00-\u9fff·]{2,4})$")
 # 王某等企业负责人: the list ends at 等 before a word for the group
 _ETC = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:负责人|代表|企业家|人士|嘉宾|客人|一行)$")
 _AND_THEN = re.compile(r"(?:一行)?并[\u4e00-\u9fff]{1,8}$")
@@ -135,6 +170,8 @@ def _honoured(item: str) -> Guest | None:
 
 def _one_person(found: list[tuple[str, Guest]]) -> list[Guest]:
     """Rule 2's last sentence: a post without a person and the person after it are one."""
+    if len(found) < 2:
+        return [g for _item, g in found]
     out: list[Guest] = []
     n = 0
     while n < len(found):
@@ -162,7 +199,7 @@ def _split(part: str) -> list[str]:
         left, right = part[at:m.start()], part[m.end():]
         if len(left.strip()) < 2 or len(right.strip()) < 2:
             continue
-        if m.group() != "、" and not _whole(_TAIL.sub("", left.strip()), right):
+        if m.group() != "、" and not _whole(_untailed(left.strip()), right):
             continue
         pieces.append(left)
         at = m.end()
@@ -179,25 +216,33 @@ def _whole(item: str, right: str) -> bool:
         return False
     if g.title or g.org_id or _ORG_END.search(item):
         return True
-    nxt = _guest(_TAIL.sub("", _SPLIT.split(right, maxsplit=1)[0].strip()))
+    nxt = _guest(_untailed(_SPLIT.split(right, maxsplit=1)[0].strip()))
     return bool(g.name and not g.org and nxt and (nxt.title or nxt.org))
 
 
 @lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
-    for m in _TITLE_RE.finditer(item):
-        rest = item[m.end():]
+    # each TITLE match in turn (finditer), the pattern tried only where a word it can
+    # start with is: it has no literal to skip to (its matches are never empty)
+    at = 0
+    while (first := TITLE_FIRST.search(item, at)) is not None:
+        m = _TITLE_RE.match(item, first.start())
+        if m is None:
+            at = first.start() + 1
+            continue
+        at = m.end()
+        rest = item[at:]
         if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
             org, title, name = item[:m.start()], m.group(), rest
             if not org:
                 return Guest(name, title, "", "")
             return Guest(name, title, *_org(org, title, foreign))
-        if not rest and m.start() and m.end() == len(item):
+        if not rest and m.start() and at == len(item):
             # 比亚迪股份有限公司董事长(一行): the report names the post, not the person
             return Guest("", m.group(), *_org(item[:m.start()], m.group(), foreign))
     if len(item) > 40:
         return None
-    if kb.load().first(item) is not None or _ORG_END.search(item) or item.startswith(COUNTRIES):
+    if kb.load().first(item) is not None or _ORG_END.search(item) or _country(item):
         return Guest("", "", *_org(item, "", foreign))
     if 2 <= len(item) <= 4 and item not in _NOBODY:
         return Guest(item, "", "", "")
@@ -218,7 +263,7 @@ def _org(org: str, title: str, foreign: bool = False
     o = base.first(org)
     if o is not None:
         kind = o.kind
-        if kind == "private_company" and org.startswith(COUNTRIES):
+        if kind == "private_company" and _country(org):
             kind = "foreign_company"
         return org, kind, o.id, english(o), o.sectors
     kind = kind_of(org, title)
@@ -230,9 +275,9 @@ def _org(org: str, title: str, foreign: bool = False
 def _country_en(org: str) -> str:
     """A foreign organisation the knowledge base does not know, its country in English:
     老挝 → Laos, 德国巴伐利亚州 → Germany: 巴伐利亚州; "" when no country leads it."""
-    if not org.startswith(COUNTRIES):
+    country = _country(org)
+    if not country:
         return ""
-    country = next(c for c in COUNTRIES if org.startswith(c))
     rest = org[len(country):]
     return f"{COUNTRY_EN[country]}: {rest}" if rest else COUNTRY_EN[country]
 
@@ -259,22 +304,21 @@ def _english(o: kb.Org) -> str:
 
 
 def kind_of(org: str, title: str) -> str:
-    foreign = org.startswith(COUNTRIES)
-    if foreign and (org in COUNTRIES or _GOV_TITLE.fullmatch(title.removeprefix("副"))
+    foreign = bool(_country(org))
+    if foreign and (org in COUNTRY_EN or _GOV_TITLE.fullmatch(title.removeprefix("副"))
                     or _GOVERNMENT_END.search(org)):
         return "foreign_government"
-    if _OTHER.search(org):
-        return "other"
-    if _UNIVERSITY.search(org):
-        return "university"
-    if _INSTITUTE.search(org):
-        return "research_institute"
-    if _FINANCE.search(org):
-        return "financial_institution"
-    if _ASSOC.search(org):
-        return "industry_association"
-    if _OTHER.search(org):
-        return "other"
+    if _KINDS.search(org):  # one of the words below: the first kind in this order
+        if _OTHER.search(org):
+            return "other"
+        if _UNIVERSITY.search(org):
+            return "university"
+        if _INSTITUTE.search(org):
+            return "research_institute"
+        if _FINANCE.search(org):
+            return "financial_institution"
+        if _ASSOC.search(org):
+            return "industry_association"
     if foreign:
         return "foreign_company"
     if org.startswith("中国") or org.startswith("中"):

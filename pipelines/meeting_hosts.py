@@ -80,12 +80,13 @@ def hosts(left: str, book: Lookup) -> list[tuple[str, str]]:
     """Rule 2: the hosts named in the verb's clause, and in whole clauses of hosts right
     before it (省委书记黄坤明，省委副书记、省长王伟中在广州会见)."""
     clauses = CLAUSE_END.split(left)
-    clause = _KICKER.sub("", clauses[-1])
+    clause = _unkicked(clauses[-1])
     found = [(m.group(2), m.group(1).rstrip("、")) for m in _HOST.finditer(clause)]
     for name in book.names.findall(clause):
         if not any(name == f[0] for f in found):
             found.append((name, ""))
-    found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
+    if len(found) > 1:  # a name inside another's is part of it
+        found = [f for f in found if not any(f[0] != g[0] and f[0] in g[0] for g in found)]
     if not found and (titled := _TITLE_ONLY.search(clause)):
         found = [("", titled.group(1).rstrip("、"))]  # resolved by its post (rule 3)
     if not found:
@@ -95,14 +96,25 @@ def hosts(left: str, book: Lookup) -> list[tuple[str, str]]:
             found = [(bare.group(1), "")]
     if not found:
         return []
-    order = {name: clause.find(name) for name, _ in found}
-    found.sort(key=lambda f: order[f[0]])
+    if len(found) > 1:
+        order = {name: clause.find(name) for name, _ in found}
+        found.sort(key=lambda f: order[f[0]])
     for before in reversed(clauses[:-1]):
-        whole = _HOST.fullmatch(_KICKER.sub("", before).strip())
+        whole = _HOST.fullmatch(_unkicked(before).strip())
         if not whole:
             break
         found.insert(0, (whole.group(2), whole.group(1).rstrip("、")))
     return found
+
+
+def _unkicked(clause: str) -> str:
+    """``_KICKER.sub("", clause)``: the clause after its first colon, unless a line end
+    comes before it (``.`` does not match one)."""
+    wide, narrow = clause.find("："), clause.find(":")
+    if wide < 0 and narrow < 0:
+        return clause
+    at = narrow if wide < 0 else wide if narrow < 0 else min(wide, narrow)
+    return clause if "\n" in clause[:at] else clause[at + 1:]
 
 
 def by_post(title: str, when: date, province: str | None, book: roster.Roster
@@ -127,11 +139,12 @@ def resolve(name: str, title: str, when: date | None, province: str | None,
         return Host(name, title)
     entries = ([e for e in book.index.get(name, ()) if e.holds_on(when)] if name
                else by_post(title, when, province, book.book))
-    if province and any(e.province == province for e in entries):
-        entries = [e for e in entries if e.province == province]
-    entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))
     if not entries:
         return Host(name, title)
+    if len(entries) > 1:
+        if province and any(e.province == province for e in entries):
+            entries = [e for e in entries if e.province == province]
+        entries.sort(key=lambda e: (e.level != "province", e.post != "secretary"))
     e = entries[0]  # the roster's Chinese name: Liu Ning and 刘宁 are one host
     return Host(e.name_zh, title, e.province, e.level, e.city, e.post, e.pinyin)
 

@@ -39,27 +39,35 @@ _TITLES = [  # the longest word matches first
 ]
 _SPACES = re.compile(r"\s+")
 _PROVINCE_SUFFIX = re.compile(r"(?:壮族|回族|维吾尔)?自治区$|省$|市$")
+# each province's Chinese name without its suffix (河南省 → 河南): taxonomy data, once
+_SHORT = {pid: _PROVINCE_SUFFIX.sub("", zh) for pid, (_en, zh) in PROVINCES.items()}
 _MONTHS = ("January February March April May June July August September October November "
            "December").split()
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[re.Pattern, dict[str, str]]:
+def _glossary() -> tuple[re.Pattern, dict[str, str], dict[str, str]]:
+    """The glossary's pattern (the longest word first), its words, and each word's own
+    reading (a title that is one word, 省委书记 or 董事长, is read from it)."""
     words = dict(_TITLES)
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True))), words
+    pattern = re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+    return pattern, words, {w: _read(w, pattern, words) for w in words}
 
 
 @lru_cache(maxsize=4096)
 def title_en(title: str) -> str:
     """A Chinese title by the glossary, word by word; "" for words it does not know."""
-    pattern, words = _glossary()
-    parts = []
-    for m in pattern.finditer(title):
-        w = words[m.group()]
-        if w:
-            parts.append(w if w.endswith(" ") or w.startswith((" ", ",")) else w + " ")
-    text = "".join(parts)
-    return _SPACES.sub(" ", text.replace(" ,", ",")).strip(" ,")
+    pattern, words, whole = _glossary()
+    found = whole.get(title)
+    return found if found is not None else _read(title, pattern, words)
+
+
+def _read(title: str, pattern: re.Pattern, words: dict[str, str]) -> str:
+    parts = [w if w.endswith(" ") or w.startswith((" ", ",")) else w + " "
+             for w in map(words.__getitem__, pattern.findall(title)) if w]
+    text = "".join(parts).replace(" ,", ",")
+    # the words are the glossary's, whose only blank is " ": only a run of them to fold
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip(" ,")
 
 
 _PROVINCIAL = re.compile(r"^(?:常务副|副)?(?:省委|省|自治区党委|自治区)(?!.*市)")
@@ -71,7 +79,7 @@ def host_en(h, province: str | None = None) -> str:
     if h.province is None:
         place = PROVINCES[province][0] if (province in PROVINCES
                                            and _PROVINCIAL.match(h.title)) else ""
-        return " ".join(p for p in (place, title_en(h.title), names.person_en(h.name)) if p)
+        return " ".join([p for p in (place, title_en(h.title), names.person_en(h.name)) if p])
     place = PROVINCES[h.province][0]
     if h.level == "capital":
         place = _city_en(h.city or "")
@@ -91,7 +99,7 @@ def guest_en(g) -> str:
     # a foreign guest's Chinese name is a transliteration (马斯克): pinyin would garble it
     foreign = g.org_kind in ("foreign_company", "foreign_government")
     name = g.name if foreign else names.person_en(g.name)
-    return " ".join(p for p in (g.org_en or g.org, title_en(g.title), name) if p)
+    return " ".join([p for p in (g.org_en or g.org, title_en(g.title), name) if p])
 
 
 def _city_en(city: str) -> str:
@@ -125,33 +133,36 @@ def place_en(place: str) -> str:
     return names.place_en(place)
 
 
-def _day_en(m) -> str:
-    d = m.date
+def _day_text(d, published) -> str:
     if d is None:
         return ""
-    year = "" if m.published and m.published.year == d.year else f" {d.year}"
+    year = "" if published and published.year == d.year else f" {d.year}"
     return f"{d.day} {_MONTHS[d.month - 1]}{year}"
 
 
 def summaries(m, province: str | None = None) -> tuple[str, str]:
     """(English line, Chinese line) of a meeting; ``province``: the story's."""
-    hosts = " and ".join([host_en(h, province) for h in m.hosts])
-    names = [guest_en(g) for g in m.guests]
-    guests = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-    en = f"{hosts} met {guests}"
-    if m.place:
-        en += f" in {place_en(m.place)}"
-    if m.date:
-        en += f" on {_day_en(m)}"
-    if m.topics:
-        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in m.topics])
-    zh_hosts = "、".join([_zh_title(h) + h.name for h in m.hosts])
-    zh = f"{m.date.month}月{m.date.day}日，" if m.date else ""
-    guests_zh = "、".join([g.org + g.title + g.name for g in m.guests])
-    zh += zh_hosts + (f"在{m.place}" if m.place else "")
-    zh += f"同{guests_zh}{m.verb}" if m.verb in ("会谈", "座谈", "见面") else m.verb + guests_zh
-    if m.topics:
-        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in m.topics])
+    return lines(m.hosts, m.guests, m.date, m.published, m.place, m.topics, m.verb, province)
+
+
+def lines(hosts, guests, day, published, place: str, topics, verb: str,
+          province: str | None = None) -> tuple[str, str]:
+    """``summaries`` of a meeting given by its parts (one not yet made)."""
+    names = [guest_en(g) for g in guests]
+    en = (" and ".join([host_en(h, province) for h in hosts]) + " met "
+          + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)))
+    if place:
+        en += " in " + place_en(place)
+    if day:
+        en += " on " + _day_text(day, published)
+    if topics:
+        en += "; topics: " + ", ".join([SECTOR_NAMES[t][0] for t in topics])
+    zh = ((f"{day.month}月{day.day}日，" if day else "")
+          + "、".join([_zh_title(h) + h.name for h in hosts]) + ("在" + place if place else ""))
+    guests_zh = "、".join([g.org + g.title + g.name for g in guests])
+    zh += "同" + guests_zh + verb if verb in ("会谈", "座谈", "见面") else verb + guests_zh
+    if topics:
+        zh += "；议题：" + "、".join([SECTOR_NAMES[t][1] for t in topics])
     return en, zh
 
 
@@ -160,11 +171,11 @@ def _zh_title(h) -> str:
 
 
 def _post_zh(h) -> str:
-    city = roster.load().capitals.get(h.city or "", ("", ""))[1]
     if h.level == "capital":
+        city = roster.load().capitals.get(h.city or "", ("", ""))[1]
         return f"{city}市委书记" if h.post == "secretary" else f"{city}市长"
     prov = PROVINCES[h.province][1]
-    short = _PROVINCE_SUFFIX.sub("", prov)
+    short = _SHORT[h.province]
     if h.province in ("beijing", "tianjin", "shanghai", "chongqing"):
         return f"{short}市委书记" if h.post == "secretary" else f"{short}市长"
     if h.province in ("inner_mongolia", "guangxi", "tibet", "ningxia", "xinjiang"):

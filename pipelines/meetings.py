@@ -49,7 +49,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
@@ -59,6 +58,7 @@ from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests,
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
 from provwatch.pipelines.meeting_hosts import hosts as host_names
+from provwatch.pipelines.meeting_summary import lines as summary_lines
 from provwatch.pipelines.meeting_summary import summaries
 from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
@@ -85,9 +85,12 @@ _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
 _BREAK = re.compile(r"[，,；;]")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_MARK = re.compile(r"[。！？!?]")  # the mark a sentence of _SENTENCE ends with
 _FULLWIDTH = re.compile("[０-９]")
 _FULL = str.maketrans("０１２３４５６７８９", "0123456789")
-_ADVERBS = re.compile(r"(?:集体|分别|亲切|共同|一起|先后|专门|当天|上午|下午|晚上|晚)+$")
+_ADVERB_WORDS = ("集体", "分别", "亲切", "共同", "一起", "先后", "专门", "当天", "上午", "下午",
+                 "晚上", "晚")
+_ADVERBS = re.compile("(?:" + "|".join(_ADVERB_WORDS) + ")+$")
 _COMPANY = re.compile(r"(?:集团|公司|大学|学院|研究院|研究所|科学院|银行|协会|商会)$")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 _SPAN = 300  # characters read for a meeting's topics from its sentence on (rule 6)
@@ -130,20 +133,25 @@ def extract_meetings(title: str, text: str, published_at: datetime | date | None
     published = _day(published_at)
     names = lookup(book)
     text = text or ""
-    if not (_has_verb(text) or _has_verb(title or "")):
+    # the Chinese verbs' offsets, read once (translating full-width digits keeps them)
+    chinese = [m.start() for m in _VERB.finditer(text)]
+    if not (chinese or (_english_words(text) and _EN_VERB.search(text))
+            or _has_verb(title or "")):
         return []
     if matches is None:
         matches = text_matches(text)
     if _FULLWIDTH.search(text):
         text = text.translate(_FULL)
     cues = matches.cues if matches.length == len(text) else None
-    found = _from(text, published, province, names, cues)
+    found = _from(text, published, province, names, cues, chinese)
     if not found and title:
         found = _from((title or "").translate(_FULL), published, province, names)
+    if len(found) < 2:
+        return found
     out: list[Meeting] = []
     seen: set = set()
     for m in found:
-        key = (tuple(h.name for h in m.hosts), tuple((g.name, g.org) for g in m.guests))
+        key = (tuple([h.name for h in m.hosts]), tuple([(g.name, g.org) for g in m.guests]))
         if key not in seen:
             seen.add(key)
             out.append(m)
@@ -159,33 +167,27 @@ def _day(value: datetime | date | None) -> date | None:
 
 
 def _from(text: str, published: date | None, province: str | None, names: Lookup,
-          cues: Cues | None = None) -> list[Meeting]:
+          cues: Cues | None = None, chinese: list[int] | None = None) -> list[Meeting]:
+    """``chinese``: the offsets of ``_VERB``'s matches in ``text`` when known."""
     spots = []  # (paragraph, sentence start in text, sentence, verbs of one clause)
     # the Chinese verbs found in one pass (none holds a line end or a stop, so one found
     # in a sentence is the one a search of that sentence finds); English where it may be
-    chinese = [m.start() for m in _VERB.finditer(text)]
+    if chinese is None:
+        chinese = [m.start() for m in _VERB.finditer(text)]
     english = _english_words(text)
-
-    def has_verb(start: int, part: str) -> bool:
-        i = bisect_left(chinese, start)
-        return (i < len(chinese) and chinese[i] < start + len(part)) or (
-            english and _has_verb(part))
-
-    for para_start, para in (_paragraphs(text) if english else _verb_lines(text, chinese)):
-        if not has_verb(para_start, para):
-            continue
-        for s in _SENTENCE.finditer(para):
-            sentence = s.group()
-            if not has_verb(para_start + s.start(), sentence):
-                continue
-            finder = _EN_VERB if sentence.isascii() else _VERB
-            clauses: dict[int, list[re.Match]] = {}
-            for v in finder.finditer(sentence):
-                clauses.setdefault(len(_BREAK.findall(sentence, 0, v.start())), []).append(v)
-            for verbs in clauses.values():
-                # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
+    if english:
+        sentences = _verb_sentences(text, chinese)
+    else:  # each sentence holding a Chinese verb, found from the verbs (rule 2)
+        sentences = _sentences_at(text, chinese)
+    for para, start, sentence in sentences:
+        finder = _EN_VERB if sentence.isascii() else _VERB
+        clauses: dict[int, list[re.Match]] = {}
+        for v in finder.finditer(sentence):
+            clauses.setdefault(len(_BREAK.findall(sentence, 0, v.start())), []).append(v)
+        for verbs in clauses.values():
+            if len(verbs) > 1:  # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
                 verbs.sort(key=lambda v: (v.group() in ("调研", "考察"), v.start()))
-                spots.append((para, para_start + s.start(), sentence, verbs))
+            spots.append((para, start, sentence, verbs))
     meetings = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
@@ -208,19 +210,47 @@ def _has_verb(text: str) -> bool:
 
 
 def _english_words(text: str) -> bool:
-    """One of the English verbs' words occurs (a cheap test before their pattern)."""
-    return "met" in text or "meet" in text or "held talks" in text or "received" in text
+    """One of the English verbs' words occurs (a cheap test before their pattern); each
+    holds an "e", looked for first (one scan of a Chinese text instead of four)."""
+    return "e" in text and (
+        "met" in text or "meet" in text or "held talks" in text or "received" in text)
 
 
-def _verb_lines(text: str, verbs: list[int]):
-    """(start, line) of the lines of ``text`` holding a verb at one of ``verbs``, in order."""
+def _sentences_at(text: str, verbs: list[int]):
+    """(line, sentence start, sentence) of each sentence of ``text`` (as
+    ``_SENTENCE`` reads its lines) holding one of the offsets ``verbs``, in order: the
+    sentence runs from the mark before the verb in its line to the one after it, which
+    it keeps, so only the verbs' neighbourhoods are read."""
     end = -1
     for at in verbs:
-        if at > end:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            yield start, text[start:end]
+        if at < end:
+            continue
+        find, rfind = text.find, text.rfind
+        line = rfind("\n", 0, at) + 1
+        line_end = find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        start = max(line, rfind("。", line, at) + 1, rfind("！", line, at) + 1,
+                    rfind("？", line, at) + 1, rfind("!", line, at) + 1,
+                    rfind("?", line, at) + 1)
+        mark = _MARK.search(text, at, line_end)
+        end = mark.end() if mark else line_end
+        yield text[line:line_end], start, text[start:end]
+
+
+def _verb_sentences(text: str, chinese: list[int]):
+    """As ``_sentences_at``, for a text where English verbs may be: its sentences that
+    hold a Chinese verb at one of ``chinese`` or an English one, in order."""
+
+    def has_verb(start: int, part: str) -> bool:
+        i = bisect_left(chinese, start)
+        return (i < len(chinese) and chinese[i] < start + len(part)) or _has_verb(part)
+
+    for para_start, para in _paragraphs(text):
+        if not has_verb(para_start, para):
+            continue
+        for s in _SENTENCE.finditer(para):
+            if has_verb(para_start + s.start(), s.group()):
+                yield para, para_start + s.start(), s.group()
 
 
 def _paragraphs(text: str):
@@ -282,14 +312,13 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
         day = previous.date
     when = day or published
     if names:
-        hosts = tuple(resolve(n, t, when, province, book) for n, t in names)
+        hosts = tuple([resolve(n, t, when, province, book) for n, t in names])
     else:
         hosts = previous.hosts
     place = _place(clause_left) or (previous.place if again else "")
     topics = _topics(span, guests, cues)
-    # the summaries read a draft: a frozen Meeting is made once, with them
-    en, zh = summaries(SimpleNamespace(hosts=hosts, guests=guests, date=day, published=published,
-                                       place=place, topics=topics, verb=verb), province)
+    # the summaries read the parts: a frozen Meeting is made once, with them
+    en, zh = summary_lines(hosts, guests, day, published, place, topics, verb, province)
     return Meeting(hosts, tuple(guests), day, published, place, topics, verb,
                    sentence.strip(), en, zh)
 
@@ -312,7 +341,9 @@ def _place(left: str) -> str:
     m = list(_PLACE.finditer(clause))
     if not m:
         return ""
-    place = _ADVERBS.sub("", _CONVENED.split(m[-1].group(1))[0])
+    place = _CONVENED.split(m[-1].group(1))[0]
+    if place.endswith(_ADVERB_WORDS):  # the pattern, anchored at the end, can match
+        place = _ADVERBS.sub("", place)
     return {"京": "北京", "沪": "上海", "津": "天津", "渝": "重庆"}.get(place, place)
 
 
