@@ -167,7 +167,6 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
     import zlib
 
     import zstandard
-
     from _pages import HENAN_NEV, page, policy_page
 
     lines = [json.dumps({"url": f"https://gov.example/a/{n}.html", "html": html,

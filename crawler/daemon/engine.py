@@ -37,7 +37,6 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-import psycopg
 from procrastinate import App, PsycopgConnector, exceptions
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
@@ -101,20 +100,6 @@ def ensure_schema(config: Config) -> bool:
     except Exception as e:  # psycopg's errors name the server; the URL may hold a password
         raise QueueError(f"queue_url {config.redacted()['queue_url']}: "
                          f"{redact(_first_line(e))}") from None
-
-
-def database_failure(exc: BaseException | None) -> str | None:
-    """One line (password hidden) when ``exc``, or one it came from, is the database or
-    the queue failing (unreachable, tables gone, ...); None for anything else (a bug)."""
-    chain: list[BaseException] = []
-    while exc is not None and all(exc is not e for e in chain):
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__
-    # the driver's own error says what went wrong; the engine's wrapper only "Database error"
-    found = next((e for e in chain if isinstance(e, psycopg.Error)), None) or next(
-        (e for e in chain if isinstance(e, exceptions.ConnectorException)
-         or type(e).__module__.startswith("sqlalchemy.exc")), None)
-    return None if found is None else redact(f"{type(found).__name__}: {_first_line(found)}")
 
 
 def _first_line(e: BaseException) -> str:

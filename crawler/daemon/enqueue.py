@@ -26,8 +26,8 @@ from datetime import datetime, timezone
 
 from provwatch.crawler.catalog.sources import Source
 from provwatch.crawler.config import Config
-from provwatch.crawler.daemon.engine import Queue, QueueClosed, database_failure
-from provwatch.crawler.daemon.logs import event
+from provwatch.crawler.daemon.engine import Queue, QueueClosed
+from provwatch.crawler.daemon.logs import event, failure_line
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
 
@@ -52,13 +52,8 @@ class Enqueuer:
         except QueueClosed:
             return  # the scheduler stops
         except Exception as e:  # boundary: a database hiccup costs one pass, not the scheduler
-            reason = database_failure(e)
-            if reason is None:  # a bug: its traceback
-                log.exception("enqueueing due sources failed; next try in %gs",
-                              self.config.queue_tick)
-            else:
-                event(log, "enqueue_failed", level=logging.ERROR, error=reason,
-                      next_try_seconds=self.config.queue_tick)
+            failure_line(log, e, doing="enqueueing due sources", name="enqueue_failed",
+                         next_seconds=self.config.queue_tick)
 
     def _tick(self) -> None:
         rerun = self.queue.rerun_stalled()

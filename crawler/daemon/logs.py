@@ -63,6 +63,42 @@ def network_failure(exc: BaseException | None) -> str | None:
     return None
 
 
+def database_failure(exc: BaseException | None) -> str | None:
+    """One line (password hidden) when ``exc``, or one it came from, is the database or
+    the crawl queue failing (unreachable, locked, tables gone, ...); None for anything
+    else (a bug). Matched by class, as network failures are, so the daemon's modules
+    need not import the PostgreSQL driver or the queue engine to ask."""
+    chain: list[BaseException] = []
+    while exc is not None and all(exc is not e for e in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    # the driver's own error says what went wrong; the engine's wrapper only "Database error"
+    found = next((e for e in chain if _is_a(e, "psycopg", "Error")), None) or next(
+        (e for e in chain if _is_a(e, "procrastinate", "ConnectorException")
+         or type(e).__module__.startswith("sqlalchemy.exc")), None)
+    if found is None:
+        return None
+    text = str(found).strip() or type(found).__name__
+    return redact(f"{type(found).__name__}: {text.splitlines()[0]}")
+
+
+def _is_a(exc: BaseException, package: str, name: str) -> bool:
+    return any(cls.__name__ == name and cls.__module__.split(".")[0] == package
+               for cls in type(exc).__mro__)
+
+
+def failure_line(logger: logging.Logger, exc: BaseException, *, doing: str, name: str,
+                 next_seconds: float) -> None:
+    """What a boundary that tries again later logs of ``exc``: one ``name`` event line
+    with the reason when the database or the queue failed (an outage, not a bug), else
+    the traceback of the bug under "<doing> failed"."""
+    reason = database_failure(exc)
+    if reason is None:
+        logger.error("%s failed; next try in %gs", doing, next_seconds, exc_info=exc)
+    else:
+        event(logger, name, level=logging.ERROR, error=reason, next_try_seconds=next_seconds)
+
+
 def tame(record: logging.LogRecord) -> logging.LogRecord:
     """A known failure keeps its reason as the ``error`` field, not its traceback; one
     that Scrapy logs besides the spider's own count is INFO."""

@@ -49,7 +49,7 @@ from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import lock
-from provwatch.crawler.daemon.logs import configure_logging, event  # noqa: F401 (cli.daemon)
+from provwatch.crawler.daemon.logs import configure_logging, event, failure_line  # noqa: F401
 from provwatch.crawler.daemon.metrics import Metrics, serve
 from provwatch.crawler.daemon.notices import OperatorNotices
 from provwatch.crawler.daemon.result import CrawlResult
@@ -342,8 +342,9 @@ class Daemon:
                       folded=report.folded, deferred=report.deferred, resent=report.resent,
                       retrying=report.retrying, failed=report.failed,
                       errors=report.messages[:5])
-        except Exception:
-            log.exception("alert dispatch failed; next try in %gs", self.config.alert_interval)
+        except Exception as e:
+            failure_line(log, e, doing="alert dispatch", name="dispatch_failed",
+                         next_seconds=self.config.alert_interval)
         finally:
             with self._state_lock:
                 self.dispatching = False
@@ -357,8 +358,9 @@ class Daemon:
                 gone = repository.prune_crawl_runs(session, before)
             if gone:
                 event(log, "pruned", crawl_runs=gone, before=before.isoformat())
-        except Exception:
-            log.exception("pruning crawl runs failed; next try in %dh", PRUNE_EVERY_HOURS)
+        except Exception as e:
+            failure_line(log, e, doing="pruning crawl runs", name="prune_failed",
+                         next_seconds=PRUNE_EVERY_HOURS * 3600)
 
     def _heartbeat_job(self) -> None:
         try:
@@ -371,8 +373,9 @@ class Daemon:
             if self.metrics is not None:
                 self.metrics.refresh(gather(self.config))
                 self._write_textfile()
-        except Exception:
-            log.exception("heartbeat failed; next in %gs", self.config.heartbeat)
+        except Exception as e:
+            failure_line(log, e, doing="heartbeat", name="heartbeat_failed",
+                         next_seconds=self.config.heartbeat)
 
     def _write_textfile(self) -> None:
         if self.metrics is not None and self.config.metrics_textfile:

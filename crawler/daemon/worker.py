@@ -36,11 +36,10 @@ from provwatch.crawler.daemon.engine import (
     TASK,
     BusyRetry,
     QueueError,
-    database_failure,
     ensure_schema,
     make_app,
 )
-from provwatch.crawler.daemon.logs import event
+from provwatch.crawler.daemon.logs import database_failure, event, failure_line
 from provwatch.crawler.daemon.metrics import serve
 from provwatch.crawler.daemon.worker_crawl import CrawlJob
 from provwatch.crawler.daemon.worker_metrics import WorkerMetrics
@@ -204,13 +203,8 @@ class Worker:
                 self.metrics.queue.labels("running").set(row.get("doing") or 0)
                 await loop.run_in_executor(None, self._beat)
             except Exception as e:  # boundary: the next heartbeat tries again
-                reason = database_failure(e)
-                if reason is None:  # a bug: its traceback
-                    log.exception("worker heartbeat failed; next in %gs",
-                                  self.config.heartbeat)
-                else:
-                    event(log, "heartbeat_failed", level=logging.ERROR, error=reason,
-                          next_try_seconds=self.config.heartbeat)
+                failure_line(log, e, doing="worker heartbeat", name="heartbeat_failed",
+                             next_seconds=self.config.heartbeat)
             await asyncio.sleep(self.config.heartbeat)
 
     def _info(self) -> dict[str, Any]:
