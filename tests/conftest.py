@@ -88,3 +88,27 @@ def make_config(tmp_path: Path, database_url: str, **overrides) -> Config:
               "crawls_per_host": 8}  # the loopback site serves every test outlet from one host
     values.update(overrides)
     return load_config(env={}, overrides=values)
+
+
+# --- the tagger and the organisation knowledge base, built once per run ----------------
+
+@pytest.fixture(scope="session")
+def tagger():
+    from provwatch.pipelines.tagging import default_tagger
+
+    return default_tagger()
+
+
+@pytest.fixture(scope="session")
+def org_base():
+    from provwatch.pipelines.tagging import orgs
+
+    return orgs.load()
+
+
+@pytest.fixture(scope="session")
+def found_orgs(org_base):
+    """The ids of the organisations the knowledge base finds in a text, in order."""
+    from provwatch.pipelines.tagging import gazetteer
+
+    return lambda text: [h.org.id for h in org_base.find(text, gazetteer.load().find_zh(text))]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 from datetime import date, datetime
 
+from _barrier import at_barrier
 from _pages import GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article, AttentionMark, Tag
 
-SPAWN = multiprocessing.get_context("spawn")
 WRITERS = 4
 NOVEMBER = repository.AttentionWindow(datetime(2026, 11, 1, tzinfo=SHANGHAI),
                                       datetime(2026, 12, 1, tzinfo=SHANGHAI),
@@ -79,14 +78,7 @@ def _store_copy(database_url: str, data_dir: str, writer: int, barrier) -> None:
 
 def test_copies_stored_at_once_leave_the_marks_the_copies_say(tmp_path, database_url):
     sessions = open_database(database_url)
-    barrier = SPAWN.Barrier(WRITERS)
-    procs = [SPAWN.Process(target=_store_copy, args=(database_url, str(tmp_path), w, barrier))
-             for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(300)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
+    at_barrier(_store_copy, lambda w: (database_url, str(tmp_path), w), WRITERS)
 
     with sessions() as session:
         marks, expected = _marks(session), _expected(session)

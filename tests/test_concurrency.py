@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import multiprocessing
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
+from _barrier import SPAWN, at_barrier
 from _pages import page
 from conftest import make_config
 from sqlalchemy import func, select
@@ -30,7 +30,6 @@ from provwatch.crawler.services import watchlists as watchlists_service
 from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import Article, Delivery, Send, Story, Watchlist
 
-SPAWN = multiprocessing.get_context("spawn")
 WRITERS = 4
 PROVINCES = ["henan", "guangxi", "hubei", "zhejiang", "sichuan", "shandong"]
 NAMES = ["河南", "广西", "湖北", "浙江", "四川", "山东"]
@@ -83,14 +82,7 @@ def test_writers_storing_copies_at_once_make_one_story_each_and_one_delivery(
     spec = validate("all", provinces=PROVINCES, channels=[HOOK])
     watchlists_service.add_watchlist(
         config, dataclasses.replace(spec, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
-    barrier = SPAWN.Barrier(WRITERS)
-    procs = [SPAWN.Process(target=_writer, args=(database_url, str(tmp_path), w, barrier))
-             for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(300)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
+    at_barrier(_writer, lambda w: (database_url, str(tmp_path), w), WRITERS)
 
     sessions = open_database(database_url)
     with sessions() as session:

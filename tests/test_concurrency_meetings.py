@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 
+from _barrier import at_barrier
 from _pages import page
 from conftest import make_config
 from sqlalchemy import func, select
@@ -18,7 +18,6 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article, Meeting, RosterChange, Story
 
-SPAWN = multiprocessing.get_context("spawn")
 WRITERS = 4
 MEETING = ("刘宁会见比亚迪股份有限公司董事长王传福一行",
            ["2月25日，省委书记刘宁在郑州会见比亚迪股份有限公司董事长王传福一行，双方就加快新能源"
@@ -60,13 +59,7 @@ def _derive_again(database_url: str, story_id: int, barrier) -> None:
 
 
 def _run(target, args_of) -> None:
-    barrier = SPAWN.Barrier(WRITERS)
-    procs = [SPAWN.Process(target=target, args=(*args_of(w), barrier)) for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(300)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
+    at_barrier(target, args_of, WRITERS)
 
 
 def test_copies_stored_at_once_give_one_meeting_and_one_proposal(tmp_path, database_url):

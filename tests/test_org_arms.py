@@ -5,21 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from provwatch.pipelines.tagging import default_tagger, gazetteer, orgs
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
-
-
-@pytest.fixture(scope="module")
-def base():
-    return orgs.load()
-
-
-def _found(base, text: str) -> list[str]:
-    return [h.org.id for h in base.find(text, gazetteer.load().find_zh(text))]
+from provwatch.pipelines.tagging import orgs
 
 
 @pytest.mark.parametrize(("name", "arm"), [
@@ -34,8 +20,8 @@ def _found(base, text: str) -> list[str]:
     pytest.param("中国银行河南省分行", "boc.henan", id="a bank's provincial branch"),
     pytest.param("国网广西壮族自治区电力公司", "state_grid.guangxi", id="an autonomous region"),
 ])
-def test_a_group_a_province_and_a_business_word_name_the_groups_arm(base, name, arm):
-    assert _found(base, f"近日，{name}召开工作会议。") == [arm]
+def test_a_group_a_province_and_a_business_word_name_the_groups_arm(found_orgs, name, arm):
+    assert found_orgs(f"近日，{name}召开工作会议。") == [arm]
 
 
 @pytest.mark.parametrize("text", [
@@ -43,8 +29,8 @@ def test_a_group_a_province_and_a_business_word_name_the_groups_arm(base, name, 
     pytest.param("国网在江苏的电力投资增加。", id="a word between group and province"),
     pytest.param("中国石化苏州石油分公司开业。", id="a city is not a province"),
 ])
-def test_a_group_name_without_the_arm_shape_is_the_group_or_nothing(base, text):
-    assert not any("." in oid for oid in _found(base, text))
+def test_a_group_name_without_the_arm_shape_is_the_group_or_nothing(found_orgs, text):
+    assert not any("." in oid for oid in found_orgs(text))
 
 
 def test_an_arm_carries_its_groups_kind_tickers_sectors_and_names_its_parent(tagger):

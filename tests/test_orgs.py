@@ -6,22 +6,7 @@ from __future__ import annotations
 import pytest
 
 from provwatch.crawler.taxonomy import PROVINCES, SECTORS
-from provwatch.pipelines.tagging import default_tagger, gazetteer, orgs
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
-
-
-@pytest.fixture(scope="module")
-def base():
-    return orgs.load()
-
-
-def _found(base, text: str) -> list[str]:
-    return [h.org.id for h in base.find(text, gazetteer.load().find_zh(text))]
-
+from provwatch.pipelines.tagging import orgs
 
 # the seed cases of issue 17
 SECTOR_CASES = [
@@ -107,14 +92,14 @@ NAME_CASES = [
 
 
 @pytest.mark.parametrize("text,want", [c[:2] for c in NAME_CASES], ids=[c[2] for c in NAME_CASES])
-def test_short_names_that_are_words_or_places_need_a_company_context(base, text, want):
-    assert _found(base, text) == want
+def test_short_names_that_are_words_or_places_need_a_company_context(found_orgs, text, want):
+    assert found_orgs(text) == want
 
 
-def test_the_shipped_data_is_valid(base):
+def test_the_shipped_data_is_valid(org_base):
     assert orgs.validate(orgs._entries(), SECTORS, PROVINCES) == []
-    assert len(base.orgs) >= 500
-    assert {o.kind for o in base.orgs.values()} <= orgs.KINDS
+    assert len(org_base.orgs) >= 500
+    assert {o.kind for o in org_base.orgs.values()} <= orgs.KINDS
 
 
 BAD = [

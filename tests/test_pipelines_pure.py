@@ -18,7 +18,6 @@ from provwatch.alerts.watchlist import WatchlistSpec, validate
 from provwatch.pipelines.dates import SHANGHAI, find_date, parse_date_text
 from provwatch.pipelines.decoding import DecodeError, decode_html
 from provwatch.pipelines.extraction import extract, has_body, strip_site_suffix
-from provwatch.pipelines.tagging import default_tagger
 from provwatch.pipelines.textnorm import content_hash, language_of
 from provwatch.pipelines.urls import canonical_url
 
@@ -529,11 +528,6 @@ def test_after_failure(attempts, max_attempts, permanent, status, later):
 
 
 # --- pipelines/tagging: default_tagger().tag ----------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 from datetime import datetime, timezone
 
 import pytest
+from _barrier import at_barrier
 from _pages import ENGLISH_HAINAN, GUANGXI_AI, HENAN_NEV, page
 from conftest import make_config
 from sqlalchemy import delete, select, text, update
@@ -19,7 +19,6 @@ from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import Article
 
-SPAWN = multiprocessing.get_context("spawn")
 WRITERS = 4
 
 
@@ -100,14 +99,7 @@ def _writer(database_url: str, data_dir: str, writer: int, barrier) -> None:
 def test_articles_stored_at_once_by_several_processes_are_all_searchable(tmp_path,
                                                                           database_url):
     open_database(database_url)  # migrated once, before the writers start
-    barrier = SPAWN.Barrier(WRITERS)
-    procs = [SPAWN.Process(target=_writer, args=(database_url, str(tmp_path), w, barrier))
-             for w in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(300)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
+    at_barrier(_writer, lambda w: (database_url, str(tmp_path), w), WRITERS)
 
     sessions = open_database(database_url)
     with sessions() as session:

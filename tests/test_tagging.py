@@ -9,13 +9,7 @@ import sys
 
 import pytest
 
-from provwatch.pipelines.tagging import default_tagger
 from provwatch.pipelines.tagging.sources import province_of_url
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
 
 
 def _tag(tagger, title, text, **kw):

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from provwatch.pipelines.tagging import default_tagger
 from provwatch.pipelines.tagging.entities import people
 from provwatch.pipelines.tagging.events import tag_event
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
 
 
 def _cases(kind: str, rows: list[tuple[str, str]]):

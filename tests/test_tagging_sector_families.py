@@ -5,14 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from provwatch.pipelines.tagging import default_tagger
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    return default_tagger()
-
-
 FILLER = "会议强调，要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，推动高质量发展。"
 
 
