@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from provwatch.crawler.cli.app import app, out, state
-from provwatch.crawler.config import Config, check_database_url
+from provwatch.crawler.config import Config
+from provwatch.crawler.config_table import check_database_url
 from provwatch.crawler.errors import ProvwatchError
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from provwatch.crawler.config import check_database_url, default_data_dir, redact_url
+from provwatch.crawler.config import default_data_dir, redact_url
+from provwatch.crawler.config_table import check_database_url
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage.models import Story
 
