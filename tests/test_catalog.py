@@ -13,12 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from provwatch.crawler.catalog.sources import (
-    KINDS,
-    default_catalog_path,
-    load_catalog,
-    parse_duration,
-)
+from provwatch.crawler.catalog.entry import KINDS, parse_duration
+from provwatch.crawler.catalog.sources import default_catalog_path, load_catalog
 from provwatch.crawler.errors import CatalogError
 from provwatch.crawler.taxonomy import NATIONAL, PROVINCES
 from provwatch.crawler.urlforms import matches_article

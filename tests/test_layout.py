@@ -184,7 +184,7 @@ def test_the_wheel_lists_every_package_of_the_tree():
 
 
 def test_the_catalog_knows_exactly_the_adapters_the_spiders_have():
-    from provwatch.crawler.catalog.sources import ADAPTERS as NAMED
+    from provwatch.crawler.catalog.entry import ADAPTERS as NAMED
     from provwatch.spiders.platforms import ADAPTERS
 
     assert sorted(ADAPTERS) == sorted(NAMED)
