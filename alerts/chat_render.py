@@ -70,7 +70,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from provwatch.alerts import render, wording
+from provwatch.alerts import digest_render, render, wording
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
 
@@ -357,7 +357,7 @@ def _more(n: int) -> str:
 
 def digest(d: Digest, style: Style) -> ChatMessage:
     """A digest or summary: the heading, then the stories under their section headings
-    (``render.groups``), at most ``MAX_ITEMS`` and no more than fit the limit; the rest
+    (``digest_render.groups``), at most ``MAX_ITEMS`` and no more than fit the limit; the rest
     are counted in a last "… and N more" line."""
     n = len(d.items)
     what = f"{n} {'story' if n == 1 else 'stories'}"
@@ -366,9 +366,9 @@ def digest(d: Digest, style: Style) -> ChatMessage:
     lines = [safe(d.heading, style.dialect, 300)]
     listed = 0
     full = False
-    lang = render.digest_language(d)
-    for name, items in render.groups(d.items):
-        heading = _bold(f"{safe(render.group_name(name, lang), style.dialect, 80)} "
+    lang = digest_render.digest_language(d)
+    for name, items in digest_render.groups(d.items):
+        heading = _bold(f"{safe(digest_render.group_name(name, lang), style.dialect, 80)} "
                         f"({len(items)})", style)
         started = False
         for msg in items:

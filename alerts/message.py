@@ -63,7 +63,7 @@ class AlertMessage:
 class Digest:
     """Several alerts in one message: a scheduled digest, or the overflow of a channel's
     rate limit folded into one summary. Channels group ``items`` with
-    ``alerts.render.groups`` (by province, then sector)."""
+    ``alerts.digest_render.groups`` (by province, then sector)."""
 
     kind: str  # "digest" | "summary"
     send_id: int  # unique per message; the webhook's delivery id is "send-<send_id>"

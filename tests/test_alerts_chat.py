@@ -39,7 +39,7 @@ from apprise.plugins.lark import NotifyLark
 from apprise.plugins.slack import NotifySlack
 from apprise.plugins.wecombot import NotifyWeComBot
 
-from provwatch.alerts import chat_render, render
+from provwatch.alerts import chat_render, digest_render
 from provwatch.alerts.channels import ChannelSettings, make_channel, parse_target
 from provwatch.alerts.channels.chat import ChatChannel, validate_chat_url
 from provwatch.alerts.errors import DeliveryError
@@ -578,8 +578,8 @@ def test_a_digest_lists_its_sections_in_order_with_the_heading(chat):
     lines = text.splitlines()
     assert lines[0] == "daily digest, 2024-05-01 08:00 to 2024-05-02 08:00 Asia/Shanghai"
     headings = [ln for ln in lines if ln.startswith("*")]
-    expected = [(name, len(items)) for name, items in render.groups(digest_of(6).items)]
-    assert headings == [f"*{render.group_name(name, 'en')} ({n})*" for name, n in expected]
+    expected = [(name, len(items)) for name, items in digest_render.groups(digest_of(6).items)]
+    assert headings == [f"*{digest_render.group_name(name, 'en')} ({n})*" for name, n in expected]
     assert sum(ln.startswith("• ") for ln in lines) == 6
     assert "<https://example.cn/a/5.html|标题 5>" in text
     assert "more" not in text

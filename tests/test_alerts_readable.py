@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from provwatch.alerts import chat_render, render, wording
+from provwatch.alerts import chat_render, digest_render, render, wording
 from provwatch.alerts.channels import ChannelSettings
 from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.errors import WatchlistError
@@ -203,13 +203,13 @@ def test_a_chat_snippet_is_cut_at_a_sentence_end():
 def test_digests_name_their_sections_and_say_why_each_story_matched():
     items = (MSG, replace(MSG, delivery_id=556, provinces_about=("hubei",), matched=()))
     digest = Digest("digest", 7, "daily digest", items, "nev-henan")
-    text = render.digest_text(digest)
+    text = digest_render.digest_text(digest)
     assert "== 河南 · 新能源汽车 (1)" in text and "== 湖北 · 新能源汽车 (1)" in text
     assert "  命中：省份 河南（涉及）；行业 新能源汽车；关键词 比亚迪" in text
     assert "(河南日报 · 河南省人民政府·河南要闻, 2024-05-01 16:30 +08:00，转载 2)" in text
-    html = render.digest_html(digest)
+    html = digest_render.digest_html(digest)
     assert "河南 · 新能源汽车 (1)" in html and "命中：省份 河南" in html
-    sections = render.digest_payload(digest)["sections"]
+    sections = digest_render.digest_payload(digest)["sections"]
     assert [(s["group"], s["group_name"]) for s in sections] == [
         ("henan · nev", "河南 · 新能源汽车"), ("hubei · nev", "湖北 · 新能源汽车")]
     chat = chat_render.digest(digest, chat_render.style_for("slack"))

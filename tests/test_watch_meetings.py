@@ -16,7 +16,7 @@ from _servers import smtp_server, webhook_receiver  # noqa: F401
 from conftest import make_config
 from sqlalchemy import select
 
-from provwatch.alerts import chat_render, render
+from provwatch.alerts import chat_render, digest_render, render
 from provwatch.alerts.channels import ChannelSettings
 from provwatch.alerts.dispatch import dispatch
 from provwatch.alerts.errors import WatchlistError
@@ -200,11 +200,11 @@ def test_a_digest_lists_the_meeting_line_under_each_story_that_has_one():
                                 "", meetings=(NOTE,))
     without = AlertMessage(8, "pm", 5, 6, "别的", "https://a.example/2", "src", None, "")
     digest = Digest("digest", 9, "daily digest", (with_meeting, without), "pm")
-    lines = render.digest_text(digest).splitlines()
+    lines = digest_render.digest_text(digest).splitlines()
     at = lines.index("- 标题 (src, unknown)")
     assert lines[at + 1] == f"  {NOTE.summary_en}"
     assert lines.count(f"  {NOTE.summary_en}") == 1
-    assert NOTE.summary_en in render.digest_html(digest)
+    assert NOTE.summary_en in digest_render.digest_html(digest)
     assert NOTE.summary_en in chat_render.digest(digest, chat_render.style_for("slack")).body
 
 

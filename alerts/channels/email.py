@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from provwatch.alerts import render
+from provwatch.alerts import digest_render, render
 from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
@@ -84,11 +84,11 @@ class EmailChannel:
 
     def build_digest(self, digest: Digest) -> EmailMessage:
         """One multipart/alternative message for a digest or a rate-limit summary."""
-        message = self._message(render.digest_title(digest), datetime.now(timezone.utc),
+        message = self._message(digest_render.digest_title(digest), datetime.now(timezone.utc),
                                 digest.delivery_id, tuple(m.delivery_id for m in digest.items))
-        message["X-Provwatch-Event"] = render.DIGEST_EVENTS[digest.kind]
-        message.set_content(render.digest_text(digest))
-        message.add_alternative(render.digest_html(digest), subtype="html")
+        message["X-Provwatch-Event"] = digest_render.DIGEST_EVENTS[digest.kind]
+        message.set_content(digest_render.digest_text(digest))
+        message.add_alternative(digest_render.digest_html(digest), subtype="html")
         return message
 
     def send_digest(self, digest: Digest) -> None:

@@ -15,7 +15,7 @@ import json
 import urllib.error
 import urllib.request
 
-from provwatch.alerts import render
+from provwatch.alerts import digest_render, render
 from provwatch.alerts.channels.base import ChannelSettings
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
@@ -79,8 +79,9 @@ class WebhookChannel:
     def send_digest(self, digest: Digest) -> None:
         """POST a digest or summary: ``X-Provwatch-Event: stories.digest|stories.summary``,
         ``X-Provwatch-Delivery: send-<id>`` (the same on a re-send), same signature."""
-        body = json.dumps(render.digest_payload(digest), ensure_ascii=False).encode("utf-8")
-        self._post(self._request(body, render.DIGEST_EVENTS[digest.kind], digest.delivery_id))
+        body = json.dumps(digest_render.digest_payload(digest), ensure_ascii=False).encode("utf-8")
+        event = digest_render.DIGEST_EVENTS[digest.kind]
+        self._post(self._request(body, event, digest.delivery_id))
 
     def send_notice(self, notice: Notice) -> None:
         """POST an operator notice: same signature scheme, ``X-Provwatch-Event`` the
