@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from _web import _env, copy_archive, serve_archive
 
@@ -139,6 +140,52 @@ def test_a_failed_delivery_is_sent_again_with_the_retry_button(demo_archive, tmp
     assert "sent 1, will retry 0, failed 0" in note
     assert set(states) == {"sent"}
     assert len(webhook_receiver.requests) == len(states) + 1  # the refused one, then again
+    assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
+
+
+def _post(url: str, path: str, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url + path, data=b"", method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def test_a_failed_delivery_is_sent_again_through_the_json_api(demo_archive, tmp_path,
+                                                              webhook_receiver):
+    """``POST /api/alerts/{id}/retry`` is the retry button for scripts: with the server's
+    token as Bearer it sends the delivery again and says what came of it; without the
+    token it is refused; a delivery that is not failed (any more) is a 400 line."""
+    archive = _archive(demo_archive, tmp_path)
+    webhook_receiver.statuses = [500]
+    once = {"PROVWATCH_ALERT_MAX_ATTEMPTS": "1"}
+    _cli(archive, "watch", "add", "hubei-ai", "--province", "hubei", "--sector", "ai",
+         "--webhook", webhook_receiver.url, "--backfill-days", "3650")
+    assert "failed 1" in _cli(archive, "alerts", "send", **once).stdout
+    with serve_archive(str(archive.db), "--host", "0.0.0.0",
+                       env={**once, "PROVWATCH_WEB_TOKEN": TOKEN}) as served:
+        url = f"http://127.0.0.1:{urlsplit(served.url).port}"
+        listed = urllib.request.Request(url + "/api/alerts?status=failed",
+                                        headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(listed, timeout=60) as response:
+            (failed,) = json.loads(response.read())["deliveries"]
+        path = f"/api/alerts/{failed['id']}/retry"
+        refused = [_post(url, path), _post(url, path, "not-the-token-at-all")]
+        status, outcome = _post(url, path, TOKEN)
+        again = _post(url, path, TOKEN)
+        schema = json.loads(urllib.request.urlopen(urllib.request.Request(
+            url + "/api/openapi.json", headers={"Authorization": f"Bearer {TOKEN}"}),
+            timeout=60).read())
+
+    assert [s for s, _ in refused] == [401, 401]
+    assert status == 200
+    assert outcome == {"delivery": failed["id"], "queued": 1, "sent": 1, "retrying": 0,
+                       "failed": 0, "messages": []}, outcome
+    assert again[0] == 400 and again[1]["error"].startswith(
+        f"no failed delivery with id {failed['id']}")
+    assert "post" in schema["paths"]["/api/alerts/{delivery_id}/retry"]
     assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
 
 
