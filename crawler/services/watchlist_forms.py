@@ -26,10 +26,10 @@ from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.redact import redact
 from provwatch.crawler.services import alerts as alerts_service
 from provwatch.crawler.services.watchlists import (
-    _source_problems,
     add_watchlist,
     list_watchlists,
     resolve_orgs,
+    source_problems,
 )
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
@@ -117,7 +117,7 @@ def edit(config: Config, name: str, form: Mapping[str, str],
             kept.append(stored[int(k)])
         spec, warnings = resolve_orgs(parse_form({**form, "name": name},
                                                  kept + new_channels(form)))
-        problems = _source_problems(config, session, [spec])
+        problems = source_problems(config, session, [spec])
         if problems:
             raise ProvwatchError(redact(f"form: {problems[0]}"))
         values = spec.to_row()
