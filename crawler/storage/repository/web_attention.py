@@ -153,7 +153,8 @@ def attention_counts_of(session: Session, windows: Sequence[AttentionWindow]
 
 def _counts(session: Session, windows: Sequence[AttentionWindow]
             ) -> list[dict[tuple[str, str], int]]:
-    span = replace(windows[0], first=min(w.first for w in windows),
+    span = replace(windows[0], start=min(w.start for w in windows),
+                   end=max(w.end for w in windows), first=min(w.first for w in windows),
                    last=max(w.last for w in windows))
     columns = [func.count() if len(windows) == 1 else
                func.count(case((and_(_M.day >= w.first, _M.day <= w.last), 1)))
