@@ -1,6 +1,7 @@
 """Attention marks (repository/web_attention.py) are written in the store transaction: they
 always equal what the stored copies and tags say, also when writer processes store copies
-of one story at the same moment (a barrier), on SQLite and PostgreSQL; retag keeps them."""
+of one story at the same moment (a barrier), on SQLite and PostgreSQL; retag keeps them.
+Migration 0019 puts their covering index in cell order on a database that has marks."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from datetime import date, datetime
 
 from _barrier import at_barrier
 from _pages import GUANGXI_AI, HENAN_NEV, page
+from alembic import command
 from conftest import make_config
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from provwatch.crawler.chinatime import SHANGHAI
 from provwatch.crawler.services import ingest as ingest_service
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import alembic_config, make_engine, open_database, transaction
 from provwatch.crawler.storage.models import Article, AttentionMark, Tag
 
 WRITERS = 4
@@ -107,3 +109,51 @@ def test_a_tag_change_in_a_transaction_moves_the_counts(tmp_path, database_url):
         totals, everything = repository.attention_province_totals(session, NOVEMBER)
         assert _marks(session) == _expected(session)
     assert "guangxi" not in totals and totals["yunnan"] == 1 and everything == 2
+
+
+def test_the_migration_puts_the_marks_index_in_cell_order(tmp_path, database_url):
+    """A database with marks (and, on SQLite, statistics) before 0019 keeps its marks and
+    counts, read through the index in cell order: on SQLite grouped as read, no sort; two
+    windows counted together count what each counts alone."""
+    engine = make_engine(database_url)
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "0017")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO stories (id, first_seen_at, copy_count, title) VALUES "
+                          "(1, :t, 1, 'a'), (2, :t, 1, 'b')"), {"t": datetime(2026, 11, 5)})
+        conn.execute(text("INSERT INTO attention_marks (story_id, province, sector, day, about)"
+                          " VALUES (:s, :p, :c, :d, :a)"),
+                     [{"s": s, "p": p, "c": c, "d": date(2026, 11, d), "a": a}
+                      for s, d, a in ((1, 5, True), (2, 20, False))
+                      for p, c in (("henan", "nev"), ("henan", ""), ("", ""))])
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("ANALYZE"))
+    command.upgrade(cfg, "head")
+    indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes(
+        "attention_marks")}
+    plan = ""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE idx = "
+                                     "'ix_attention_marks_cell'")).scalar() == 1
+            plan = " ".join(r[-1] for r in conn.execute(text(
+                "EXPLAIN QUERY PLAN SELECT province, sector, count(*) FROM attention_marks "
+                "WHERE day >= '2026-11-01' AND day <= '2026-11-30' AND about = 1 "
+                "GROUP BY province, sector")))
+    engine.dispose()
+    assert indexes == {"ix_attention_marks_cell": ["province", "sector", "about", "day"]}
+    if plan:
+        assert "ix_attention_marks_cell" in plan and "TEMP B-TREE" not in plan
+    with open_database(database_url)() as session:
+        about = repository.attention_counts(session, NOVEMBER)
+        mentioned = repository.attention_counts(
+            session, repository.AttentionWindow(NOVEMBER.start, NOVEMBER.end, NOVEMBER.first,
+                                                NOVEMBER.last, mentioned=True))
+        halves = [repository.AttentionWindow(NOVEMBER.start, NOVEMBER.end, date(2026, 11, a),
+                                             date(2026, 11, b), mentioned=True)
+                  for a, b in ((1, 10), (11, 30))]
+        both = repository.attention_counts_of(session, halves)  # one pass on PostgreSQL
+        apart = [repository.attention_counts(session, w) for w in halves]
+    assert about == {("henan", "nev"): 1, ("henan", ""): 1, ("", ""): 1}
+    assert mentioned == {("henan", "nev"): 2, ("henan", ""): 2, ("", ""): 2}
+    assert both == apart == [{("henan", "nev"): 1, ("henan", ""): 1, ("", ""): 1}] * 2

@@ -102,6 +102,7 @@ def test_signing_in_in_the_browser_opens_the_app(demo_archive, page):
 @pytest.mark.parametrize("path,form", [
     ("/login", "token=x"),
     ("/search/watchlist", "name=forged&channel=email%3Aa%40example.com&q=%E7%94%B5%E6%B1%A0"),
+    ("/api/alerts/1/retry", ""),
 ])
 def test_a_form_post_without_its_csrf_token_is_refused(served_demo, path, form):
     no_cookie = _request(served_demo.url, path, "POST", form,

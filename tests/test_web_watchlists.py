@@ -1,7 +1,8 @@
 """Watchlists and alerts in a real browser: a watchlist created in the form is the one
 `provwatch watch list` shows; a bad form value is one line and stores nothing; editing
-keeps what is not changed; a test alert reaches a real receiver; a failed delivery is sent
-again with the retry button. Channel tokens never reach a page."""
+keeps what is not changed, and a new name renames; a test alert reaches a real receiver; a
+failed delivery is sent again with the retry button (or the JSON API). Channel tokens
+never reach a page."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from _web import _env, copy_archive, serve_archive
+from conftest import make_config
+
+from provwatch.crawler.errors import ProvwatchError
+from provwatch.crawler.services import watchlist_forms
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database
 
 TOKEN = "s3cretTOKEN0987654321abcd"
 
@@ -99,6 +107,49 @@ def test_editing_changes_what_the_form_changes_and_keeps_the_ticked_channels(
     assert "webhook:http://127.0.0.1:" in show
 
 
+def test_a_watchlist_is_renamed_in_the_edit_form_and_keeps_its_deliveries(demo_archive,
+                                                                         tmp_path):
+    """A new name in the edit form renames the watchlist: same id, so its deliveries and
+    channels stay with it; a name another watchlist has is one line and changes nothing."""
+    archive = _archive(demo_archive, tmp_path)
+    config = make_config(tmp_path, archive.url)
+    before = watchlist_forms.find(config, "nev-henan-hainan")
+    form = {k: v for k, v in watchlist_forms.form_values(before).items() if isinstance(v, str)}
+    keep = [str(i) for i in range(len(before.channels))]
+    sent_before = watchlist_forms.deliveries(config, watchlist="nev-henan-hainan")
+
+    taken = None
+    try:
+        watchlist_forms.edit(config, "nev-henan-hainan", {**form, "name": "ai-anywhere"}, keep)
+    except ProvwatchError as e:
+        taken = str(e)
+    spec, _ = watchlist_forms.edit(config, "nev-henan-hainan",
+                                   {**form, "name": "nev-south"}, keep)
+    with open_database(archive.url)() as session:
+        old, new = (repository.get_watchlist(session, n)
+                    for n in ("nev-henan-hainan", "nev-south"))
+    sent_after = watchlist_forms.deliveries(config, watchlist="nev-south")
+
+    assert taken == ("form: watchlist 'nev-henan-hainan': field 'name': another watchlist "
+                     "is named 'ai-anywhere'")
+    assert spec.name == "nev-south" and old is None and new.id == before.id
+    assert new.channels == list(before.channels) and new.provinces == list(before.provinces)
+    assert sent_before and [d["id"] for d in sent_after] == [d["id"] for d in sent_before]
+    assert "nev-south" in _cli(archive, "watch", "list").stdout
+
+
+def test_the_edit_form_renames_in_the_browser(demo_archive, tmp_path, page):
+    archive = _archive(demo_archive, tmp_path)
+    with serve_archive(str(archive.db)) as served:
+        page.goto(served.url + "/watchlists/guangxi-asean/edit")
+        page.fill("#w-name", "guangxi-trade")
+        page.click("form.watchlist button[type=submit]")
+        page.wait_for_url("**/watchlists/guangxi-trade?done=*")
+        done = page.locator(".done").inner_text()
+    assert "watchlist 'guangxi-asean' saved as 'guangxi-trade'" in done
+    assert "guangxi-asean" not in _cli(archive, "watch", "list").stdout
+
+
 def test_a_test_alert_reaches_each_channel_of_the_watchlist(demo_archive, tmp_path, page,
                                                            webhook_receiver):
     archive = _archive(demo_archive, tmp_path)
@@ -139,6 +190,52 @@ def test_a_failed_delivery_is_sent_again_with_the_retry_button(demo_archive, tmp
     assert "sent 1, will retry 0, failed 0" in note
     assert set(states) == {"sent"}
     assert len(webhook_receiver.requests) == len(states) + 1  # the refused one, then again
+    assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
+
+
+def _post(url: str, path: str, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(url + path, data=b"", method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def test_a_failed_delivery_is_sent_again_through_the_json_api(demo_archive, tmp_path,
+                                                              webhook_receiver):
+    """``POST /api/alerts/{id}/retry`` is the retry button for scripts: with the server's
+    token as Bearer it sends the delivery again and says what came of it; without the
+    token it is refused; a delivery that is not failed (any more) is a 400 line."""
+    archive = _archive(demo_archive, tmp_path)
+    webhook_receiver.statuses = [500]
+    once = {"PROVWATCH_ALERT_MAX_ATTEMPTS": "1"}
+    _cli(archive, "watch", "add", "hubei-ai", "--province", "hubei", "--sector", "ai",
+         "--webhook", webhook_receiver.url, "--backfill-days", "3650")
+    assert "failed 1" in _cli(archive, "alerts", "send", **once).stdout
+    with serve_archive(str(archive.db), "--host", "0.0.0.0",
+                       env={**once, "PROVWATCH_WEB_TOKEN": TOKEN}) as served:
+        url = f"http://127.0.0.1:{urlsplit(served.url).port}"
+        listed = urllib.request.Request(url + "/api/alerts?status=failed",
+                                        headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(listed, timeout=60) as response:
+            (failed,) = json.loads(response.read())["deliveries"]
+        path = f"/api/alerts/{failed['id']}/retry"
+        refused = [_post(url, path), _post(url, path, "not-the-token-at-all")]
+        status, outcome = _post(url, path, TOKEN)
+        again = _post(url, path, TOKEN)
+        schema = json.loads(urllib.request.urlopen(urllib.request.Request(
+            url + "/api/openapi.json", headers={"Authorization": f"Bearer {TOKEN}"}),
+            timeout=60).read())
+
+    assert [s for s, _ in refused] == [401, 401]
+    assert status == 200
+    assert outcome == {"delivery": failed["id"], "queued": 1, "sent": 1, "retrying": 0,
+                       "failed": 0, "messages": []}, outcome
+    assert again[0] == 400 and again[1]["error"].startswith(
+        f"no failed delivery with id {failed['id']}")
+    assert "post" in schema["paths"]["/api/alerts/{delivery_id}/retry"]
     assert _cli(archive, "alerts", "failed").stdout.strip() == "no failed deliveries"
 
 

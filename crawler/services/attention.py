@@ -70,8 +70,7 @@ def attention(config: Config, window: Window, scope: str = "about",
     before = window.previous
     with open_database(config.database_url, create=False)() as session:
         now_q, then_q = window.query(scope, event), before.query(scope, event)
-        now, then = (repository.attention_counts(session, now_q),
-                     repository.attention_counts(session, then_q))
+        now, then = repository.attention_counts_of(session, [now_q, then_q])
     cells = {(p, s): n for (p, s), n in now.items() if p and s}
     previous = {(p, s): n for (p, s), n in then.items() if p and s}
     totals = {p: n for (p, s), n in now.items() if p and not s}

@@ -25,11 +25,11 @@ from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.services.meetings import (
     Filters,
-    _query,
     check_filters,
     distinct,
     meeting_json,
     org_ids,
+    repository_filters,
 )
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
@@ -47,7 +47,7 @@ def newest(config: Config, filters: Filters, limit: int = 100) -> list[dict[str,
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
         rows = [meeting_json(m) for m in
-                repository.newest_meetings(session, limit, **_query(f))]
+                repository.newest_meetings(session, limit, **repository_filters(f))]
     return distinct(rows)[:limit]
 
 
@@ -56,7 +56,7 @@ def facts(config: Config, filters: Filters) -> list[dict[str, Any]]:
     meeting_json without place, verb and summaries."""
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
-        found = repository.meeting_facts(session, **_query(f))
+        found = repository.meeting_facts(session, **repository_filters(f))
     hosts: dict[int, list[dict[str, Any]]] = defaultdict(list)
     where = {mid: province for mid, _, _, _, province, _ in found.meetings}
     for mid, name, province, post, pinyin, level, title in found.hosts:
@@ -102,7 +102,7 @@ def count(config: Config, filters: Filters) -> int:
     """How many meetings match, each once."""
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
-        return repository.count_first_reports(session, **_query(f))
+        return repository.count_first_reports(session, **repository_filters(f))
 
 
 def timeline(config: Config, filters: Filters, by: str = "host", period: str = "month",
@@ -118,7 +118,7 @@ def timeline(config: Config, filters: Filters, by: str = "host", period: str = "
     counts: dict[str, Counter] = defaultdict(Counter)
     with open_database(config.database_url, create=False)() as session:
         found = (repository.host_counts if by == "host" else repository.guest_kind_counts)(
-            session, period, **_query(f))
+            session, period, **repository_filters(f))
         for bucket, key, n in found:
             counts[key][_label(bucket, period)] += n
         ranked = sorted(counts, key=lambda k: (-sum(counts[k].values()), k))
@@ -178,7 +178,7 @@ def who_met_whom(config: Config, filters: Filters, top: int = 30) -> dict[str, A
         by_post: dict[str, set[int]] = defaultdict(set)
         by_org: dict[str, set[int]] = defaultdict(set)
         by_pair: Counter = Counter()  # the rows are distinct: one per pair and meeting
-        for post, org, mid in repository.met_pairs(session, **_query(f)):
+        for post, org, mid in repository.met_pairs(session, **repository_filters(f)):
             by_post[post].add(mid)
             by_org[org].add(mid)
             by_pair[post, org] += 1

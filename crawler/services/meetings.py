@@ -89,7 +89,9 @@ def org_ids(value: str) -> list[str]:
     return out
 
 
-def _query(f: Filters) -> dict[str, Any]:
+def repository_filters(f: Filters) -> dict[str, Any]:
+    """The repository's meeting filters (``repository.filter_meetings``) for ``f``: an
+    organisation's name or a sector read as the organisation ids it stands for."""
     ids = org_ids(f.org) if f.org else []
     sector_ids = [o.id for o in kb.load().orgs.values() if f.sector in o.sectors] \
         if f.sector else []
@@ -136,7 +138,7 @@ def list_meetings(config: Config, filters: Filters, limit: int | None = 100
     outlets' own write-ups that dedupe kept apart) is listed once, as its first story."""
     f = check_filters(filters)
     with open_database(config.database_url, create=False)() as session:
-        rows = [meeting_json(m) for m in repository.find_meetings(session, **_query(f))]
+        rows = [meeting_json(m) for m in repository.find_meetings(session, **repository_filters(f))]
     return distinct(rows)[:limit] if limit else distinct(rows)
 
 

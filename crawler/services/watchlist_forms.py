@@ -1,4 +1,5 @@
-"""Watchlists from a web form: read, create, edit, test them, and their recent deliveries.
+"""Watchlists from a web form: read, create, edit (rename), test them, and their recent
+deliveries.
 
 A form is read as one entry of a watch file (``alerts.watchfile.parse_entry``), so it is
 checked exactly as `provwatch watch import` checks a file, and a problem is the same one
@@ -26,10 +27,10 @@ from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.redact import redact
 from provwatch.crawler.services import alerts as alerts_service
 from provwatch.crawler.services.watchlists import (
-    _source_problems,
     add_watchlist,
     list_watchlists,
     resolve_orgs,
+    source_problems,
 )
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
@@ -101,9 +102,11 @@ def find(config: Config, name: str) -> WatchlistSpec:
 
 def edit(config: Config, name: str, form: Mapping[str, str],
          keep: Sequence[str]) -> tuple[WatchlistSpec, list[str]]:
-    """Update watchlist ``name`` from the form (its name stays): it keeps its id, creation
-    time and deliveries, as `watch import --replace` does; ``keep``: positions of the
-    stored channels to keep."""
+    """Update watchlist ``name`` from the form: it keeps its id, creation time and
+    deliveries, as `watch import --replace` does; ``keep``: positions of the stored
+    channels to keep. The form's ``name``, when given and different, renames it (checked
+    as a new one's is; a name another watchlist has is refused): deliveries refer to the
+    id, so they stay with it."""
     with transaction(open_database(config.database_url)) as session:
         row = repository.get_watchlist(session, name)
         if row is None:
@@ -115,9 +118,13 @@ def edit(config: Config, name: str, form: Mapping[str, str],
                 raise ProvwatchError(f"form: keep_channel: {k!r} is not a channel of "
                                      f"watchlist {name!r}")
             kept.append(stored[int(k)])
-        spec, warnings = resolve_orgs(parse_form({**form, "name": name},
+        new_name = (form.get("name") or "").strip() or name
+        spec, warnings = resolve_orgs(parse_form({**form, "name": new_name},
                                                  kept + new_channels(form)))
-        problems = _source_problems(config, session, [spec])
+        if spec.name != name and repository.get_watchlist(session, spec.name) is not None:
+            raise ProvwatchError(f"form: watchlist {name!r}: field 'name': another "
+                                 f"watchlist is named {spec.name!r}")
+        problems = source_problems(config, session, [spec])
         if problems:
             raise ProvwatchError(redact(f"form: {problems[0]}"))
         values = spec.to_row()

@@ -26,8 +26,8 @@ def known_sources(config: Config, session: Session) -> set[str]:
     return {s.id for s in load_catalog(config.catalog)} | repository.source_ids(session)
 
 
-def _source_problems(config: Config, session: Session,
-                     specs: Iterable[WatchlistSpec]) -> list[WatchlistError]:
+def source_problems(config: Config, session: Session,
+                    specs: Iterable[WatchlistSpec]) -> list[WatchlistError]:
     """A WatchlistError per watchlist naming a source id neither catalog nor store knows."""
     specs = [s for s in specs if s.sources]
     if not specs:
@@ -76,7 +76,7 @@ def add_watchlist(config: Config, spec: WatchlistSpec) -> int:
     with transaction(open_database(config.database_url)) as session:
         if repository.get_watchlist(session, spec.name):
             raise ProvwatchError(f"watchlist {spec.name!r} exists; remove it first")
-        problems = _source_problems(config, session, [spec])
+        problems = source_problems(config, session, [spec])
         if problems:
             raise problems[0]
         return _create(session, spec)
@@ -129,7 +129,7 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
         specs.append(spec)
         report.warnings += [f"{where}: {w}" for w in warnings]
     with open_database(config.database_url)() as session:  # closing uncommitted: rollback
-        problems = [f"{where}: {e}" for e in _source_problems(config, session, specs)]
+        problems = [f"{where}: {e}" for e in source_problems(config, session, specs)]
         rows = {spec.name: repository.get_watchlist(session, spec.name) for spec in specs}
         if not replace:
             problems += [f"{where}: watchlist {name!r} exists (use --replace to update it)"

@@ -412,6 +412,7 @@ class AttentionMark(Base):
     sector: Mapped[str] = mapped_column(String(40), primary_key=True)  # "": any
     day: Mapped[date] = mapped_column(Date)
     about: Mapped[bool] = mapped_column(Boolean)  # a copy has the province as "about"
-    # covering: a window's counts read only this index (province by province, then days)
-    __table_args__ = (Index("ix_attention_marks_province", "province", "day", "sector",
-                            "about"),)
+    # covering, in cell order: a window's counts read only this index, each cell's marks
+    # of the scope in a row, grouped as read (migration 0019 says why)
+    __table_args__ = (Index("ix_attention_marks_cell", "province", "sector", "about",
+                            "day"),)

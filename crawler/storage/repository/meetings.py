@@ -21,6 +21,7 @@ from provwatch.crawler.storage.models import Article, Meeting, MeetingGuest, Mee
 
 __all__ = [
     "count_meetings",
+    "filter_meetings",
     "find_meetings",
     "meetings_of",
     "replace_meetings",
@@ -94,12 +95,14 @@ def meetings_of(session: Session, story_ids: Iterable[int]) -> dict[int, list[Me
     return out
 
 
-def _filtered(query, *, province: str | None = None, host: str | None = None,
-              post: str | None = None, guest_kind: str | None = None,
-              org_ids: Sequence[str] = (), org_text: str | None = None,
-              sector: str | None = None, sector_org_ids: Sequence[str] = (),
-              since: date | None = None, until: date | None = None):
-    """``sector``: the meeting's topics name it, or a guest's organisation is one of
+def filter_meetings(query, *, province: str | None = None, host: str | None = None,
+                    post: str | None = None, guest_kind: str | None = None,
+                    org_ids: Sequence[str] = (), org_text: str | None = None,
+                    sector: str | None = None, sector_org_ids: Sequence[str] = (),
+                    since: date | None = None, until: date | None = None):
+    """``query`` on meetings limited to those matching every filter given (the filters of
+    ``find_meetings``; the web's counts, repository/web_meetings.py, take the same).
+    ``sector``: the meeting's topics name it, or a guest's organisation is one of
     ``sector_org_ids`` (the organisations of that sector); ``since``/``until``: days,
     inclusive."""
     if province:
@@ -141,9 +144,9 @@ def _filtered(query, *, province: str | None = None, host: str | None = None,
 
 def find_meetings(session: Session, *, limit: int | None = None, **filters: Any
                   ) -> Sequence[Meeting]:
-    """Meetings matching every filter given (see ``_filtered``), newest day first; hosts and
+    """Meetings matching every filter given (see ``filter_meetings``), newest day first; hosts and
     guests loaded with them."""
-    query = _filtered(select(Meeting), **filters).order_by(
+    query = filter_meetings(select(Meeting), **filters).order_by(
         Meeting.day.desc(), Meeting.id.desc())
     if limit:
         query = query.limit(limit)
@@ -151,7 +154,7 @@ def find_meetings(session: Session, *, limit: int | None = None, **filters: Any
 
 
 def count_meetings(session: Session, **filters: Any) -> int:
-    return session.scalar(_filtered(select(func.count(Meeting.id)), **filters)) or 0
+    return session.scalar(filter_meetings(select(func.count(Meeting.id)), **filters)) or 0
 
 
 def stories_to_remeet(session: Session, since: datetime | None = None,

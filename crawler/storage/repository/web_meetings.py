@@ -1,7 +1,7 @@
 """Meetings for the web views: a page of the newest, counts per period of hosts and guest
 kinds, who met whom, and the lean facts of a few meetings (an organisation's).
 
-Every query takes the filters of ``repository.find_meetings`` (``meetings._filtered``).
+Every query takes the filters of ``repository.find_meetings`` (``meetings.filter_meetings``).
 Counts are made by the database and count each meeting once: a second report of a meeting
 (another story with its ``dedupe_key``, storage.meeting_key) is left out, as
 services.meetings.distinct leaves it out in Python. A period is a China month
@@ -18,7 +18,7 @@ from sqlalchemy import Date, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from provwatch.crawler.storage.models import Meeting, MeetingGuest, MeetingHost
-from provwatch.crawler.storage.repository.meetings import _filtered, find_meetings
+from provwatch.crawler.storage.repository.meetings import filter_meetings, find_meetings
 
 __all__ = ["MeetingFacts", "count_first_reports", "guest_kind_counts", "host_counts",
            "host_names", "meeting_facts", "met_pairs", "newest_meetings", "org_names"]
@@ -33,7 +33,7 @@ def newest_meetings(session: Session, limit: int, **filters: Any) -> list[Meetin
         return rows
     seen = {m.id for m in rows}
     last: date = rows[-1].day
-    same_day = _filtered(select(Meeting), **filters).where(Meeting.day == last)
+    same_day = filter_meetings(select(Meeting), **filters).where(Meeting.day == last)
     rows += [m for m in session.scalars(same_day.order_by(Meeting.id.desc()))
              if m.id not in seen]
     return rows
@@ -53,9 +53,9 @@ class MeetingFacts:
 
 
 def meeting_facts(session: Session, **filters: Any) -> MeetingFacts:
-    ids = _filtered(select(Meeting.id), **filters).scalar_subquery()
+    ids = filter_meetings(select(Meeting.id), **filters).scalar_subquery()
     meetings = session.execute(
-        _filtered(select(Meeting.id, Meeting.story_id, Meeting.day, Meeting.date_stated,
+        filter_meetings(select(Meeting.id, Meeting.story_id, Meeting.day, Meeting.date_stated,
                          Meeting.province, Meeting.topics), **filters)
         .order_by(Meeting.day.desc(), Meeting.id.desc())).all()
     hosts = session.execute(
@@ -91,12 +91,12 @@ def _bucket(session: Session, period: str):
 
 
 def _counted(query, **filters: Any):
-    return _filtered(query, **filters).where(_first_report(), Meeting.day.is_not(None))
+    return filter_meetings(query, **filters).where(_first_report(), Meeting.day.is_not(None))
 
 
 def count_first_reports(session: Session, **filters: Any) -> int:
     """How many meetings match, each counted once."""
-    return session.scalar(_filtered(select(func.count(Meeting.id)), **filters)
+    return session.scalar(filter_meetings(select(func.count(Meeting.id)), **filters)
                           .where(_first_report())) or 0
 
 
@@ -161,7 +161,7 @@ def met_pairs(session: Session, **filters: Any) -> list[tuple[str, str, int]]:
              .join(h, h.meeting_id == Meeting.id).join(g, g.meeting_id == Meeting.id)
              .where(g.org != ""))
     return [tuple(r) for r in session.execute(
-        _filtered(pairs, **filters).where(_first_report()).distinct())]
+        filter_meetings(pairs, **filters).where(_first_report()).distinct())]
 
 
 def org_names(session: Session, keys: Sequence[str]) -> dict[str, tuple[str, str, str]]:

@@ -1,7 +1,8 @@
-"""Watchlists and alerts: list, create, edit and test watchlists (forms under the app's CSRF
-protection, checked as `provwatch watch import` checks a file); recent deliveries and
-failures, a failed one sent again with a POST. Channels hold webhook URLs and tokens:
-they are only ever shown redacted."""
+"""Watchlists and alerts: list, create, edit (rename) and test watchlists (forms under the
+app's CSRF protection, checked as `provwatch watch import` checks a file); recent deliveries and
+failures, a failed one sent again with a POST (the page's form, or the JSON API's
+``POST /api/alerts/{id}/retry``). Channels hold webhook URLs and tokens: they are only
+ever shown redacted."""
 
 from __future__ import annotations
 
@@ -110,13 +111,15 @@ async def edit(request: Request, name: str) -> Response:
     values = _text(form)
     keep = [k for k in form.getlist("keep_channel") if isinstance(k, str)]
     try:
-        _, warnings = watchlist_forms.edit(config_of(request), name, values, keep)
+        spec, warnings = watchlist_forms.edit(config_of(request), name, values, keep)
     except ProvwatchError as e:
         stored = watchlist_forms.form_values(_spec(config_of(request), name))
-        return _form_page(request, {**stored, **values, "name": name}, str(e), editing=name,
-                          status_code=400)
-    done = f"watchlist {name!r} saved" + "".join(f"; warning: {w}" for w in warnings)
-    return RedirectResponse(f"{_home(name)}?done={quote(done)}", status_code=303)
+        return _form_page(request, {**stored, **values, "name": values.get("name") or name},
+                          str(e), editing=name, status_code=400)
+    done = f"watchlist {name!r} saved" + (
+        f" as {spec.name!r}" if spec.name != name else "") + "".join(
+        f"; warning: {w}" for w in warnings)
+    return RedirectResponse(f"{_home(spec.name)}?done={quote(done)}", status_code=303)
 
 
 @router.get("/watchlists/{name}/edit", response_class=HTMLResponse, include_in_schema=False)
@@ -172,3 +175,15 @@ def retry(request: Request, delivery_id: int) -> RedirectResponse:
             f"{r['retrying']}, failed {r['failed']}")
     done += "".join(f"; {m}" for m in r["messages"])
     return RedirectResponse(f"/alerts?done={quote(done)}", status_code=303)
+
+
+@router.post("/api/alerts/{delivery_id}/retry",
+             summary="Send a failed delivery again now (`provwatch alerts retry ID`)")
+def retry_api(request: Request, delivery_id: int) -> dict[str, Any]:
+    """Make the failed delivery pending again with a fresh attempt count and run one
+    dispatch pass: how many were queued (1) and what came of the pass (sent, will retry,
+    failed; messages with their tokens hidden). A delivery that is not a failed one is a
+    400 with one line. A POST like every form: a script sends the access token as
+    ``Authorization: Bearer TOKEN`` (with no token set, any Bearer value; the CSRF check
+    does not apply to it), a page the CSRF token."""
+    return {"delivery": delivery_id, **watchlist_forms.retry(config_of(request), delivery_id)}
