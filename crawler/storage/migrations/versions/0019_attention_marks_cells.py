@@ -14,8 +14,7 @@ land in a range per cell instead of one per province, about 0.03 ms more per new
 bench/ingest_throughput.py's ratio unchanged, 0.65-0.67 before and after).
 
 Revision ID: 0019
-Revises: 0017 (0018_search_merge, in progress in /work/main, revises 0017 too: when both
-are merged, set this down_revision to 0018)
+Revises: 0018
 Create Date: 2026-12-06 16:00:00.000000
 """
 
@@ -25,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
