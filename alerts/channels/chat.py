@@ -79,15 +79,10 @@ twice per message, which made every Lark message wait 5.5 s: for Lark it is swit
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import functools
 import json
-import logging
 import re
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -97,6 +92,7 @@ from apprise.manager_plugins import NotificationManager
 
 from provwatch.alerts import chat_render
 from provwatch.alerts.channels.base import CHAT_SCHEMES, ChannelSettings
+from provwatch.alerts.channels.chat_tap import Exchange, Reply, capture
 from provwatch.alerts.errors import DeliveryError
 from provwatch.alerts.message import AlertMessage, Digest
 from provwatch.alerts.notice import Notice
@@ -120,90 +116,6 @@ _HARMLESS = {"yes", "no", "true", "false", "markdown", "text", "html", "upstream
              "truncate", "split", "hook", "bot"}
 ASSET = apprise.AppriseAsset(app_id="provwatch", app_desc="provwatch",
                              image_url_mask="", image_url_logo="")
-# apprise logs through "apprise"; urllib3 (under requests) logs request lines, query string
-# and so DingTalk's access_token and WeCom's key included, at DEBUG
-_TAPPED = ("apprise", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry",
-           "urllib3.response")
-
-
-# --- what apprise logged and what requests saw, for the current send only ---------------
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: bytes
-
-
-@dataclass
-class _Exchange:
-    records: list[logging.LogRecord] = field(default_factory=list)
-    events: list[_Reply | requests.RequestException] = field(default_factory=list)
-
-    def messages(self) -> list[str]:
-        """apprise's warnings and errors, each once, in order."""
-        seen: dict[str, None] = {}
-        for record in self.records:
-            if record.levelno >= logging.WARNING:
-                seen.setdefault(" ".join(record.getMessage().split()), None)
-        return list(seen)
-
-
-_current: contextvars.ContextVar[_Exchange | None] = contextvars.ContextVar(
-    "provwatch_chat_exchange", default=None)
-
-
-class _Tap(logging.Filter):
-    """On the ``apprise`` (and urllib3) loggers: a record emitted inside ``_capture`` (this
-    context only) goes to the capture instead of the application's handlers."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exchange = _current.get()
-        if exchange is None:
-            return True
-        exchange.records.append(record)
-        return False
-
-
-def _install_taps() -> None:
-    for name in _TAPPED:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _Tap) for f in logger.filters):
-            logger.addFilter(_Tap())
-    original = requests.Session.send
-    if getattr(original, "_provwatch_tap", False):
-        return
-
-    @functools.wraps(original)
-    def send(self, request, **kwargs):
-        exchange = _current.get()
-        if exchange is None:
-            return original(self, request, **kwargs)
-        try:
-            response = original(self, request, **kwargs)
-        except requests.RequestException as exc:
-            exchange.events.append(exc)
-            raise
-        exchange.events.append(_Reply(response.status_code, (response.content or b"")[:4000]))
-        return response
-
-    send._provwatch_tap = True  # type: ignore[attr-defined]
-    requests.Session.send = send  # type: ignore[method-assign]
-
-
-_install_taps()
-
-
-@contextlib.contextmanager
-def _capture() -> Iterator[_Exchange]:
-    exchange = _Exchange()
-    token = _current.set(exchange)
-    try:
-        yield exchange
-    finally:
-        _current.reset(token)
-
-
 # --- secrets --------------------------------------------------------------------------
 
 
@@ -243,7 +155,7 @@ def _masked(url: str) -> str:
 def _instantiate(url: str) -> tuple[Any, list[str]]:
     """apprise's plugin for ``url`` (None if it cannot be built) and what apprise warned
     about while building it, secrets scrubbed."""
-    with _capture() as exchange:
+    with capture() as exchange:
         plugin = apprise.Apprise.instantiate(url, asset=ASSET)
     secrets = _secrets(url)
     return plugin, [_scrub(m, secrets) for m in exchange.messages()]
@@ -369,7 +281,7 @@ class ChatChannel:
         self._post(chat_render.notice(notice, self.style))
 
     def _post(self, message: chat_render.ChatMessage) -> None:
-        with _capture() as exchange:
+        with capture() as exchange:
             try:
                 ok = self._plugin.notify(body=message.body, title=message.title,
                                          body_format=apprise.NotifyFormat(message.format),
@@ -384,7 +296,7 @@ class ChatChannel:
     def _scrub(self, text: str) -> str:
         return _scrub(text, self._secrets)
 
-    def _error(self, ok: bool, exchange: _Exchange) -> DeliveryError | None:
+    def _error(self, ok: bool, exchange: Exchange) -> DeliveryError | None:
         """The DeliveryError the exchange amounts to, or None if the message was taken."""
         said = self._scrub("; ".join(exchange.messages()))[:300]
         last = exchange.events[-1] if exchange.events else None
@@ -396,7 +308,7 @@ class ChatChannel:
         if isinstance(last, requests.RequestException):
             reason = self._scrub(str(last))[:300]
             return DeliveryError(f"{self.key}: cannot connect: {reason}")
-        if isinstance(last, _Reply):
+        if isinstance(last, Reply):
             status, text = last.status, self._scrub(_text(last.body))
             detail = f": {text}" if text else ""
             if status >= 300 or (not ok and status < 200):
