@@ -11,12 +11,29 @@ import socket
 from collections.abc import Callable
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
 from provwatch.crawler.config import Config, redact_url
 from provwatch.crawler.errors import ProvwatchError
-from provwatch.crawler.storage.db import open_database
+from provwatch.crawler.redact import redact
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.web.app import create_app
 from provwatch.crawler.web.security import check_bind
+
+
+def refresh_statistics(sessions, say: Callable[[str], None]) -> None:
+    """The query planner's statistics, gathered once as the app starts (SQLite gathers
+    none itself; the daemon refreshes them every few hours): the views' queries were shaped
+    for indexes the planner picks only when it knows the tables. A database it may not
+    write to (a read-only copy) is served all the same, with one line saying so."""
+    try:
+        with transaction(sessions) as session:
+            repository.refresh_statistics(session)
+    except SQLAlchemyError as e:
+        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
+        say(f"provwatch serve: planner statistics not refreshed ({redact(reason)}); "
+            "serving anyway")
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -36,7 +53,8 @@ def _listen(host: str, port: int) -> socket.socket:
 def serve(config: Config, host: str, port: int, say: Callable[[str], None]) -> None:
     """Serve the app on ``host:port`` until SIGINT/SIGTERM."""
     check_bind(host, config.web_token)
-    open_database(config.database_url, create=False)  # missing file or schema: say so now
+    sessions = open_database(config.database_url, create=False)  # missing: say so now
+    refresh_statistics(sessions, say)
     app = create_app(config, host=host)
     sock = _listen(host, port)
     shown = f"[{host.strip('[]')}]" if ":" in host else host
