@@ -117,8 +117,9 @@ def requeue_failed(session: Session, ids: Iterable[int] | None, now: datetime) -
     query = update(Delivery).where(Delivery.status == "failed")
     if ids is not None:
         query = query.where(Delivery.id.in_(ids))
-    return rowcount(session.execute(query.values(status="pending", attempts=0, next_attempt_at=now)
-                           .execution_options(synchronize_session=False)))
+    return rowcount(session.execute(
+        query.values(status="pending", attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session=False)))
 
 
 # --- deliveries: owed, due, sent ------------------------------------------------------

@@ -27,7 +27,7 @@ def worker_heartbeat(session: Session, name: str, now: datetime, info: dict[str,
     """False when the row is gone (pruned as dead by another worker): the caller adds it
     again."""
     return rowcount(session.execute(update(DaemonLock).where(DaemonLock.name == name)
-                           .values(heartbeat_at=now, info=info))) == 1
+                                    .values(heartbeat_at=now, info=info))) == 1
 
 
 def remove_worker_row(session: Session, name: str) -> None:
