@@ -123,8 +123,10 @@ def _content(session: Session, send: Send, deliveries: list[Delivery],
     # a few queries for the whole message, however many alerts a digest holds
     rows = repository.message_rows(session, [d.article_id for d in deliveries],
                                    [d.story_id for d in deliveries])
-    watchlists = repository.watchlists_by_id(
-        session, {d.watchlist_id for d in deliveries} | {send.watchlist_id} - {None})
+    ids = {d.watchlist_id for d in deliveries}
+    if send.watchlist_id is not None:
+        ids.add(send.watchlist_id)
+    watchlists = repository.watchlists_by_id(session, ids)
     items = tuple(build_message(d, rows, watchlists, names) for d in deliveries)
     if send.kind == "alert":
         return items[0]
@@ -197,6 +199,7 @@ def _deliver(sessions: sessionmaker[Session], settings: ChannelSettings, send_id
     sent_at = datetime.now(timezone.utc)
     with sessions() as session, session.begin():
         send = repository.get_send(session, send_id)
+        assert send is not None  # read above, and send rows are never deleted
         rows = repository.claimed_deliveries(session, send_id)
         if gone:
             send.status, send.error = "failed", "the alert's rows are gone"
@@ -305,10 +308,10 @@ def _channel_worker(sessions: sessionmaker[Session], settings: ChannelSettings, 
     for unit in units:
         if should_stop is not None and should_stop():
             return  # the daemon is stopping: the rest stay pending for the next start
-        send_id = _claim(sessions, channel, unit, me, now)
-        if send_id is None:
+        claimed = _claim(sessions, channel, unit, me, now)
+        if claimed is None:
             continue
-        if not _deliver(sessions, settings, send_id, max_attempts=max_attempts, now=now,
+        if not _deliver(sessions, settings, claimed, max_attempts=max_attempts, now=now,
                         report=report):
             return  # this channel is down: the rest wait for the next pass
 

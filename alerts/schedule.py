@@ -177,10 +177,10 @@ def parse_quiet(value: object) -> QuietHours | None:
         return None
     if isinstance(value, str):
         span, _, tz = value.strip().partition(" ")
-        start, sep, end = span.partition("-")
+        first, sep, last = span.partition("-")
         if not sep:
             raise ValueError(f"{value!r} is not a time range (use e.g. '22:00-07:00')")
-        raw = {"start": start, "end": end, "tz": tz.strip() or DEFAULT_TZ}
+        raw = {"start": first, "end": last, "tz": tz.strip() or DEFAULT_TZ}
     elif isinstance(value, dict):
         unknown = set(value) - {"start", "end", "tz"}
         if unknown:

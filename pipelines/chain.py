@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from typing import Protocol
 
 from provwatch.pipelines.dedupe import DedupeStage
 from provwatch.pipelines.errors import PipelineDrop
@@ -24,13 +25,17 @@ class Counters(Counter):
         self[key] += count
 
 
+class Stage(Protocol):
+    def process_item(self, item: ArticleItem) -> ArticleItem: ...
+
+
 class Chain:
     def __init__(self, database_url: str, keep_raw_html: bool = True, *,
                  alert_old: bool = False) -> None:
         self.stats = Counters()
-        self.stages = [ExtractStage(), NormaliseStage(), DedupeStage(database_url, self.stats),
-                       TagStage(), StoreStage(database_url, keep_raw_html, self.stats,
-                                              alert_old=alert_old)]
+        self.stages: list[Stage] = [
+            ExtractStage(), NormaliseStage(), DedupeStage(database_url, self.stats),
+            TagStage(), StoreStage(database_url, keep_raw_html, self.stats, alert_old=alert_old)]
         self.dropped: Counter[str] = Counter()
 
     def __enter__(self) -> Chain:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
 from provwatch.pipelines.errors import DuplicateUrl
@@ -30,7 +32,7 @@ class DedupeStage:
         self.database_url = database_url
         self.stats = stats
         self.threaded = False
-        self.sessions = None
+        self.sessions: sessionmaker[Session] | None = None
 
     def open_spider(self, spider=None) -> None:
         self.sessions = open_database(self.database_url)
@@ -39,6 +41,7 @@ class DedupeStage:
         return off_the_reactor(self.dedupe, item, self.threaded)
 
     def dedupe(self, item: ArticleItem) -> ArticleItem:
+        assert self.sessions is not None, "open_spider opens the database first"
         with self.sessions() as session:
             if repository.url_seen(session, item.canonical_url):
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")

@@ -23,9 +23,11 @@ import re
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import htmldate
 import trafilatura
+from trafilatura.settings import Document
 
 from provwatch.pipelines.boilerplate import clean_lines, is_furniture, is_info_line
 from provwatch.pipelines.dates import FoundDate, find_date, plausible
@@ -45,7 +47,7 @@ from provwatch.pipelines.textnorm import language_of
 
 __all__ = ["Extracted", "extract", "has_body", "strip_site_suffix"]
 
-_OPTIONS = dict(include_comments=False, include_tables=True, include_images=False,
+_OPTIONS: dict[str, Any] = dict(include_comments=False, include_tables=True, include_images=False,
                 include_links=False, deduplicate=False, with_metadata=False, fast=True)
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _SQUASH = re.compile(r"\s+")
@@ -99,7 +101,7 @@ def extract(
     text = _body_text(work, main, url, stats.get(main))
     document = find_document(headline.text, chunks, text)
     found = find_date(html, url, headline.text, fetched_at, root=work, headline=keep, main=main,
-                      selector=date_selector, document_day=document and document.published,
+                      selector=date_selector, document_day=document.published if document else None,
                       pruned=True, chunks=(chunks, where))
     published, source, precision = _fallback(found, feed_published, fetched_at, html)
     if document and not document.published and source not in ("feed", "crawl"):
@@ -193,7 +195,9 @@ def _document_of(el):
 
 
 def _trafilatura(tree, url: str) -> str:
-    doc = trafilatura.bare_extraction(tree, url=url or None, **_OPTIONS)
+    # cast: bare_extraction is typed as returning a Document or a dict, but gives the dict
+    # only with as_dict=True (deprecated), which is never passed here
+    doc = cast("Document | None", trafilatura.bare_extraction(tree, url=url or None, **_OPTIONS))
     return _render(doc.body) if doc is not None and doc.body is not None else ""
 
 

@@ -47,12 +47,13 @@ def meeting_day(left: str, para: str, published: date | None, lead: str = "") ->
         day = date(year, month, int(m.group(3)))
     except ValueError:
         return None
+    picked: date | None = day
     if day > published and not m.group(1):
         if m.group(2):
-            day = _safe(year - 1, month, day.day)
+            picked = _safe(year - 1, month, day.day)
         else:
-            day = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
-    return day if day and day <= published else None
+            picked = _safe(year - (month == 1), 12 if month == 1 else month - 1, day.day)
+    return picked if picked and picked <= published else None
 
 
 def days(text: str, most: int = 0) -> list[re.Match]:

@@ -181,7 +181,11 @@ def _one_person(found: list[tuple[str, Guest]]) -> list[Guest]:
             honour = _HONOUR.search(nxt_item)
             name = nxt.name if nxt.name and nxt.title else (honour.group(2) if honour else "")
             if name and (not nxt.org or nxt.org == g.org or honour):
-                title = nxt.title if nxt.title and nxt.name else honour.group(1)
+                if nxt.title and nxt.name:
+                    title = nxt.title
+                else:
+                    assert honour is not None  # the name was read from it
+                    title = honour.group(1)
                 out.append(Guest(name, f"{g.title}、{title}", g.org, g.org_kind, g.org_id,
                                  g.org_en, g.sectors))
                 n += 2

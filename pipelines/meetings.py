@@ -44,6 +44,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -79,7 +80,6 @@ _PLACE = re.compile(r"在([\u4e00-\u9fff·（）]{1,14}?)(?:集体|分别|亲切
 _VISIT_AT = r"(?:前往|来到|走进|深入|到|赴|在)"
 _VISIT_END = re.compile(_VISIT_AT + r"([^，,]{2,40})$")
 _VISIT_START = re.compile(r"^" + _VISIT_AT)
-_NOTHING = re.match("", "")
 _WITH = re.compile(r"(?:同|与|和)([^，,；;。]{2,80}?)(?:举行|进行|亲切|友好|深入|集体)*$")
 _PRONOUN = re.compile(r"^\s*(?:他|她)")
 _SAME = re.compile(r"当天|当日|同日|同一天|随后|此后|之后")
@@ -103,8 +103,8 @@ _WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专
 class Meeting:
     hosts: tuple[Host, ...]
     guests: tuple[Guest, ...]
-    date: date | None  # the meeting day when the text says it
-    published: date | None
+    date: dt.date | None  # the meeting day when the text says it (the field hides the type)
+    published: dt.date | None
     place: str
     topics: tuple[str, ...]
     verb: str
@@ -114,7 +114,7 @@ class Meeting:
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> dt.date | None:
         """The meeting's day, or the publication day when the text does not say."""
         return self.date or self.published
 
@@ -188,7 +188,7 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
             if len(verbs) > 1:  # one meeting per clause: 会见 before 调研/考察 (会见了来豫考察的…)
                 verbs.sort(key=lambda v: (v.group() in ("调研", "考察"), v.start()))
             spots.append((para, start, sentence, verbs))
-    meetings = []
+    meetings: list[Meeting] = []
     for n, (para, at, sentence, verbs) in enumerate(spots):
         end = spots[n + 1][1] if n + 1 < len(spots) else len(text)
         span = text[at:min(at + _SPAN, max(end, at + len(sentence)))]
@@ -308,14 +308,15 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
     if not guests:
         return None
     day = meeting_day(left, para, published, story[:150])
-    if again and not days(left, 1):
+    if again and previous is not None and not days(left, 1):
         day = previous.date
     when = day or published
     if names:
         hosts = tuple([resolve(n, t, when, province, book) for n, t in names])
     else:
+        assert previous is not None  # no names: returned above unless a previous meeting
         hosts = previous.hosts
-    place = _place(clause_left) or (previous.place if again else "")
+    place = _place(clause_left) or (previous.place if again and previous is not None else "")
     topics = _topics(span, guests, cues)
     # the summaries read the parts: a frozen Meeting is made once, with them
     en, zh = summary_lines(hosts, guests, day, published, place, topics, verb, province)
@@ -325,7 +326,8 @@ def _meeting(para: str, sentence: str, v: re.Match, published: date | None,
 
 def _visited(left: str, part: str) -> list[Guest]:
     """调研/考察 counts when a company is visited: named after the verb or at the place."""
-    target = part if part.strip() else (_VISIT_END.search(left) or _NOTHING).group(0)
+    end = _VISIT_END.search(left)
+    target = part if part.strip() else (end.group(0) if end else "")
     target = _VISIT_START.sub("", target)
     return [g for g in guest_list(target) if _named_org(g)]
 
@@ -357,15 +359,15 @@ def _topics(span: str, guests, cues: tuple[Cues, int] | None = None) -> tuple[st
     for org in {g.org for g in guests if len(g.org) > 1}:
         span = span.replace(org, " " * len(org))
     counts: dict[str, int] = {}
-    cues = sector_cues.table()
+    table = sector_cues.table()
     # the cue table's two matchers, read for counts only (CueTable.hits builds an entry
     # with its offset and list position for each cue; the English one only for Latin)
-    values = cues.zh_values
-    for i, _start, _end in cues.zh.find_matches_as_indexes(span):
+    values = table.zh_values
+    for i, _start, _end in table.zh.find_matches_as_indexes(span):
         for key in values[i][0]:
             counts[key] = counts.get(key, 0) + 1
     if _LATIN.search(span):
-        for (keys, _weight), _start, _size in cues.en.find(words(span)):
+        for (keys, _weight), _start, _size in table.en.find(words(span)):
             for key in keys:
                 counts[key] = counts.get(key, 0) + 1
     return _counted(counts, guests)
@@ -413,10 +415,12 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     left, right = sentence[:v.start()].strip(), sentence[v.end():]
     named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
     host = _EN_HOST.search(re.split(r",\s", left)[-1])
-    if not (host or named):
+    if host:
+        host_name, host_title = host.group(2), host.group(1)
+    elif named:
+        host_name, host_title = named.group(1), named.group(2)
+    else:
         return None
-    host_name, host_title = ((host.group(2), host.group(1)) if host
-                             else (named.group(1), named.group(2)))
     part = re.split(r"\s(?:in|on|at|to|during)\s|[,;.]\s|\.$", right.strip(), maxsplit=1)[0]
     guests = []
     base = kb.load()

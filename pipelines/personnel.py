@@ -169,7 +169,7 @@ def _statements(sentence: str) -> list[tuple[str, list[tuple], str]]:
 def _zh_posts(text: str) -> list[tuple[str, str, str | None, bool]]:
     """The roster posts a 、-list names: (province, post, city, acting)."""
     text = re.sub(r"(?:的)?职务.*$", "", text)
-    out = []
+    out: list[tuple[str, str, str | None, bool]] = []
     where: tuple[str, str | None, str] | None = None  # (province, city, org kind)
     for item in text.split("、"):
         m = _ORG.match(item)
@@ -194,8 +194,8 @@ def _place(name: str) -> tuple[str, str | None] | None:
     for city, (province, zh) in roster.load().capitals.items():
         if name == zh:
             return province, city
-    province = resolve("province", name)
-    return (province, None) if province else None
+    found = resolve("province", name)
+    return (found, None) if found else None
 
 
 def _zh_post(title: str, where: tuple[str, str | None, str]) -> str | None:

@@ -69,6 +69,7 @@ def labelled_fields(chunks: list[str]) -> dict[str, str]:
     text = "\n".join(_SPACE.sub(" ", c).strip() for c in chunks)
     for m in _LABEL.finditer(text):
         key = m.lastgroup
+        assert key is not None  # every alternative of _LABEL is a named group
         rest = text[m.end():m.end() + 120]
         colon = re.match(r"\s*[:：]\s*", rest)
         if not colon and not rest.startswith("\n"):

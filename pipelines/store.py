@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.alerts.matcher import MatchView, cutoff, held_back, matches, view_of
 from provwatch.alerts.meeting_match import MeetingView, meeting_view
@@ -91,14 +91,14 @@ class StoreStage:
         # (its creation less its backfill days) owe it no alert
         self.alert_old = alert_old
         self.clock = clock
-        self.sessions = None
-        self.watchlists = []
+        self.sessions: sessionmaker[Session] | None = None
+        self.watchlists: list[WatchlistSpec] = []
         self.threaded = False
         self.roster: Roster | None = None  # None: the bundled roster, until the stage opens
 
     def open_spider(self, spider=None) -> None:
-        self.sessions = open_database(self.database_url)
-        with self.sessions() as session:
+        self.sessions = sessions = open_database(self.database_url)
+        with sessions() as session:
             self.watchlists = [from_row(w) for w in repository.watchlists(session)]
             self.roster = merged_rows(roster.load(),
                                       repository.applied_roster_changes(session))
@@ -152,10 +152,12 @@ class StoreStage:
         fp = item.fingerprint
         meetings = _meetings(item, self.roster)
         changes = _roster_changes(item)
+        assert self.sessions is not None, "open_spider opens the database first"
         with transaction(self.sessions) as session:
             stored = repository.store_article(
                 session, dict(values), rows, fingerprint=fp,
-                closest=lambda candidates: closest_story(fp, candidates))
+                # called only with a fingerprint (fp), never for None
+                closest=lambda candidates: closest_story(fp, candidates) if fp else None)
             if stored is None:
                 raise DuplicateUrl(f"{item.url}: already stored as {item.canonical_url}")
             if stored.new_story and meetings:  # a copy's story has its meetings already
@@ -171,7 +173,8 @@ class StoreStage:
              meetings: Sequence[dict] = ()) -> tuple[int, int]:
         """Enqueue what the stored article's story owes each watchlist: (owed, held).
         ``meetings``: the rows just extracted (stored for a new story only)."""
-        live = repository.live_watchlist_ids(session, [w.id for w in self.watchlists])
+        ids = [w.id for w in self.watchlists if w.id is not None]  # all: read from rows
+        live = repository.live_watchlist_ids(session, ids)
         if not live:
             return 0, 0
         views: tuple[MeetingView, ...] = ()
@@ -202,7 +205,7 @@ class StoreStage:
             outcome = _first_owed(spec, candidates, stored.first_seen_at, self.alert_old)
             if outcome == "held":
                 held += 1
-            elif outcome is not None:
+            elif isinstance(outcome, int):  # an article id (not "held", not None)
                 owed += owe(session, spec, stored.story_id, outcome, now)
         return owed, held
 
@@ -262,6 +265,7 @@ def owe(session: Session, spec: WatchlistSpec, story_id: int, article_id: int,
         now: datetime) -> int:
     """Enqueue one delivery per channel (never a second for the same story): due now, or
     at a digest watchlist's next slot. Returns how many were new."""
+    assert spec.id is not None, "only a stored watchlist owes"
     due = None if spec.schedule.immediate else next_slot(spec.schedule, now)
     return sum(repository.enqueue(session, spec.id, story_id, article_id, channel, due_at=due)
                for channel in spec.channels)

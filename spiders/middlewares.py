@@ -8,6 +8,7 @@ import zlib
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
@@ -26,7 +27,7 @@ class SeenUrlMiddleware:
     def __init__(self, database_url: str, stats) -> None:
         self.database_url = database_url
         self.stats = stats
-        self.sessions = None
+        self.sessions: sessionmaker[Session] | None = None
 
     def spider_opened(self, spider) -> None:
         self.sessions = open_database(self.database_url)

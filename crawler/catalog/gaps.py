@@ -69,6 +69,7 @@ def parse_gaps(items: Iterable, where: str) -> tuple[Gap, ...]:
         for field in _REQUIRED:
             if not isinstance(raw.get(field), str) or not raw[field].strip():
                 raise bad(field, "must be written out")
+        assert isinstance(gid, str)  # checked with the _REQUIRED fields
         if gid in seen_ids:
             raise bad("id", "duplicate id")
         seen_ids.add(gid)

@@ -130,6 +130,6 @@ def until_option(value: str | None, option: str) -> datetime | None:
     """An inclusive end as an exclusive bound: a bare YYYY-MM-DD means up to the end of
     that China day (the next midnight); a time is taken as given."""
     when = day_option(value, option)
-    if when is None or len(value.strip()) > 10:
+    if when is None or value is None or len(value.strip()) > 10:
         return when
     return when + timedelta(days=1)

@@ -91,7 +91,8 @@ def _crawl_sources(config: Config, source_id: str | None, all_sources: bool) -> 
     from provwatch.crawler.catalog.sources import load_catalog
 
     catalog = load_catalog(config.catalog)
-    return catalog.enabled() if all_sources else [catalog.get(source_id)]
+    # one of the two, checked above: a SOURCE id, or --all
+    return [catalog.get(source_id)] if source_id else catalog.enabled()
 
 
 def _crawl_interrupted(config: Config, source, window, max_pages: int | None,

@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
     except TyperException as e:  # Click's errors as Typer raises them
         exit_code = getattr(e, "exit_code", 1)
         if type(e).__name__ == "NoArgsIsHelpError":  # `provwatch watch`: the help it asks for
-            e.show()
+            # typer's Click errors (typer._click, private) have show(); the TyperException
+            # type does not declare it
+            e.show()  # type: ignore[attr-defined]
             sys.exit(exit_code)
         ctx = getattr(e, "ctx", None)
         where = ctx.command_path if ctx is not None else "provwatch"
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 

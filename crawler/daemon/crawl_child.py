@@ -23,6 +23,7 @@ from provwatch.crawler.catalog.sources import Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon.logs import configure_logging
 from provwatch.pipelines.errors import PipelineDrop
+from provwatch.spiders.base import SourceSpider
 from provwatch.spiders.registry import SPIDERS
 
 
@@ -101,6 +102,7 @@ def run(job: dict[str, Any]) -> dict[str, Any]:
     # "shutdown": stopped by a signal (the parent's stop, or its death) before the end
     reason = crawler.stats.get_stats().get("finish_reason")
     if reason == "closespider_timeout":
+        assert isinstance(crawler.spider, SourceSpider)  # it ran: one of SPIDERS
         crawler.spider.error("crawl_timeout", f"crawl stopped at its time limit "
                              f"({soft_deadline(config):g}s of crawl_timeout "
                              f"{config.crawl_timeout:g}s); what was stored counts")
@@ -138,8 +140,8 @@ def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:
     return dropped
 
 
-def _subclasses(cls: type) -> list[type]:
-    out = []
+def _subclasses(cls: type[PipelineDrop]) -> list[type[PipelineDrop]]:
+    out: list[type[PipelineDrop]] = []
     for sub in cls.__subclasses__():
         out += [sub, *_subclasses(sub)]
     return out

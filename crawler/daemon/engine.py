@@ -40,6 +40,7 @@ from typing import Any, TypeVar
 from procrastinate import App, PsycopgConnector, exceptions
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
+from procrastinate.types import TimeDeltaParams
 
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
@@ -81,7 +82,11 @@ class BusyRetry(BaseRetryStrategy):
 
     def get_retry_decision(self, *, exception: BaseException, job: Any) -> RetryDecision | None:
         if isinstance(exception, HostBusy):
-            return RetryDecision(retry_in={"seconds": self.wait * (1 + random.random())})
+            # procrastinate types the seconds as int, but passes them to timedelta(), which
+            # takes a float
+            delay: TimeDeltaParams = {
+                "seconds": self.wait * (1 + random.random())}  # type: ignore[typeddict-item]
+            return RetryDecision(retry_in=delay)
         return None
 
 
@@ -95,6 +100,7 @@ def make_app(config: Config, **pool: Any) -> App:
 
 def ensure_schema(config: Config) -> bool:
     """Create the queue's tables on first use (True when this call did)."""
+    assert config.queue_url, "ensure_schema needs queue_url"
     try:
         return slots.ensure_queue_schema(config.queue_url, SchemaManager.get_schema())
     except Exception as e:  # psycopg's errors name the server; the URL may hold a password
@@ -167,7 +173,8 @@ class Queue:
     def running_sources(self) -> set[str]:
         """Sources with a crawl being run now (status ``doing``)."""
         jobs = self._run(self.app.job_manager.list_jobs_async(task=TASK, status="doing"))
-        return {j.task_kwargs.get("source_id") for j in jobs} - {None}
+        # every crawl job is deferred with its source_id, a str
+        return {s for j in jobs if isinstance(s := j.task_kwargs.get("source_id"), str)}
 
     def rerun_stalled(self) -> list[str]:
         """Put the crawls of workers silent for ``worker_stall_timeout`` back in the queue
@@ -175,11 +182,12 @@ class Queue:
         manager = self.app.job_manager
         stalled = self._run(manager.get_stalled_jobs(
             task_name=TASK, seconds_since_heartbeat=self.config.worker_stall_timeout))
-        done = []
+        done: list[str] = []
         for job in stalled:
             try:
                 self._run(manager.retry_job(job, retry_at=datetime.now(timezone.utc)))
-                done.append(job.task_kwargs.get("source_id"))
+                if isinstance(source_id := job.task_kwargs.get("source_id"), str):
+                    done.append(source_id)  # every crawl job has one
             except exceptions.ProcrastinateException:
                 continue  # finished or retried by the time we got there
         return done
@@ -187,7 +195,7 @@ class Queue:
     def depth(self) -> dict[str, int]:
         """Crawl jobs waiting (todo, due or scheduled later) and running (doing)."""
         rows = self._run(self.app.job_manager.list_queues_async(queue=QUEUE))
-        row = rows[0] if rows else {}
+        row = next(iter(rows), {})
         return {"waiting": int(row.get("todo") or 0), "running": int(row.get("doing") or 0)}
 
     def call(self, fn: Callable[[], Coroutine[Any, Any, T]]) -> T:

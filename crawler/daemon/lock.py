@@ -63,6 +63,7 @@ def acquire(sessions: sessionmaker[Session], me: Holder, stale: timedelta,
         pass  # another daemon created the row just now; the UPDATE below decides
     with transaction(sessions) as session:
         row = repository.lock_row(session, LOCK_NAME)
+        assert row is not None  # created above, and the lock's row is never deleted
         seen = row.owner
         if seen is not None and seen != me.owner and not _presumed_dead(row, me, now, stale):
             age = (now - row.heartbeat_at).total_seconds() if row.heartbeat_at else 0

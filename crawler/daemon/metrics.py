@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prometheus_client import (
     CollectorRegistry,
@@ -45,6 +45,12 @@ OUTBOX_STATUSES = ("pending", "sending", "failed")
 # crawls last seconds to the crawl_timeout (600s by default); a killed one lands in +Inf
 DURATION_BUCKETS = (1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)
 EXPOSITION = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class Exposition(Protocol):
+    """What ``serve`` needs of a metrics object (Metrics, the worker's WorkerMetrics)."""
+
+    def render(self) -> bytes: ...
 
 
 class Metrics:
@@ -176,8 +182,10 @@ class MetricsServer:
     def __init__(self, httpd: ThreadingHTTPServer, thread: threading.Thread) -> None:
         self._httpd = httpd
         self._thread = thread
-        self.address: str = httpd.server_address[0]
-        self.port: int = httpd.server_address[1]
+        host, port = httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server's address (bytes only for AF_UNIX)
+        self.address: str = host
+        self.port: int = port
 
     def shutdown(self) -> None:
         self._httpd.shutdown()
@@ -185,7 +193,7 @@ class MetricsServer:
         self._thread.join(timeout=5)
 
 
-def serve(metrics: Metrics, address: str = "127.0.0.1", port: int = 0,
+def serve(metrics: Exposition, address: str = "127.0.0.1", port: int = 0,
           health: Callable[[], list[str]] = lambda: []) -> MetricsServer:
     """Serve GET /metrics and GET /healthz from a daemon thread; port 0 picks a free port.
 
@@ -210,7 +218,7 @@ class _IPv6Server(ThreadingHTTPServer):
     address_family = socket.AF_INET6
 
 
-def _handler(metrics: Metrics, health: Callable[[], list[str]]) -> type[BaseHTTPRequestHandler]:
+def _handler(metrics: Exposition, health: Callable[[], list[str]]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "provwatch-metrics"
 

@@ -99,6 +99,7 @@ def run_crawl(
             on_progress(p)
 
     started = datetime.now(timezone.utc)
+    new_state: dict[str, Any]
     payload, ended = _run_child(job, config, progress, save_cursor, env, stop, pass_fds)
     finished = datetime.now(timezone.utc)
     if ended == "timeout":
@@ -157,9 +158,11 @@ def _run_child(job: dict[str, Any], config: Config,
         stdout=subprocess.PIPE, env=child_env, text=True, encoding="utf-8",
         start_new_session=True, pass_fds=pass_fds,
     )
+    assert proc.stdin is not None and proc.stdout is not None  # both PIPE
     result: list[dict[str, Any]] = []
 
     def read() -> None:
+        assert proc.stdout is not None  # PIPE
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
@@ -219,6 +222,7 @@ def _stop_child(proc: subprocess.Popen, grace: float) -> None:
     ``grace`` seconds."""
     if proc.poll() is not None:
         return
+    assert proc.stdin is not None  # _run_child opens it as a PIPE
     try:
         proc.stdin.close()
     except OSError:  # the pipe broke: a signal does the same

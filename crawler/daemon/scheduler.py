@@ -37,7 +37,7 @@ import signal
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -50,7 +50,7 @@ from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import lock
 from provwatch.crawler.daemon.logs import configure_logging, event, failure_line  # noqa: F401
-from provwatch.crawler.daemon.metrics import Metrics, serve
+from provwatch.crawler.daemon.metrics import Metrics, MetricsServer, serve
 from provwatch.crawler.daemon.notices import OperatorNotices
 from provwatch.crawler.daemon.result import CrawlResult
 from provwatch.crawler.daemon.runner import run_crawl
@@ -58,6 +58,9 @@ from provwatch.crawler.services.status import check, gather
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database, transaction
 from provwatch.crawler.storage.models import SourceState
+
+if TYPE_CHECKING:
+    from provwatch.crawler.daemon.enqueue import Enqueuer
 
 log = logging.getLogger("provwatch.daemon")
 STARTUP_SPREAD = 30.0  # seconds over which overdue sources are started after a (re)start
@@ -101,9 +104,10 @@ class Daemon:
         self.notices = OperatorNotices(config, self.sessions, self.stopping)
         self.channel_settings = self.notices.channel_settings  # alert dispatch uses them too
         self.scheduler: BackgroundScheduler | None = None
-        self.metrics = None
-        self._server = None
-        self.enqueuer = None  # crawler.daemon.enqueue, when a crawl queue is configured
+        self.metrics: Metrics | None = None
+        self._server: MetricsServer | None = None
+        # crawler.daemon.enqueue, when a crawl queue is configured
+        self.enqueuer: Enqueuer | None = None
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -169,6 +173,7 @@ class Daemon:
             name="heartbeat", next_run_time=now, misfire_grace_time=None)
         self.scheduler.start()
         if self.config.metrics_port:
+            assert self.metrics is not None  # run() makes it first
             self._server = serve(self.metrics, self.config.metrics_address,
                                  self.config.metrics_port, self.health_reasons)
         event(log, "started", pid=os.getpid(), version=__version__, sources=len(self.sources),
@@ -183,8 +188,9 @@ class Daemon:
         # lazy: the engine (Procrastinate) loads only when a queue is configured
         from provwatch.crawler.daemon.enqueue import Enqueuer
 
-        self.enqueuer = Enqueuer(self.config, self.sources).open()
-        self.scheduler.add_job(self.enqueuer.tick, IntervalTrigger(
+        self.enqueuer = enqueuer = Enqueuer(self.config, self.sources).open()
+        assert self.scheduler is not None  # the caller made it
+        self.scheduler.add_job(enqueuer.tick, IntervalTrigger(
             seconds=self.config.queue_tick, timezone=timezone.utc), id="enqueue",
             name="enqueue due sources", next_run_time=now, misfire_grace_time=None)
         return True
@@ -270,6 +276,8 @@ class Daemon:
         wait = HOST_WAIT + random.uniform(0, HOST_WAIT)
         event(log, "crawl_postponed", level=logging.DEBUG, source=source.id, host=host,
               seconds=round(wait, 1))
+        if self.scheduler is None:
+            return  # not started
         try:
             self.scheduler.modify_job(f"crawl:{source.id}",
                                       next_run_time=utcnow() + timedelta(seconds=wait))
@@ -280,6 +288,8 @@ class Daemon:
         """Push the job's next fire time past the longest this run can take, so the
         interval does not fire into a running crawl (APScheduler would skip it with a
         warning); _reschedule sets the real due time when the run ends."""
+        if self.scheduler is None:
+            return  # not started
         try:
             self.scheduler.modify_job(f"crawl:{source.id}", next_run_time=utcnow() + timedelta(
                 seconds=self.config.crawl_timeout + self.config.stop_grace + source.interval))

@@ -40,7 +40,7 @@ from provwatch.crawler.daemon.engine import (
     make_app,
 )
 from provwatch.crawler.daemon.logs import database_failure, event, failure_line
-from provwatch.crawler.daemon.metrics import serve
+from provwatch.crawler.daemon.metrics import MetricsServer, serve
 from provwatch.crawler.daemon.worker_crawl import CrawlJob
 from provwatch.crawler.daemon.worker_metrics import WorkerMetrics
 from provwatch.crawler.processes import host_id
@@ -83,7 +83,7 @@ class Worker:
         self.metrics_port = config.metrics_port if metrics_port is None else metrics_port
         self._engine: EngineWorker | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._server = None
+        self._server: MetricsServer | None = None
 
     def run(self, install_signals: bool = True) -> int:
         created = ensure_schema(self.config)

@@ -66,6 +66,7 @@ class CrawlJob:
             event(log, "crawl_skipped", level=logging.DEBUG, source=source_id,
                   reason="not due: crawled since it was queued")
             return "not_due"
+        assert self.config.queue_url  # a worker's jobs come from the crawl queue
         slots = Slots(self.config.queue_url)
         try:
             busy = slots.take_all(source_id, hosts_of(source), self.config.crawls_per_host)

@@ -29,7 +29,7 @@ class SiteHandler(_Quiet):
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         parts = urlsplit(self.path)
-        host = (parts.hostname or self.headers.get("Host", "")).split(":")[0].lower()
+        host = (parts.hostname or self.headers.get("Host") or "").split(":")[0].lower()
         path = parts.path if parts.scheme else self.path.split("?", 1)[0]
         base = (self.root / host).resolve()
         target = (base / path.lstrip("/")).resolve()
@@ -57,6 +57,7 @@ class Server:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server's address (bytes only for AF_UNIX)
         return f"http://{host}:{port}"
 
     def __enter__(self) -> Server:

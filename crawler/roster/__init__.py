@@ -193,7 +193,8 @@ def _entry(raw: object, n: int, capitals: dict[str, tuple[str, str]], where: str
     if post not in POSTS[level]:
         raise RosterError(f"{name}: post {post!r} is not one of {', '.join(POSTS[level])} "
                           f"for level {level}")
-    if level == "capital" and capitals.get(city, ("",))[0] != province:
+    capital_of = capitals.get(city, ("", ""))[0] if city is not None else ""
+    if level == "capital" and capital_of != province:
         raise RosterError(f"{name}: city {city!r} is not {province}'s capital")
     if level == "province" and city is not None:
         raise RosterError(f"{name}: a province-level post has no city")
@@ -225,8 +226,8 @@ def parse(text: str, where: str = "roster") -> Roster:
         capitals[city] = (info["province"], str(info.get("zh", "")))
     entries = tuple(_entry(raw, n, capitals, where) for n, raw in enumerate(data["entries"], 1))
     by_post: dict[tuple, list[Entry]] = {}
-    for e in entries:
-        by_post.setdefault(e.key, []).append(e)
+    for entry in entries:
+        by_post.setdefault(entry.key, []).append(entry)
     for terms in by_post.values():
         terms.sort(key=lambda e: e.start)
         for before, after in zip(terms, terms[1:], strict=False):

@@ -60,30 +60,33 @@ def merged(book: Roster, changes: list[Change]) -> Roster:
     """``book`` with ``changes`` merged over it (the module's rule)."""
     entries = list(book.entries)
     for c in sorted((c for c in changes if c.day is not None), key=lambda c: (c.day, c.id)):
+        day = c.day
+        if day is None:  # left out above
+            continue
         level = "capital" if c.city else "province"
         key = (c.province, level, c.city, c.post)
         who = _key(c.person)
         terms = sorted((e for e in entries if e.key == key), key=lambda e: e.start)
-        holding = [e for e in terms if e.holds_on(c.day)]
+        holding = [e for e in terms if e.holds_on(day)]
         if c.action == "remove":
             for e in holding:
-                if who in e.names() and e.start < c.day:
-                    entries[entries.index(e)] = replace(e, end=c.day)
+                if who in e.names() and e.start < day:
+                    entries[entries.index(e)] = replace(e, end=day)
             continue
         if any(who in e.names() for e in holding):
             continue
         for e in holding:
-            if e.start < c.day:
-                entries[entries.index(e)] = replace(e, end=c.day)
+            if e.start < day:
+                entries[entries.index(e)] = replace(e, end=day)
             else:  # starts the same day: the news names another holder from that day
                 entries.remove(e)
-        later = [e.start for e in terms if e.start > c.day]
+        later = [e.start for e in terms if e.start > day]
         latin = bool(re.fullmatch(r"[A-Za-z' \-]+", c.person))
         entries.append(Entry(
             c.province, level, c.city, c.post, "" if latin else c.person,
-            c.person if latin else "", c.day, min(later) if later else None,
+            c.person if latin else "", day, min(later) if later else None,
             c.source or f"roster change {c.id}", note=f"roster change {c.id} ({c.action})",
-            start_text=c.day.isoformat()))
+            start_text=day.isoformat()))
     return Roster(tuple(entries), book.capitals, book.checked)
 
 

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -126,7 +127,7 @@ class Checker:
             request = result.then
         links = result.links  # the adapter kept only what matches article_pattern
         diag = diagnose(source, adapter, page, result)
-        found = {"rejected": diag.rejected, "rejected_shape": diag.shape,
+        found: dict[str, Any] = {"rejected": diag.rejected, "rejected_shape": diag.shape,
                  "rejected_examples": diag.samples, "pager": diag.pager}
         if not links:
             why = result.problem or "no article links found"

@@ -171,6 +171,7 @@ def _queue(config: Config) -> dict[str, Any]:
     # lazy: psycopg's own connection, only when a crawl queue is configured
     from provwatch.crawler.storage import slots
 
+    assert config.queue_url  # status() asks only when one is configured
     try:
         return slots.queue_depth(config.queue_url, slots.CRAWL_QUEUE)
     except Exception as e:  # psycopg names the server; the message may carry the URL
@@ -258,7 +259,8 @@ def _source_entry(source_id: str, source: Source | None, row: SourceState | None
         "last_success": _iso(row.last_success_at) if row is not None else None,
         "new_items_last_run": row.last_new_items if row is not None else None,
         "failures": (row.consecutive_failures or 0) if row is not None else 0,
-        "last_error": redact(row.last_error) if row is not None else None,
+        "last_error": (redact(row.last_error) if row is not None and row.last_error is not None
+                       else None),
         "next_due": _iso(row.next_due_at) if row is not None else None,
         "poll_interval": interval,
         "last_outcome": row.last_outcome if row is not None else None,

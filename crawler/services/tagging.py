@@ -57,8 +57,9 @@ def tag_lines(config: Config, lines: Iterable[str | bytes], name: str,
                 continue
             title, text = title or got.title, got.text
         source = obj.get("source")
+        province = provinces.get(source, source) if source is not None else None
         yield tags_json(obj["id"], tagger.tag(
-            title, text, source_province=provinces.get(source, source), url=obj.get("url")))
+            title, text, source_province=province, url=obj.get("url")))
 
 
 @dataclass

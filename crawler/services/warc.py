@@ -162,18 +162,23 @@ def _page(record: ArcWarcRecord, sources: SourceIndex, tally: WarcTally, max_byt
     tally.responses += 1
     http = record.http_headers
     if http is None:
-        return _skip(tally, "not_http")
+        _skip(tally, "not_http")
+        return None
     status = http.get_statuscode()
     if status != "200":
-        return _skip(tally, f"http_{status}")
+        _skip(tally, f"http_{status}")
+        return None
     content_type = http.get_header("Content-Type")
     if content_type and not _is_html_type(content_type):
-        return _skip(tally, "not_html")
+        _skip(tally, "not_html")
+        return None
     body = _read_capped(record.content_stream(), max_bytes)
     if body is None:
-        return _skip(tally, "too_large")
+        _skip(tally, "too_large")
+        return None
     if not content_type and not _looks_like_html(body):
-        return _skip(tally, "not_html")
+        _skip(tally, "not_html")
+        return None
     url = record.rec_headers.get_header("WARC-Target-URI")
     fetched_at = _warc_date(record.rec_headers.get_header("WARC-Date"))
     if not url or fetched_at is None:

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text, update
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Engine, Table, create_engine, event, text, update
+from sqlalchemy.engine import URL, CursorResult, Result, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -117,7 +117,8 @@ def head_revision() -> str | None:
     """The newest migration's revision id, read from the version files' ``revision`` and
     ``down_revision`` lines (as Alembic finds it, without importing Alembic); None when
     the files do not make one head plain (a merge, say): then Alembic decides."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         for down, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             (parents if down else revisions).add(value)
@@ -223,8 +224,21 @@ def insert_ignoring(session: Session, model: Any, conflict: list[str]):
     return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict)
 
 
-_NOTHING_WRITTEN = (update(Story.__table__).where(Story.__table__.c.id == -1)
-                    .values(copy_count=Story.__table__.c.copy_count))
+def table_of(model: Any) -> Table:
+    """A mapped class's table. cast: SQLAlchemy types ``__table__`` as any FromClause, but a
+    declarative class mapped to one table has a Table there."""
+    return cast(Table, model.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. cast: ``Session.execute`` is typed as returning
+    a Result, but for these statements it is a CursorResult, which has ``rowcount``."""
+    return cast("CursorResult[Any]", result).rowcount
+
+
+_STORY = table_of(Story)
+_NOTHING_WRITTEN = (update(_STORY).where(_STORY.c.id == -1)
+                    .values(copy_count=_STORY.c.copy_count))
 
 
 def write_lock(session: Session) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from typing import Any
 
 import psycopg
 
@@ -42,19 +43,26 @@ def _key(*parts: object) -> int:
     return n - (1 << 32) if n >= 1 << 31 else n
 
 
+def _value(cursor: psycopg.Cursor[Any]) -> Any:
+    """The one value of a query that always returns one row (a function's result)."""
+    row = cursor.fetchone()
+    assert row is not None  # SELECT f(...) without FROM returns exactly one row
+    return row[0]
+
+
 class Slots:
     """One crawl's advisory locks, on one autocommit connection."""
 
     def __init__(self, url: str) -> None:
         self.conn = psycopg.connect(conninfo(url), autocommit=True)
-        self.schema = self.conn.execute("SELECT current_schema()").fetchone()[0]
+        self.schema = _value(self.conn.execute("SELECT current_schema()"))
         self.held: list[tuple[int, int]] = []
 
     def fileno(self) -> int:
         return self.conn.fileno()
 
     def _try(self, cls: int, key: int) -> bool:
-        got = self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (cls, key)).fetchone()[0]
+        got = _value(self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)", (cls, key)))
         if got:
             self.held.append((cls, key))
         return bool(got)
@@ -99,10 +107,10 @@ def ensure_queue_schema(url: str, schema_sql: str) -> bool:
     in the same transaction, and the later ones find the tables there."""
     with psycopg.connect(conninfo(url)) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (SCHEMA_CLASS,))
-        exists = conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()[0]
+        exists = _value(conn.execute("SELECT to_regclass('procrastinate_jobs')"))
         if exists is not None:
             return False
-        conn.execute(schema_sql)  # type: ignore[arg-type]  (the engine's own schema file)
+        conn.execute(schema_sql)  # the engine's own schema file
         return True
 
 
@@ -111,9 +119,9 @@ def queue_depth(url: str, queue: str) -> dict[str, int]:
     read straight from the engine's table: `provwatch status` and the daemon's heartbeat
     need two numbers, not the engine and its connection pool."""
     with psycopg.connect(conninfo(url), connect_timeout=5) as conn:
-        if conn.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()[0] is None:
+        if _value(conn.execute("SELECT to_regclass('procrastinate_jobs')")) is None:
             return {"waiting": 0, "running": 0}
-        counts = dict(conn.execute(
+        counts: dict[str, int] = dict(conn.execute(
             "SELECT status::text, count(*) FROM procrastinate_jobs WHERE queue_name = %s "
             "AND status IN ('todo', 'doing') GROUP BY status", (queue,)).fetchall())
     return {"waiting": counts.get("todo", 0), "running": counts.get("doing", 0)}

@@ -201,7 +201,7 @@ def _context(text: str, end: int) -> bool:
     if after.startswith(_ZH_CONTEXT):
         return True
     m = re.match(r"[\s.,']*([A-Za-z]+)", text[end:end + 20])
-    return bool(m) and m.group(1) in _EN_CONTEXT
+    return m is not None and m.group(1) in _EN_CONTEXT
 
 
 def _tokenises(name: str) -> bool:
@@ -227,7 +227,9 @@ def validate(entries: Iterable[tuple[str, dict]], sectors: Iterable[str],
     """Every problem found, one line each: unknown kind, sector or province, a duplicate
     id, a name claimed by two organisations, a ``weak`` name that is not a name."""
     sectors, provinces = set(sectors), set(provinces)
-    problems, ids, owner = [], set(), {}
+    problems: list[str] = []
+    ids: set[str | None] = set()
+    owner: dict[str, str | None] = {}
     for file, e in entries:
         where = f"{file}: {e.get('id')}"
         if not e.get("id") or e["id"] in ids:

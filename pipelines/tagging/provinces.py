@@ -177,7 +177,7 @@ def _zh_hits(gaz: Gazetteer, text: str) -> list[Hit]:
             continue
         after = text[end:end + 8]
         org = _ZH_ORG.match(after)
-        in_org = bool(org) and not _ZH_FUNCTION.search(org.group(0)) \
+        in_org = org is not None and not _ZH_FUNCTION.search(org.group(0)) \
             and place.kind != "compound" and not _DELIBERATION.match(text, end) \
             or text[max(0, start - 3):start].endswith(_NATIONAL_BODY)
         if place.kind == "grouping":

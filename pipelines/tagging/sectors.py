@@ -94,7 +94,8 @@ class CueTable:
         """Weights per sector; a title's list names each of its items."""
         found: Counter[str] = Counter()
         for key, weight, _, _ in self.hits(text):
-            found[key] += weight
+            # typeshed gives a Counter int values; weighted, it counts floats just as well
+            found[key] += weight  # type: ignore[assignment]
         return found
 
 
@@ -157,7 +158,8 @@ def tag_sectors(title: str, lead_end: int, text: str,
 
     def discussed(key: str) -> bool:
         where = named.get(key)
-        return short or bool(where) and (len(where) >= 2 or max(where.values()) >= 1.5)
+        return short or (where is not None and bool(where)
+                         and (len(where) >= 2 or max(where.values()) >= 1.5))
 
     below = {k for k, s in score.items()
              if k not in in_title and threshold <= s < RELATIVE * best and discussed(k)}

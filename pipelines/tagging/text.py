@@ -39,6 +39,7 @@ class Tokens(Sequence):
     nothing)."""
 
     __slots__ = ("_offsets", "_text", "lowered", "texts")
+    _offsets: list[int] | None
 
     def __init__(self, text: str, texts: list[str]) -> None:
         self._text, self.texts, self._offsets = text, texts, None

@@ -113,8 +113,8 @@ class HanwebAdapter(Adapter):
         if total is not None and end >= total:
             return None
         start = end + 1
-        query = urlencode({"startrecord": start, "endrecord": end + per, "perpage": per})
-        return ListRequest(f"{proxy}?{query}", page=request.page + 1,
+        wanted = urlencode({"startrecord": start, "endrecord": end + per, "perpage": per})
+        return ListRequest(f"{proxy}?{wanted}", page=request.page + 1,
                            method="POST", form=form,
                            headers=(("Referer", referer), ("Origin", origin)))
 

@@ -14,7 +14,7 @@ import zstandard
 from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from provwatch.crawler.storage.db import insert_ignoring, write_lock
+from provwatch.crawler.storage.db import insert_ignoring, table_of, write_lock
 from provwatch.crawler.storage.models import (
     Article,
     Fingerprint,
@@ -55,8 +55,8 @@ class StoredArticle:
 # parameters: store_article runs once per article, and building its statements on every
 # call (each value coerced, each cache key generated) cost more than SQLite took to run
 # them (bench/ingest_throughput.py).
-_A, _S, _T = Article.__table__, Story.__table__, Tag.__table__
-_F, _B = Fingerprint.__table__, FingerprintBand.__table__
+_A, _S, _T = table_of(Article), table_of(Story), table_of(Tag)
+_F, _B = table_of(Fingerprint), table_of(FingerprintBand)
 _URL_SEEN = select(_A.c.id).where(_A.c.canonical_url == bindparam("url")).limit(1)
 _STORY_OF_CONTENT = (select(_A.c.story_id).where(_A.c.content_hash == bindparam("hash"))
                      .order_by(_A.c.id).limit(1))
@@ -141,12 +141,19 @@ def _candidates_query(by_scheme: bool, by_date: bool):
 class FingerprintValue(Protocol):
     """What add_fingerprint stores of a pipelines.fingerprint.Fingerprint."""
 
-    signature: bytes
-    bands: Sequence[int]
-    numbers: frozenset[str]
-    places: frozenset[str]
-    title_key: str
-    scheme: str
+    # read-only members: a frozen dataclass (Fingerprint) provides them
+    @property
+    def signature(self) -> bytes: ...
+    @property
+    def bands(self) -> Sequence[int]: ...
+    @property
+    def numbers(self) -> frozenset[str]: ...
+    @property
+    def places(self) -> frozenset[str]: ...
+    @property
+    def title_key(self) -> str: ...
+    @property
+    def scheme(self) -> str: ...
 
 
 def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
@@ -233,6 +240,7 @@ def store_article(session: Session, values: dict[str, Any],
         story_id = session.execute(_NEW_STORY, {
             "title": values.get("title", ""), "copy_count": 0,
             "first_seen_at": utcnow()}).scalar()
+    assert story_id is not None  # found above, or the new row's id (INSERT ... RETURNING)
     raw = values.pop("raw_html", None)
     row = {**values, "story_id": story_id, "raw_html": pack_page(raw) if raw else None}
     article_id = session.execute(_new_article(session), row).scalar()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from provwatch.crawler.storage.db import insert_ignoring, write_lock
+from provwatch.crawler.storage.db import insert_ignoring, rowcount, write_lock
 from provwatch.crawler.storage.models import Article, Delivery, Send, Watchlist, utcnow
 
 __all__ = [
@@ -49,10 +49,10 @@ def get_send(session: Session, send_id: int) -> Send | None:
 def claim_deliveries(session: Session, send_id: int, delivery_ids: Sequence[int]) -> int:
     """Move the pending ones of ``delivery_ids`` to ``sending`` under ``send_id``; how many
     moved (fewer than asked: another dispatcher claimed some first)."""
-    return session.execute(
+    return rowcount(session.execute(
         update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "pending")
         .values(status="sending", send_id=send_id)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
 
 
 def send_deliveries(session: Session, send_id: int) -> list[Delivery]:
@@ -78,9 +78,9 @@ def reclaim_send(session: Session, send_id: int, seen: str | None, me: str) -> b
     """Compare-and-set: take over an unconfirmed send from its dead claimer ``seen``; True
     when this statement took it (of two dispatchers recovering it, exactly one does)."""
     claimer = Send.claimed_by.is_(None) if seen is None else Send.claimed_by == seen
-    return session.execute(
+    return rowcount(session.execute(
         update(Send).where(Send.id == send_id, Send.status == "sending", claimer)
-        .values(claimed_by=me).execution_options(synchronize_session=False)).rowcount == 1
+        .values(claimed_by=me).execution_options(synchronize_session=False))) == 1
 
 
 def sends_in_window(session: Session, channel: str, since: datetime
@@ -117,8 +117,9 @@ def requeue_failed(session: Session, ids: Iterable[int] | None, now: datetime) -
     query = update(Delivery).where(Delivery.status == "failed")
     if ids is not None:
         query = query.where(Delivery.id.in_(ids))
-    return session.execute(query.values(status="pending", attempts=0, next_attempt_at=now)
-                           .execution_options(synchronize_session=False)).rowcount
+    return rowcount(session.execute(
+        query.values(status="pending", attempts=0, next_attempt_at=now)
+        .execution_options(synchronize_session=False)))
 
 
 # --- deliveries: owed, due, sent ------------------------------------------------------
@@ -157,7 +158,7 @@ def sent_since(session: Session, since: datetime) -> list[tuple[str, str, str]]:
         .join(Watchlist, Watchlist.id == Delivery.watchlist_id)
         .join(Article, Article.id == Delivery.article_id)
         .where(Delivery.status == "sent", Delivery.sent_at >= since).order_by(Delivery.id))
-    return [tuple(r) for r in rows]
+    return [(name, channel, title) for name, channel, title in rows]
 
 
 def outbox_status(session: Session, sent_since: datetime) -> dict[str, int]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from provwatch.crawler.storage.db import insert_ignoring
+from provwatch.crawler.storage.db import insert_ignoring, rowcount
 from provwatch.crawler.storage.models import Article, RosterChange, Story, utcnow
 
 __all__ = [
@@ -69,7 +69,7 @@ def set_roster_change_status(session: Session, ids: Sequence[int], status: str) 
     result = session.execute(
         update(RosterChange).where(RosterChange.id.in_(list(ids)))
         .values(status=status, applied_at=utcnow() if status == "applied" else None))
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def applied_roster_changes(session: Session) -> Sequence[RosterChange]:

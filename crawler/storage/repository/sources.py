@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from provwatch.crawler.storage.db import rowcount
 from provwatch.crawler.storage.models import CrawlRun, DaemonLock, SourceState
 
 __all__ = ["create_lock_row", "current_lock", "lock_heartbeat", "lock_row",
@@ -58,18 +59,18 @@ def source_states(session: Session) -> list[SourceState]:
 
 def mark_reported(session: Session, source_id: str, health: str) -> bool:
     """Record that operators were told of ``health``, unless the source moved on since."""
-    return session.execute(
+    return rowcount(session.execute(
         update(SourceState).where(SourceState.id == source_id, SourceState.health == health)
         .values(reported_health=health).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )) == 1
 
 
 def prune_crawl_runs(session: Session, before: datetime) -> int:
     """Delete the crawl runs started before ``before``; how many went. A source's last
     outcome lives on its row, so its newest run may go too."""
-    return session.execute(
+    return rowcount(session.execute(
         delete(CrawlRun).where(CrawlRun.started_at < before)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
 
 
 # --- the daemon lock ------------------------------------------------------------------
@@ -91,18 +92,18 @@ def take_lock(session: Session, name: str, seen: str | None, values: dict[str, A
     this statement took it. Of two daemons starting at once exactly one gets rowcount 1."""
     owner = DaemonLock.owner.is_(None) if seen is None else or_(
         DaemonLock.owner == seen, DaemonLock.owner.is_(None))
-    return session.execute(
+    return rowcount(session.execute(
         update(DaemonLock).where(DaemonLock.name == name, owner).values(**values)
-    ).rowcount == 1
+    )) == 1
 
 
 def lock_heartbeat(session: Session, name: str, owner: str, now: datetime,
                    info: dict[str, Any]) -> bool:
     """Refresh the holder's heartbeat; False when ``owner`` no longer holds the lock."""
-    return session.execute(
+    return rowcount(session.execute(
         update(DaemonLock).where(DaemonLock.name == name, DaemonLock.owner == owner)
         .values(heartbeat_at=now, info=info)
-    ).rowcount == 1
+    )) == 1
 
 
 def release_lock(session: Session, name: str, owner: str, info: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from provwatch.crawler.storage.db import rowcount
 from provwatch.crawler.storage.models import DaemonLock, SourceState
 
 __all__ = ["WORKER_PREFIX", "add_worker_row", "worker_heartbeat", "remove_worker_row",
@@ -25,8 +26,8 @@ def add_worker_row(session: Session, name: str, values: dict[str, Any]) -> None:
 def worker_heartbeat(session: Session, name: str, now: datetime, info: dict[str, Any]) -> bool:
     """False when the row is gone (pruned as dead by another worker): the caller adds it
     again."""
-    return session.execute(update(DaemonLock).where(DaemonLock.name == name)
-                           .values(heartbeat_at=now, info=info)).rowcount == 1
+    return rowcount(session.execute(update(DaemonLock).where(DaemonLock.name == name)
+                                    .values(heartbeat_at=now, info=info))) == 1
 
 
 def remove_worker_row(session: Session, name: str) -> None:
@@ -43,8 +44,8 @@ def worker_rows(session: Session) -> list[DaemonLock]:
 
 def prune_worker_rows(session: Session, before: datetime) -> int:
     """Rows of workers not seen since ``before`` (killed without a goodbye)."""
-    return session.execute(delete(DaemonLock).where(
-        DaemonLock.name.startswith(WORKER_PREFIX), DaemonLock.heartbeat_at < before)).rowcount
+    return rowcount(session.execute(delete(DaemonLock).where(
+        DaemonLock.name.startswith(WORKER_PREFIX), DaemonLock.heartbeat_at < before)))
 
 
 def next_due_at(session: Session, source_id: str) -> datetime | None:
