@@ -75,9 +75,11 @@ def facts(config: Config, filters: Filters) -> list[dict[str, Any]]:
 
 
 def period_of(day: str | None, period: str) -> str | None:
-    if not day:
-        return None
-    d = date.fromisoformat(day)
+    return period_label(date.fromisoformat(day), period) if day else None
+
+
+def period_label(d: date, period: str) -> str:
+    """``2026-11`` (month) or ``2026-W47`` (ISO week) of a day."""
     if period == "week":
         year, week, _ = d.isocalendar()
         return f"{year}-W{week:02d}"
@@ -138,7 +140,8 @@ def timeline(config: Config, filters: Filters, by: str = "host", period: str = "
 def _label(bucket: Any, period: str) -> str:
     """The database's period (``YYYY-MM``, or a week's Monday) as shown: ``2026-11`` or
     ``2026-W47``."""
-    return period_of(str(bucket)[:10], "week") if period == "week" else str(bucket)
+    return (period_label(date.fromisoformat(str(bucket)[:10]), "week") if period == "week"
+            else str(bucket))
 
 
 def _host_series(name: str, reading: tuple) -> str:
@@ -163,7 +166,7 @@ def _span(present: set[str], period: str) -> list[str]:
         return out
     start = date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
     out = []
-    while (label := period_of(start.isoformat(), "week")) <= last:  # type: ignore[operator]
+    while (label := period_label(start, "week")) <= last:
         out.append(label)
         start = date.fromordinal(start.toordinal() + 7)
     return out
@@ -231,7 +234,7 @@ def organisation(config: Config, key: str, limit: int = 100) -> OrgVisits:
     by_province: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in every:
         by_province[m["province"] or ""].append(m)
-    provinces = []
+    provinces: list[dict[str, Any]] = []
     for province, ms in by_province.items():
         days = sorted(m["day"] for m in ms if m["day"])
         topics = Counter(t for m in ms for t in m["topics"])

@@ -50,15 +50,18 @@ def day(parameter: str, value: str | None) -> date | None:
             from None
 
 
-def day_start(when: date | None) -> datetime | None:
+def midnight(when: date) -> datetime:
     """The China midnight that starts ``when``, as an aware time."""
-    return None if when is None else datetime(when.year, when.month, when.day, tzinfo=SHANGHAI)
+    return datetime(when.year, when.month, when.day, tzinfo=SHANGHAI)
+
+
+def day_start(when: date | None) -> datetime | None:
+    return None if when is None else midnight(when)
 
 
 def day_end(when: date | None) -> datetime | None:
     """The exclusive end of the China day ``when``: the next midnight."""
-    start = day_start(when)
-    return None if start is None else start + timedelta(days=1)
+    return None if when is None else midnight(when) + timedelta(days=1)
 
 
 def whole(parameter: str, value: str | None, default: int, lowest: int, highest: int) -> int:
@@ -100,18 +103,21 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return day_start(self.since)
+        return midnight(self.since)
 
     @property
     def end(self) -> datetime:
-        return day_end(self.until)
+        return midnight(self.until) + timedelta(days=1)
 
 
-def period(since: str | None, until: str | None, today: date, default_days: int = 90
+def period(since: str | None, until: str | None, today: date | None, default_days: int = 90
            ) -> Period:
-    """The window ``since``..``until`` (China days); a missing end is today, a missing
-    start ``default_days`` before the end. An end before its start is an error."""
+    """The window ``since``..``until`` (China days); a missing end is ``today`` (which the
+    caller may leave out when it gives ``until``), a missing start ``default_days`` before
+    the end. An end before its start is an error."""
     end = day("until", until) or today
+    if end is None:
+        raise WebInputError("until", "give a day (YYYY-MM-DD)")
     start = day("since", since) or end - timedelta(days=default_days - 1)
     if start > end:
         raise WebInputError("since", f"{start} is after until {end}")

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -75,7 +75,8 @@ def session_value(token: str) -> str:
 
 
 def token_matches(token: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(token.encode(), given.encode())
+    return given is not None and given != "" and hmac.compare_digest(token.encode(),
+                                                                    given.encode())
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -97,7 +98,8 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
-async def _send_plain(send, status: int, body: str, headers: list[tuple[bytes, bytes]] = (),
+async def _send_plain(send, status: int, body: str,
+                      headers: Sequence[tuple[bytes, bytes]] = (),
                       media: bytes = b"text/plain; charset=utf-8") -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", media), *headers]})
@@ -135,7 +137,8 @@ class TokenGate:
         if bearer.startswith("Bearer ") and token_matches(self.token, bearer[7:].strip()):
             return True
         cookie = _cookie(scope, SESSION_COOKIE)
-        return bool(cookie) and hmac.compare_digest(cookie.encode(), self.session.encode())
+        return cookie is not None and cookie != "" and hmac.compare_digest(
+            cookie.encode(), self.session.encode())
 
 
 class SecurityHeaders:

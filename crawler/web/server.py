@@ -31,7 +31,8 @@ def refresh_statistics(sessions, say: Callable[[str], None]) -> None:
         with transaction(sessions) as session:
             repository.refresh_statistics(session)
     except SQLAlchemyError as e:
-        reason = str(e.orig if getattr(e, "orig", None) is not None else e).splitlines()[0]
+        orig = getattr(e, "orig", None)  # the driver's error, when SQLAlchemy wrapped one
+        reason = str(orig if orig is not None else e).splitlines()[0]
         say(f"provwatch serve: planner statistics not refreshed ({redact(reason)}); "
             "serving anyway")
 

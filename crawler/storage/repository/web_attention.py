@@ -57,7 +57,7 @@ def refresh_marks(session: Session, story_ids: Iterable[int], *, locked: bool = 
             .where(Article.story_id.in_(list(firsts)), Tag.kind.in_(("province", "sector")))
             .distinct()):
         tags.setdefault(story_id, []).append((kind, value, role))
-    rows = [row for story_id, first in firsts.items()
+    rows = [row for story_id, first in firsts.items() if first is not None  # (the query's)
             for row in marks_of(story_id, first, tags.get(story_id, ()))]
     if rows:
         session.execute(_NEW_MARKS, rows)
