@@ -55,14 +55,18 @@ def prose_stats(root) -> dict:
     """Stats for every element, children before parents."""
     stats: dict = {}
     punct = _PUNCT.search
+    get = stats.get
     for el in reversed(list(root.iter(etree.Element))):  # elements only, in C
-        s = stats[el] = Stats()
-        if el.tag in _SKIP:
+        tag = el.tag  # each read of an lxml property makes a new string: read once
+        if tag in _SKIP:
+            stats[el] = Stats()
             continue
-        in_link = el.tag == "a"
+        in_link = tag == "a"
         kids = list(el)
         prose = other = link = 0
-        for run in (el.text, *[c.tail for c in kids]):
+        runs = [el.text]
+        runs += [c.tail for c in kids]
+        for run in runs:
             if not run or run.isspace():
                 continue
             n = sum(map(len, run.split()))
@@ -72,20 +76,24 @@ def prose_stats(root) -> dict:
                 prose += n
             else:
                 other += n
-        own_prose = prose
-        for child in kids:
-            c = stats.get(child)
-            if c is None:
-                continue
-            if in_link:
-                link += c.prose + c.other + c.link
-            elif own_prose and child.tag == "a":
-                prose += c.prose + c.other + c.link  # a link inside a sentence
-            else:
-                prose += c.prose
-                other += c.other
-                link += c.link
-        s.prose, s.other, s.link = prose, other, link
+        # the children's stats, by the element's kind (one test per element, not per child)
+        if in_link:
+            for child in kids:
+                if (c := get(child)) is not None:
+                    link += c.prose + c.other + c.link
+        elif prose:  # prose of its own: a link inside a sentence is part of the sentence
+            for child in kids:
+                if (c := get(child)) is None:
+                    continue
+                if child.tag == "a":
+                    prose += c.prose + c.other + c.link
+                else:
+                    prose, other, link = prose + c.prose, other + c.other, link + c.link
+        else:
+            for child in kids:
+                if (c := get(child)) is not None:
+                    prose, other, link = prose + c.prose, other + c.other, link + c.link
+        stats[el] = Stats(prose, other, link)
     return stats
 
 

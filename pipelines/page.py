@@ -70,21 +70,25 @@ def text_chunks(root, skip=None, marks=()) -> tuple[list[str], dict]:
     where: dict = {}
     wanted = {id(el): el for el in marks if el is not None}
     stack = [(root, False)]
+    # each read of an lxml property (tag, text, tail) makes a new string: read each once
     while stack:
         el, ended = stack.pop()
         if ended:
             if id(el) in wanted:
                 where["end", id(el)] = len(chunks)
-            if el.tail and el.tail.strip():
-                chunks.append(el.tail.strip())
+            tail = el.tail
+            if tail and (tail := tail.strip()):
+                chunks.append(tail)
             continue
         stack.append((el, True))
-        if not isinstance(el.tag, str) or el.tag in _SKIP or (
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP or (
                 skip is not None and id(el) not in wanted and skip(el)):
             continue
         if id(el) in wanted:
             where["start", id(el)] = len(chunks)
-        if el.text and el.text.strip():
-            chunks.append(el.text.strip())
+        text = el.text
+        if text and (text := text.strip()):
+            chunks.append(text)
         stack.extend((child, False) for child in reversed(el))
     return chunks, where
