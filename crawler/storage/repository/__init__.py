@@ -3,6 +3,7 @@ values and get rows or plain values back. Imported as one namespace (``repositor
 
 from provwatch.crawler.storage.repository.activity import *  # noqa: F403
 from provwatch.crawler.storage.repository.articles import *  # noqa: F403
+from provwatch.crawler.storage.repository.fingerprints import *  # noqa: F403
 from provwatch.crawler.storage.repository.meetings import *  # noqa: F403
 from provwatch.crawler.storage.repository.outbox import *  # noqa: F403
 from provwatch.crawler.storage.repository.roster import *  # noqa: F403

@@ -6,34 +6,28 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 import zstandard
-from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from provwatch.crawler.storage.db import insert_ignoring, table_of, write_lock
-from provwatch.crawler.storage.models import (
-    Article,
-    Fingerprint,
-    FingerprintBand,
-    Story,
-    Tag,
-    utcnow,
+from provwatch.crawler.storage.models import Article, Story, Tag, utcnow
+from provwatch.crawler.storage.repository.fingerprints import (
+    Candidate,
+    FingerprintValue,
+    add_fingerprint,
+    near_duplicate_candidates,
 )
 from provwatch.crawler.storage.repository.meetings import meetings_of
 from provwatch.crawler.storage.repository.web_attention import mark_new_story, refresh_marks
 
-SYNDICATION_WINDOW = timedelta(days=3)
-
 __all__ = [
-    "ArticleFilter", "Candidate", "FingerprintValue", "MessageRows", "SYNDICATION_WINDOW",
-    "StoredArticle", "add_fingerprint", "article_ids", "articles_by_id", "content_key",
-    "count_articles", "get_article", "get_story", "list_articles", "message_rows",
-    "near_duplicate_candidates", "outlets_of", "pack_page", "raw_html", "reextractable_ids",
-    "replace_fingerprint", "stale_fingerprint_ids",
+    "ArticleFilter", "MessageRows", "StoredArticle", "article_ids", "articles_by_id",
+    "content_key", "count_articles", "get_article", "get_story", "list_articles",
+    "message_rows", "outlets_of", "pack_page", "raw_html", "reextractable_ids",
     "serialise_story_decisions", "source_ids", "store_article", "story_copies",
     "story_copies_since", "story_for_content", "story_outlets", "unpack_page", "url_seen",
 ]
@@ -56,7 +50,6 @@ class StoredArticle:
 # call (each value coerced, each cache key generated) cost more than SQLite took to run
 # them (bench/ingest_throughput.py).
 _A, _S, _T = table_of(Article), table_of(Story), table_of(Tag)
-_F, _B = table_of(Fingerprint), table_of(FingerprintBand)
 _URL_SEEN = select(_A.c.id).where(_A.c.canonical_url == bindparam("url")).limit(1)
 _STORY_OF_CONTENT = (select(_A.c.story_id).where(_A.c.content_hash == bindparam("hash"))
                      .order_by(_A.c.id).limit(1))
@@ -82,105 +75,6 @@ def url_seen(session: Session, canonical_url: str) -> bool:
 
 def story_for_content(session: Session, content_hash: str) -> int | None:
     return session.execute(_STORY_OF_CONTENT, {"hash": content_hash}).scalar()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A stored article's fingerprint that may be a copy of a new one."""
-
-    story_id: int
-    signature: bytes
-    numbers: frozenset[str]
-    places: frozenset[str]
-    title_key: str
-
-
-def near_duplicate_candidates(session: Session, bands: Iterable[int],
-                              published_at: datetime | None,
-                              window: timedelta = SYNDICATION_WINDOW,
-                              max_candidates: int = 50,
-                              scheme: str | None = None) -> list[Candidate]:
-    """Stored fingerprints sharing at least one LSH band key with ``bands``, most band
-    matches first; those published more than ``window`` away are not copies (syndication
-    happens within days); with ``scheme``, only fingerprints of that MinHash scheme (those
-    of another cannot be compared). Which of them is the same story is
-    pipelines.fingerprint's call.
-    """
-    q = _candidates_query(scheme is not None, published_at is not None)
-    params: dict[str, Any] = {"bands": list(bands), "limit": max_candidates}
-    if scheme is not None:
-        params["scheme"] = scheme
-    if published_at is not None:
-        params["earliest"], params["latest"] = published_at - window, published_at + window
-    return [Candidate(row.story_id, row.signature, frozenset(row.numbers.split()),
-                      frozenset(row.places.split()), row.title_key)
-            for row in session.execute(q, params)]
-
-
-@lru_cache(maxsize=4)
-def _candidates_query(by_scheme: bool, by_date: bool):
-    """near_duplicate_candidates' statement, built once per shape (with parameters: it
-    runs once per stored article, and building it cost more than running it)."""
-    matches = func.count(_B.c.band_key).label("matches")
-    # plain columns, not ORM objects: this runs once per article on the hot path
-    q = (select(_F.c.story_id, _F.c.signature, _F.c.numbers, _F.c.places, _F.c.title_key,
-                matches)
-         .join(_B, _B.c.article_id == _F.c.article_id)
-         .where(_B.c.band_key.in_(bindparam("bands", expanding=True)))
-         .group_by(_F.c.article_id)
-         .order_by(matches.desc(), _F.c.article_id)
-         .limit(bindparam("limit")))
-    if by_scheme:
-        q = q.where(_F.c.scheme == bindparam("scheme"))
-    if by_date:
-        q = q.where(_B.c.published_at.is_(None)
-                    | _B.c.published_at.between(bindparam("earliest"), bindparam("latest")))
-    return q
-
-
-class FingerprintValue(Protocol):
-    """What add_fingerprint stores of a pipelines.fingerprint.Fingerprint."""
-
-    # read-only members: a frozen dataclass (Fingerprint) provides them
-    @property
-    def signature(self) -> bytes: ...
-    @property
-    def bands(self) -> Sequence[int]: ...
-    @property
-    def numbers(self) -> frozenset[str]: ...
-    @property
-    def places(self) -> frozenset[str]: ...
-    @property
-    def title_key(self) -> str: ...
-    @property
-    def scheme(self) -> str: ...
-
-
-def add_fingerprint(session: Session, article_id: int, story_id: int, fp: FingerprintValue,
-                    published_at: datetime | None) -> None:
-    session.execute(insert(_F), {
-        "article_id": article_id, "story_id": story_id, "signature": fp.signature,
-        "numbers": " ".join(sorted(fp.numbers)), "places": " ".join(sorted(fp.places)),
-        "title_key": fp.title_key[:500], "published_at": published_at, "scheme": fp.scheme})
-    session.execute(insert(_B), [
-        {"band_key": key, "article_id": article_id, "published_at": published_at}
-        for key in dict.fromkeys(fp.bands)])
-
-
-def replace_fingerprint(session: Session, article: Article, fp: FingerprintValue) -> None:
-    """The article's fingerprint and band keys made again (its text or the scheme changed);
-    its story stays as it is."""
-    session.execute(delete(_B).where(_B.c.article_id == article.id))
-    session.execute(delete(_F).where(_F.c.article_id == article.id))
-    add_fingerprint(session, article.id, article.story_id, fp, article.published_at)
-
-
-def stale_fingerprint_ids(session: Session, scheme: str) -> list[int]:
-    """Ids of the articles whose fingerprint was made with another MinHash scheme (they are
-    never near-duplicate candidates until made again), oldest first."""
-    return list(session.scalars(select(Fingerprint.article_id)
-                                .where(Fingerprint.scheme != scheme)
-                                .order_by(Fingerprint.article_id)))
 
 
 def story_copies(session: Session, story_id: int) -> Sequence[Article]:
