@@ -33,7 +33,7 @@ from provwatch.crawler.services.watchlists import (
     source_problems,
 )
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import open_database, transaction, write_lock
 from provwatch.crawler.taxonomy import resolve
 
 LIST_FIELDS = ("provinces", "sectors", "events", "keywords", "keywords_all", "keywords_none",
@@ -108,6 +108,7 @@ def edit(config: Config, name: str, form: Mapping[str, str],
     as a new one's is; a name another watchlist has is refused): deliveries refer to the
     id, so they stay with it."""
     with transaction(open_database(config.database_url)) as session:
+        write_lock(session)  # SQLite: names are decided one writer at a time
         row = repository.get_watchlist(session, name)
         if row is None:
             raise ProvwatchError(f"no watchlist named {name!r} (see `provwatch watch list`)")
@@ -129,7 +130,9 @@ def edit(config: Config, name: str, form: Mapping[str, str],
             raise ProvwatchError(redact(f"form: {problems[0]}"))
         values = spec.to_row()
         values.pop("created_at", None)
-        repository.update_watchlist(session, row, **values)
+        if repository.update_watchlist(session, row, **values) is None:  # named meanwhile
+            raise ProvwatchError(f"form: watchlist {name!r}: field 'name': another "
+                                 f"watchlist is named {spec.name!r}")
         return replace_fields(spec, id=row.id, created_at=row.created_at), warnings
 
 

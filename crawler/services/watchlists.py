@@ -17,7 +17,7 @@ from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import open_database, transaction, write_lock
 
 
 def known_sources(config: Config, session: Session) -> set[str]:
@@ -74,6 +74,7 @@ def add_watchlist(config: Config, spec: WatchlistSpec) -> int:
     """Store a new watchlist; with ``backfill_days``, enqueue at once the stored stories
     first seen that many days back that match it. Returns how many deliveries that made."""
     with transaction(open_database(config.database_url)) as session:
+        write_lock(session)  # SQLite: names are decided one writer at a time
         if repository.get_watchlist(session, spec.name):
             raise ProvwatchError(f"watchlist {spec.name!r} exists; remove it first")
         problems = source_problems(config, session, [spec])
@@ -88,6 +89,8 @@ def _create(session: Session, spec: WatchlistSpec) -> int:
     from provwatch.pipelines.store import owe_recent
 
     row = repository.add_watchlist(session, **spec.to_row())
+    if row is None:  # named by another writer since the caller looked
+        raise ProvwatchError(f"watchlist {spec.name!r} exists; remove it first")
     return owe_recent(session, from_row(row), datetime.now(timezone.utc))
 
 
@@ -129,6 +132,7 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
         specs.append(spec)
         report.warnings += [f"{where}: {w}" for w in warnings]
     with open_database(config.database_url)() as session:  # closing uncommitted: rollback
+        write_lock(session)  # SQLite: names are decided one writer at a time
         problems = [f"{where}: {e}" for e in source_problems(config, session, specs)]
         rows = {spec.name: repository.get_watchlist(session, spec.name) for spec in specs}
         if not replace:
@@ -147,7 +151,9 @@ def import_watchlists(config: Config, text: str, where: str, *, replace: bool = 
             else:
                 values = spec.to_row()
                 values.pop("created_at", None)
-                repository.update_watchlist(session, row, **values)
+                if repository.update_watchlist(session, row, **values) is None:
+                    raise ProvwatchError(f"{where}: watchlist {spec.name!r} was renamed "
+                                         "or replaced meanwhile; import again")
                 report.updated.append(spec.name)
         if dry_run:
             session.rollback()

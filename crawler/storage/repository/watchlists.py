@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from provwatch.crawler.storage.models import Delivery, Watchlist
@@ -29,18 +30,40 @@ def get_watchlist(session: Session, name: str) -> Watchlist | None:
     return session.scalar(select(Watchlist).where(Watchlist.name == name))
 
 
-def add_watchlist(session: Session, **values: Any) -> Watchlist:
+def add_watchlist(session: Session, **values: Any) -> Watchlist | None:
+    """The new watchlist's row; None when another watchlist has its name."""
     row = Watchlist(**values)
-    session.add(row)
-    session.flush()
-    return row
+    return row if _by_the_name_key(session, lambda: session.add(row)) else None
 
 
-def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist:
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.flush()
-    return row
+def update_watchlist(session: Session, row: Watchlist, **values: Any) -> Watchlist | None:
+    """``row`` with ``values``; None when a new name is another watchlist's (the row is
+    then left as it was)."""
+
+    def change() -> None:
+        for key, value in values.items():
+            setattr(row, key, value)
+
+    return row if _by_the_name_key(session, change) else None
+
+
+def _by_the_name_key(session: Session, change: Callable[[], None]) -> bool:
+    """Make ``change`` and write it; False when the name's unique key refuses it (a
+    watchlist's only unique key). Two writers naming two watchlists alike at once: on
+    PostgreSQL the second waits on the key until the first commits and is refused in a
+    savepoint, so its transaction goes on; SQLite's writers are one at a time, and the
+    callers take the write lock before they look the name up (db.write_lock), so the
+    second sees the first's name and is refused before it writes."""
+    if session.get_bind().dialect.name != "postgresql":
+        change()
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            change()
+    except IntegrityError:
+        return False
+    return True
 
 
 def remove_watchlist(session: Session, name: str) -> bool:
