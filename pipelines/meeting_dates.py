@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from itertools import islice
+
+from provwatch.pipelines.rescan import finditer_from
 
 DAY = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:(?:、|至|到|-|—)"
                  r"(?:\d{1,2}月)?(\d{1,2})日)?")
@@ -60,18 +63,7 @@ def days(text: str, most: int = 0) -> list[re.Match]:
     """``DAY.finditer(text)`` (the first ``most`` when given), tried only where a digit
     is: every match starts with one, and the pattern has no literal for the engine to skip
     to, so a plain search tries it at every character (about ten times slower)."""
-    found: list[re.Match] = []
-    at = 0
-    while (digit := _DIGIT.search(text, at)) is not None:
-        m = DAY.match(text, digit.start())
-        if m is None:
-            at = digit.start() + 1
-            continue
-        found.append(m)
-        if len(found) == most:
-            break
-        at = m.end()
-    return found
+    return list(islice(finditer_from(_DIGIT, DAY, text), most or None))
 
 
 def _safe(y: int, m: int, d: int) -> date | None:

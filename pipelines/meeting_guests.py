@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from provwatch.pipelines.rescan import finditer_from
 from provwatch.pipelines.tagging import orgs as kb
 
 COUNTRY_EN = {zh: en.replace("_", " ") for zh, en in (pair.split("=") for pair in (
@@ -226,14 +227,8 @@ def _whole(item: str, right: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _guest(item: str, foreign: bool = False) -> Guest | None:
-    # each TITLE match in turn (finditer), the pattern tried only where a word it can
-    # start with is: it has no literal to skip to (its matches are never empty)
-    at = 0
-    while (first := TITLE_FIRST.search(item, at)) is not None:
-        m = _TITLE_RE.match(item, first.start())
-        if m is None:
-            at = first.start() + 1
-            continue
+    # each TITLE match in turn, the pattern tried only where a word it can start with is
+    for m in finditer_from(TITLE_FIRST, _TITLE_RE, item):
         at = m.end()
         rest = item[at:]
         if 2 <= len(rest) <= 10 or (rest[:1].isascii() and rest[:1].isupper()):
