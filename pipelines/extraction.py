@@ -47,8 +47,9 @@ from provwatch.pipelines.textnorm import language_of
 
 __all__ = ["Extracted", "extract", "has_body", "strip_site_suffix"]
 
-_OPTIONS: dict[str, Any] = dict(include_comments=False, include_tables=True, include_images=False,
-                include_links=False, deduplicate=False, with_metadata=False, fast=True)
+_OPTIONS: dict[str, Any] = dict(
+    include_comments=False, include_tables=True, include_images=False, include_links=False,
+    deduplicate=False, with_metadata=False, fast=True)
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _SQUASH = re.compile(r"\s+")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")

@@ -15,7 +15,9 @@ from provwatch.crawler.storage.db import close_all, open_database
 
 HEAVY = ("scrapy", "twisted", "trafilatura", "alembic", "numpy", "opencc",
          # the web app and the crawl queue load only for `serve` and a configured queue
-         "fastapi", "uvicorn", "starlette", "jinja2", "plotly", "procrastinate")
+         "fastapi", "uvicorn", "starlette", "jinja2", "plotly", "procrastinate",
+         # stored pages are packed and unpacked only by a crawl, ingest and reextract
+         "zstandard")
 
 # run the command in-process, then report which top-level packages it imported
 PROBE = """

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import zstandard
 from sqlalchemy import bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload, undefer
 
@@ -173,12 +172,18 @@ _PACKERS = threading.local()  # a compressor is not safe to share across threads
 def pack_page(raw: bytes) -> bytes:
     packer = getattr(_PACKERS, "zstd", None)
     if packer is None:
+        # imported here, as unpack_page does: the read-only commands load this module
+        # and never touch a page (their start-up is measured: bench/startup.py)
+        import zstandard
+
         packer = _PACKERS.zstd = zstandard.ZstdCompressor(level=3)
     return packer.compress(raw)
 
 
 def unpack_page(packed: bytes) -> bytes:
     if packed[:4] == _ZSTD_MAGIC:
+        import zstandard
+
         # a decompressor per call: they are cheap to make and not safe to share across
         # threads, which the crawl's store stage and the web app both use
         return zstandard.ZstdDecompressor().decompress(packed)
