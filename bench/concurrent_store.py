@@ -98,6 +98,9 @@ def writer(url: str, share: list[Copy], barrier) -> None:
         current = item(copy)
         for stage in stages:
             current = stage.process_item(current)
+    for stage in stages:  # as a crawl ends: the store stage indexes its last for search
+        if hasattr(stage, "close_spider"):
+            stage.close_spider()
 
 
 def run(backend: str, args) -> bool:
@@ -124,13 +127,16 @@ def run(backend: str, args) -> bool:
             got_articles = session.scalar(select(func.count(Article.id)))
             counted = session.scalar(select(func.sum(Story.copy_count)))
             deliveries = session.scalar(select(func.count(Delivery.id)))
+            unindexed = repository.search_backlog_size(session)
     ok = (got_stories == stories and deliveries == stories and got_articles == args.articles
+          and unindexed == 0
           and counted == got_articles and all(p.exitcode == 0 for p in procs))
     print(f"{backend:>10}: {args.writers} writers, {args.articles} articles of {stories} "
           f"stories in {seconds:.1f} s ({args.articles / seconds:.0f} articles/s)")
     print(f"{'':>10}  stories {got_stories} (expected {stories}), deliveries {deliveries} "
           f"(expected {stories}), articles lost {args.articles - got_articles}, copies "
-          f"counted {counted} of {got_articles} stored: {'PASS' if ok else 'FAIL'}")
+          f"counted {counted} of {got_articles} stored, left unindexed {unindexed}: "
+          f"{'PASS' if ok else 'FAIL'}")
     return ok
 
 

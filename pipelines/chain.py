@@ -45,7 +45,9 @@ class Chain:
         return self
 
     def __exit__(self, *exc) -> None:
-        return None
+        for stage in self.stages:  # the store stage indexes what it stored last
+            if hasattr(stage, "close_spider"):
+                stage.close_spider()
 
     def process(self, item: ArticleItem) -> ArticleItem | None:
         try:

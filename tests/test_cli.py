@@ -175,6 +175,7 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
     ingested = _run(["ingest"], env, stdin="\n".join(lines) + "\n")
     assert "stored 2" in ingested.stdout, ingested.stdout + ingested.stderr
     db = sqlite3.connect(tmp_path / "cli.db")
+    assert db.execute("SELECT count(*) FROM search_backlog").fetchone() == (0,)  # indexed
     (policy_id,) = db.execute("SELECT id FROM articles WHERE url LIKE '%/1.html'").fetchone()
     # the article as an older extraction left it: another title and date, no document,
     # and its page as a zlib stream (how pages were stored before Zstandard frames)
@@ -193,6 +194,8 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
                "WHERE article_id = ?", (nev_id,))
     db.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (nev_id,))
     db.commit()
+    # the changed title waits to be indexed for search again (migration 0020)
+    assert db.execute("SELECT count(*) FROM search_backlog").fetchone() == (1,)
 
     result = _run(["reextract", "--source", "archive"], env)
     again = _run(["reextract", "--since", "2000-01-01"], env)
@@ -202,6 +205,9 @@ def test_reextract_updates_what_changed_and_show_prints_the_document(env, tmp_pa
     assert result.returncode == 0, result.stderr
     assert "re-extracted 2 articles: 1 changed, 1 unchanged" in result.stdout
     assert "2 fingerprints made again" in result.stdout  # the changed text, the old scheme
+    assert db.execute("SELECT count(*) FROM search_backlog").fetchone() == (0,)
+    assert db.execute("SELECT rowid FROM articles_search WHERE articles_search MATCH "
+                      "'\"人工智能产业发展\"'").fetchall() == [(policy_id,)]
     assert db.execute("SELECT scheme, signature FROM fingerprints WHERE article_id = ?",
                       (nev_id,)).fetchone() == ("crc32-universal-v1", fresh)
     assert db.execute("SELECT count(*) FROM fingerprint_bands WHERE article_id = ?",

@@ -9,6 +9,8 @@ from conftest import make_config
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.daemon.runner import run_crawl
 from provwatch.crawler.services import articles as articles_service
+from provwatch.crawler.storage import repository
+from provwatch.crawler.storage.db import open_database
 
 DATE = "Wed, 18 Nov 2026 09:30:00 +0800"
 
@@ -65,6 +67,10 @@ def test_a_feed_crawl_stores_good_pages_and_names_every_failure(local_site, tmp_
     assert "guangxi" in gbk["provinces_about"]
     assert local_site.url + "/a/en.html" in rows
     assert rows[local_site.url + "/a/1.html"]["published_at"] == "2026-11-18T01:30:00Z"
+    with open_database(config.database_url)() as session:  # indexed when the crawl closed
+        assert repository.search_backlog_size(session) == 0
+        found = repository.search_articles(session, repository.SearchFilter(("人工智能产业",)))
+        assert [a.url for a in found] == [local_site.url + "/a/gbk.html"]
 
 
 def test_an_unchanged_feed_is_not_parsed_again_and_stored_urls_are_not_refetched(

@@ -110,6 +110,11 @@ def test_articles_stored_at_once_by_several_processes_are_all_searchable(tmp_pat
             assert len(_titles(sessions, f"暗号{w}号{n}段")) == 1, (w, n)
     since = datetime(2000, 1, 1, tzinfo=timezone.utc)
     assert len(_titles(sessions, "暗号", since=since)) == WRITERS * 3
+    with sessions() as session:  # each ingest indexed its own (SQLite) as it closed
+        assert repository.search_backlog_size(session) == 0
+        if session.get_bind().dialect.name == "sqlite":  # FTS5's check against articles
+            session.execute(text("INSERT INTO articles_search(articles_search, rank) "
+                                 "VALUES ('integrity-check', 1)"))
 
 
 def test_the_sqlite_index_merges_sixteen_segments_at_a_time(tmp_path):

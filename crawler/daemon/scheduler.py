@@ -362,13 +362,18 @@ class Daemon:
     def _prune_job(self) -> None:
         """Crawl runs older than ``crawl_run_days`` go: status and health never read them
         (each source's last outcome lives on its row), and they would grow for ever. Then
-        the planner's statistics are gathered again (repository/upkeep.py)."""
+        articles a crashed crawl left in SQLite's search backlog are indexed (found by
+        search meanwhile), and the planner's statistics are gathered again
+        (repository/upkeep.py)."""
         before = utcnow() - timedelta(days=self.config.crawl_run_days)
         try:
             with transaction(self.sessions) as session:
                 gone = repository.prune_crawl_runs(session, before)
             if gone:
                 event(log, "pruned", crawl_runs=gone, before=before.isoformat())
+            # what a crawl that died before its end left out of the search index
+            if indexed := repository.index_whole_backlog(self.sessions):
+                event(log, "search_indexed", articles=indexed)
             with transaction(self.sessions) as session:  # the planner's view of what is left
                 repository.refresh_statistics(session)
         except Exception as e:

@@ -141,6 +141,7 @@ def reextract(config: Config, *, source_id: str | None = None, since: datetime |
             repository.refresh_marks(session, stories)  # a new date moves its story's day
             stories.clear()
     report.changed = len(changed)
+    repository.index_whole_backlog(factory)  # the changed titles and texts, for search
     with factory() as session:
         stale = repository.stale_fingerprint_ids(session, SCHEME)
     report.refingerprinted = refingerprint(factory, sorted(set(changed) | set(stale)))

@@ -7,6 +7,12 @@ PostgreSQL's pg_trgm GIN indexes (``ILIKE '%term%'``). A shorter term (河南 is
 characters) has no trigram to look up: it is matched with a substring scan (LIKE /
 ILIKE) over the articles the other terms and filters leave, which is exact but reads
 every remaining row — give a longer term or a filter to keep it fast.
+
+SQLite's index is written in batches (migration 0020): an article waits in
+``search_backlog`` until ``index_backlog`` moves it into the index, so a term is also
+looked for, by substring scan, in the backlog's articles (a few dozen at most while a
+crawl runs). An article is found from the moment it is stored. The scan folds the case
+of Latin letters only, where FTS5 folds every script's; Chinese has no case.
 """
 
 from __future__ import annotations
@@ -15,15 +21,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, column, literal_column, or_, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, column, delete, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session, sessionmaker
 
+from provwatch.crawler.storage.db import rowcount, transaction, write_lock
 from provwatch.crawler.storage.models import Article, Tag
 
-__all__ = ["SearchFilter", "TRIGRAM", "search_articles"]
+__all__ = ["INDEX_BATCH", "SearchFilter", "TRIGRAM", "index_backlog", "index_whole_backlog",
+           "search_articles", "search_backlog_size"]
 
 TRIGRAM = 3  # the shortest term the trigram indexes can find
-_FTS = table("articles_search", column("rowid"))
+INDEX_BATCH = 500  # articles moved into the index per transaction by index_backlog
+_FTS = table("articles_search", column("rowid"), column("title"), column("text"))
+_BACKLOG = table("search_backlog", column("article_id"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,14 @@ def _term(session: Session, term: str, n: int):
     if len(term) >= TRIGRAM:
         phrase = '"' + term.replace('"', '""') + '"'
         match = literal_column("articles_search").op("MATCH")(bindparam(f"fts_{n}", phrase))
-        return Article.id.in_(select(_FTS.c.rowid).where(match))
+        pending = (select(_BACKLOG.c.article_id)
+                   .join(Article, Article.id == _BACKLOG.c.article_id)
+                   .where(_scan(term)))
+        return Article.id.in_(select(_FTS.c.rowid).where(match).union_all(pending))
+    return _scan(term)
+
+
+def _scan(term: str):
     return or_(Article.title.icontains(term, autoescape=True),
                Article.text.icontains(term, autoescape=True))
 
@@ -83,3 +100,43 @@ def search_articles(session: Session, where: SearchFilter, limit: int = 100
     for n, term in enumerate(terms):
         q = q.where(_term(session, term, n))
     return session.scalars(q.limit(limit)).all()
+
+
+def index_backlog(session: Session, batch: int = INDEX_BATCH) -> int:
+    """Move up to ``batch`` articles of SQLite's search backlog into its index; how many.
+
+    Under the write lock, taken before the backlog is read: two of these at once (or one
+    beside a store) never index an article twice, which would corrupt an external-content
+    FTS5 index. The caller commits, and calls again while it returns ``batch``.
+    PostgreSQL indexes every write itself: 0.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return 0
+    write_lock(session)
+    oldest = select(_BACKLOG.c.article_id).order_by(_BACKLOG.c.article_id).limit(batch)
+    upto = session.scalar(select(func.max(oldest.subquery().c.article_id)))
+    if upto is None:
+        return 0
+    rows = (select(Article.id, Article.title, Article.text)
+            .join(_BACKLOG, _BACKLOG.c.article_id == Article.id)
+            .where(_BACKLOG.c.article_id <= upto))
+    session.execute(_FTS.insert().from_select(["rowid", "title", "text"], rows))
+    return rowcount(session.execute(delete(_BACKLOG).where(_BACKLOG.c.article_id <= upto)))
+
+
+def index_whole_backlog(sessions: sessionmaker[Session]) -> int:
+    """``index_backlog`` until the backlog is empty, a transaction per batch; how many."""
+    total = 0
+    while True:
+        with transaction(sessions) as session:
+            moved = index_backlog(session)
+        total += moved
+        if moved < INDEX_BATCH:
+            return total
+
+
+def search_backlog_size(session: Session) -> int:
+    """Articles stored and not yet in SQLite's search index (0 on PostgreSQL)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return 0
+    return session.scalar(select(func.count()).select_from(_BACKLOG)) or 0
