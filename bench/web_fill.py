@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.catalog.sources import load_catalog
 from provwatch.crawler.storage import repository
@@ -130,6 +130,8 @@ def fill(engine: Engine, articles: int, meetings: int, tags_per_article: int = 1
     counts.update(_meetings(bulk, rng, meetings, plan, story_of, orgs))
     counts.update(_outbox(bulk, engine, rng, sources, len(stories), stories))
     counts["attention_marks"] = _marks(engine, len(stories))
+    # SQLite's search index takes the articles from its backlog, as a crawl's end does
+    counts["indexed_for_search"] = repository.index_whole_backlog(sessionmaker(engine))
     if bulk.pg:
         with engine.begin() as conn:
             for table in ("stories", "articles", "tags", "meetings", "deliveries"):
