@@ -239,3 +239,20 @@ def test_going_back_to_0019_indexes_the_backlog_and_its_triggers(sqlite_url, pen
     with sessions() as session:
         assert session.scalar(select(Article.title).where(Article.url.endswith("/0.html"))
                               ) == "回退后的标题庚辛壬"
+
+
+def test_a_search_reads_the_backlog_by_its_rows_not_every_article(sqlite_url):
+    """The backlog's few rows drive its scan, each article read by its key: a join let
+    SQLite's planner scan every article and probe the backlog (163 ms against 2.5 ms for
+    a search at 100,000 articles, bench/web_pages.py)."""
+    sessions = open_database(sqlite_url)
+    _store(sqlite_url, _items(12), close=True)
+    with transaction(sessions) as session:
+        session.execute(text("ANALYZE"))  # an empty backlog, many articles: the risky case
+    with sessions() as session:
+        query = (select(Article.id)
+                 .where(repository.search._term(session, _word(3), 0)))
+        compiled = query.compile(dialect=session.get_bind().dialect,
+                                 compile_kwargs={"literal_binds": True})
+        plan = [row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    assert "SCAN search_backlog" in plan, plan

@@ -68,9 +68,11 @@ def _term(session: Session, term: str, n: int):
     if len(term) >= TRIGRAM:
         phrase = '"' + term.replace('"', '""') + '"'
         match = literal_column("articles_search").op("MATCH")(bindparam(f"fts_{n}", phrase))
-        pending = (select(_BACKLOG.c.article_id)
-                   .join(Article, Article.id == _BACKLOG.c.article_id)
-                   .where(_scan(term)))
+        # the backlog drives (a few rows), each row's article read by its key: as a join,
+        # SQLite's planner may scan every article and probe the backlog instead
+        pending = select(_BACKLOG.c.article_id).where(
+            select(Article.id).where(Article.id == _BACKLOG.c.article_id, _scan(term))
+            .exists())
         return Article.id.in_(select(_FTS.c.rowid).where(match).union_all(pending))
     return _scan(term)
 
