@@ -1,11 +1,14 @@
 """What one crawl run did (CrawlResult), made from the crawl child's stats; the health
-rules and the runner both build on it."""
+rules and the runner both build on it; and its log record (log_crawl)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from provwatch.crawler.daemon.logs import event
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,14 @@ def summarise(source_id: str, payload: dict[str, Any], started: datetime,
         alerts_held=int(stats.get("provwatch/alerts_held_old", 0)),
     )
     return result, {"validators": spider.get("validators") or {}}
+
+
+def log_crawl(log: logging.Logger, r: CrawlResult) -> None:
+    """The run's one log record: a warning when it failed or timed out."""
+    level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO
+    event(log, "crawl", level=level, source=r.source_id, outcome=r.outcome,
+          seconds=round(r.seconds, 2), pages=r.pages, new=r.new_articles,
+          duplicates=r.duplicates, already_seen=r.already_seen, dropped=r.dropped,
+          errors=r.errors, error_kinds=r.error_kinds, alerts_held=r.alerts_held,
+          health=r.health, next_due=r.next_due_at.isoformat() if r.next_due_at else None,
+          error=r.error_messages[0] if r.error_messages else None)

@@ -12,9 +12,10 @@ Per source: its interval (catalog, then adaptive, see crawler.daemon.health) wit
 ``coalesce`` (runs missed while the machine slept collapse into one), ``max_instances=1``,
 a misfire grace of half the interval. After each run the job is rescheduled to the due
 time health.apply computed (interval, or backoff after failures). Politeness across
-sources: a source whose host already has ``crawls_per_host`` crawls running (a province's
-news, leaders and policy columns share one portal) waits 15-30 s and tries again, so a
-host sees one crawl's request rate, not three.
+sources (crawler.daemon.hosts): a source whose host already has ``crawls_per_host``
+crawls running (a province's news, leaders and policy columns share one portal) waits
+15-30 s and tries again, so a host sees one crawl's request rate, not three. Upkeep
+(pruning, the search backlog, planner statistics) is crawler.daemon.upkeep's job.
 
 With ``queue_url`` set (several machines, README "Running on several machines") the
 daemon is the one scheduler: instead of a job per source it runs one pass every
@@ -38,7 +39,6 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -49,14 +49,17 @@ from provwatch.crawler import __version__
 from provwatch.crawler.catalog.sources import Catalog, Source, load_catalog
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon import lock
+from provwatch.crawler.daemon.hosts import HOST_WAIT, busy_host
 from provwatch.crawler.daemon.logs import configure_logging, event, failure_line  # noqa: F401
 from provwatch.crawler.daemon.metrics import Metrics, MetricsServer, serve
 from provwatch.crawler.daemon.notices import OperatorNotices
-from provwatch.crawler.daemon.result import CrawlResult
+from provwatch.crawler.daemon.result import CrawlResult, log_crawl
 from provwatch.crawler.daemon.runner import run_crawl
+from provwatch.crawler.daemon.upkeep import EVERY_HOURS as UPKEEP_EVERY_HOURS
+from provwatch.crawler.daemon.upkeep import upkeep
 from provwatch.crawler.services.status import check, gather
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import open_database
 from provwatch.crawler.storage.models import SourceState
 
 if TYPE_CHECKING:
@@ -65,13 +68,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("provwatch.daemon")
 STARTUP_SPREAD = 30.0  # seconds over which overdue sources are started after a (re)start
 MAX_JITTER = 300.0
-PRUNE_EVERY_HOURS = 6
-HOST_WAIT = 15.0  # seconds a crawl waits (plus up to as much again) for a busy host
-
-
-def hosts_of(source: Source) -> frozenset[str]:
-    """The hosts a source's list pages live on (its articles nearly always do too)."""
-    return frozenset(urlsplit(u).netloc.lower() for u in source.urls)
 
 
 def utcnow() -> datetime:
@@ -166,7 +162,7 @@ class Daemon:
             seconds=self.config.alert_interval, timezone=timezone.utc), id="alerts",
             name="alert dispatcher", next_run_time=now, misfire_grace_time=None)
         self.scheduler.add_job(self._prune_job, IntervalTrigger(
-            hours=PRUNE_EVERY_HOURS, timezone=timezone.utc), id="prune", name="prune crawl runs",
+            hours=UPKEEP_EVERY_HOURS, timezone=timezone.utc), id="prune", name="prune crawl runs",
             next_run_time=now + timedelta(minutes=1), misfire_grace_time=None)
         self.scheduler.add_job(self._heartbeat_job, IntervalTrigger(
             seconds=self.config.heartbeat, timezone=timezone.utc), id="heartbeat",
@@ -234,7 +230,8 @@ class Daemon:
             return
         source = self.sources[source_id]
         with self._state_lock:
-            busy = self._busy_host(source)
+            busy = busy_host(source, [self.sources[s] for s in self.running],
+                             self.config.crawls_per_host)
             if busy is None:
                 self.running[source_id] = time.monotonic()
         if busy is not None:
@@ -251,7 +248,7 @@ class Daemon:
                 self.running.pop(source_id, None)
                 self.crawls_done += 1
         if result is not None:
-            self._log_crawl(result)
+            log_crawl(log, result)
             if self.metrics is not None:
                 self.metrics.crawl_finished(result)
             if result.health_changed:
@@ -259,17 +256,6 @@ class Daemon:
             if result.new_articles:
                 self._dispatch_soon()
         self._reschedule(source, result)
-
-    def _busy_host(self, source: Source) -> str | None:
-        """A host of ``source`` that already has ``crawls_per_host`` crawls running, else
-        None. A province's news, leaders and policy columns share one portal: crawled at
-        once they would multiply the request rate its host sees. Under _state_lock."""
-        counts: dict[str, int] = {}
-        for other in self.running:
-            for host in hosts_of(self.sources[other]):
-                counts[host] = counts.get(host, 0) + 1
-        return next((h for h in sorted(hosts_of(source))
-                     if counts.get(h, 0) >= self.config.crawls_per_host), None)
 
     def _postpone(self, source: Source, host: str) -> None:
         """Try again shortly: another crawl holds the host."""
@@ -360,25 +346,8 @@ class Daemon:
                 self.dispatching = False
 
     def _prune_job(self) -> None:
-        """Crawl runs older than ``crawl_run_days`` go: status and health never read them
-        (each source's last outcome lives on its row), and they would grow for ever. Then
-        articles a crashed crawl left in SQLite's search backlog are indexed (found by
-        search meanwhile), and the planner's statistics are gathered again
-        (repository/upkeep.py)."""
-        before = utcnow() - timedelta(days=self.config.crawl_run_days)
-        try:
-            with transaction(self.sessions) as session:
-                gone = repository.prune_crawl_runs(session, before)
-            if gone:
-                event(log, "pruned", crawl_runs=gone, before=before.isoformat())
-            # what a crawl that died before its end left out of the search index
-            if indexed := repository.index_whole_backlog(self.sessions):
-                event(log, "search_indexed", articles=indexed)
-            with transaction(self.sessions) as session:  # the planner's view of what is left
-                repository.refresh_statistics(session)
-        except Exception as e:
-            failure_line(log, e, doing="pruning crawl runs", name="prune_failed",
-                         next_seconds=PRUNE_EVERY_HOURS * 3600)
+        """Pruning, search backlog and planner statistics (crawler.daemon.upkeep)."""
+        upkeep(self.sessions, self.config.crawl_run_days)
 
     def _heartbeat_job(self) -> None:
         try:
@@ -425,12 +394,3 @@ class Daemon:
     def tell_operators(self) -> None:
         """Queue one pass of operator notices (crawler.daemon.notices) and return."""
         self.notices.tell()
-
-    def _log_crawl(self, r: CrawlResult) -> None:
-        level = logging.WARNING if r.outcome in ("failed", "timeout") else logging.INFO
-        event(log, "crawl", level=level, source=r.source_id, outcome=r.outcome,
-              seconds=round(r.seconds, 2), pages=r.pages, new=r.new_articles,
-              duplicates=r.duplicates, already_seen=r.already_seen, dropped=r.dropped,
-              errors=r.errors, error_kinds=r.error_kinds, alerts_held=r.alerts_held,
-              health=r.health, next_due=r.next_due_at.isoformat() if r.next_due_at else None,
-              error=r.error_messages[0] if r.error_messages else None)

@@ -28,10 +28,10 @@ from provwatch.alerts.dispatch import dispatch
 from provwatch.crawler.catalog.sources import Source
 from provwatch.crawler.config import Config
 from provwatch.crawler.daemon.engine import HostBusy
+from provwatch.crawler.daemon.hosts import hosts_of
 from provwatch.crawler.daemon.logs import event
 from provwatch.crawler.daemon.result import CrawlResult
 from provwatch.crawler.daemon.runner import run_crawl
-from provwatch.crawler.daemon.scheduler import hosts_of
 from provwatch.crawler.daemon.worker_metrics import WorkerMetrics
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import open_database
