@@ -44,24 +44,23 @@ Rules, in order:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from provwatch.crawler import roster
 from provwatch.crawler.chinatime import SHANGHAI, china_day
 from provwatch.pipelines.items import TextMatches
 from provwatch.pipelines.meeting_dates import days, meeting_day
-from provwatch.pipelines.meeting_forms import en_day, forum_guests, more_guests, with_known_orgs
+from provwatch.pipelines.meeting_english import EN_VERB, english_meeting, english_words
+from provwatch.pipelines.meeting_forms import forum_guests, more_guests, with_known_orgs
 from provwatch.pipelines.meeting_guests import Guest, guest_list
 from provwatch.pipelines.meeting_hosts import CLAUSE_END, Host, Lookup, hosts_after, lookup, resolve
 from provwatch.pipelines.meeting_hosts import hosts as host_names
+from provwatch.pipelines.meeting_record import Meeting
 from provwatch.pipelines.meeting_summary import lines as summary_lines
 from provwatch.pipelines.meeting_summary import summaries
-from provwatch.pipelines.tagging import orgs as kb
 from provwatch.pipelines.tagging import sectors as sector_cues
 from provwatch.pipelines.tagging.tagger import text_matches
 from provwatch.pipelines.tagging.text import words
@@ -71,7 +70,6 @@ __all__ = ["Guest", "Host", "Meeting", "extract_meetings"]
 Cues = Sequence[tuple[str, float, int, bool]]  # the tagger's (TextMatches.cues)
 
 _VERB = re.compile(r"会见|会谈|接见|拜会|座谈|见面|调研|考察")
-_EN_VERB = re.compile(r"\b(?:met with|met|meets with|meets|held talks with|received)\b")
 _NOT_BEFORE = ("参加", "出席", "陪同", "参与", "集体参加")
 _NOT_AFTER = re.compile(r"^(?:会|成果|精神|纪要|内容|情况|时(?!代)|后|前|期间|结束|活动|会议|"
                         r"(?:中|上)(?=[，,。；]|表示|指出|说|强调|介绍))|^[，。；、]|^$")
@@ -99,30 +97,6 @@ _CONVENED = re.compile(r"主持|召开|举行|出席|参加")  # 在广州主持
 _WEAK = ("座谈", "见面")  # a meeting only with a named organisation (与专家学者座谈 is none)
 
 
-@dataclass(frozen=True)
-class Meeting:
-    hosts: tuple[Host, ...]
-    guests: tuple[Guest, ...]
-    date: dt.date | None  # the meeting day when the text says it (the field hides the type)
-    published: dt.date | None
-    place: str
-    topics: tuple[str, ...]
-    verb: str
-    sentence: str  # the sentence it was read from
-    summary_en: str = ""
-    summary_zh: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def day(self) -> dt.date | None:
-        """The meeting's day, or the publication day when the text does not say."""
-        return self.date or self.published
-
-    @property
-    def province(self) -> str | None:
-        return next((h.province for h in self.hosts if h.province), None)
-
-
 def extract_meetings(title: str, text: str, published_at: datetime | date | None,
                      province: str | None = None, book: roster.Roster | None = None,
                      matches: TextMatches | None = None) -> list[Meeting]:
@@ -135,7 +109,7 @@ def extract_meetings(title: str, text: str, published_at: datetime | date | None
     text = text or ""
     # the Chinese verbs' offsets, read once (translating full-width digits keeps them)
     chinese = [m.start() for m in _VERB.finditer(text)]
-    if not (chinese or (_english_words(text) and _EN_VERB.search(text))
+    if not (chinese or (english_words(text) and EN_VERB.search(text))
             or _has_verb(title or "")):
         return []
     if matches is None:
@@ -174,13 +148,13 @@ def _from(text: str, published: date | None, province: str | None, names: Lookup
     # in a sentence is the one a search of that sentence finds); English where it may be
     if chinese is None:
         chinese = [m.start() for m in _VERB.finditer(text)]
-    english = _english_words(text)
+    english = english_words(text)
     if english:
         sentences = _verb_sentences(text, chinese)
     else:  # each sentence holding a Chinese verb, found from the verbs (rule 2)
         sentences = _sentences_at(text, chinese)
     for para, start, sentence in sentences:
-        finder = _EN_VERB if sentence.isascii() else _VERB
+        finder = EN_VERB if sentence.isascii() else _VERB
         clauses: dict[int, list[re.Match]] = {}
         for v in finder.finditer(sentence):
             clauses.setdefault(len(_BREAK.findall(sentence, 0, v.start())), []).append(v)
@@ -206,14 +180,7 @@ def _has_verb(text: str) -> bool:
     """A verb of rule 1 occurs; the English pattern (word boundaries, no literal prefix:
     slow over Chinese) is tried only where one of its words is."""
     return _VERB.search(text) is not None or (
-        _english_words(text) and _EN_VERB.search(text) is not None)
-
-
-def _english_words(text: str) -> bool:
-    """One of the English verbs' words occurs (a cheap test before their pattern); each
-    holds an "e", looked for first (one scan of a Chinese text instead of four)."""
-    return "e" in text and (
-        "met" in text or "meet" in text or "held talks" in text or "received" in text)
+        english_words(text) and EN_VERB.search(text) is not None)
 
 
 def _sentences_at(text: str, verbs: list[int]):
@@ -400,46 +367,15 @@ def _counted(counts: dict[str, int], guests) -> tuple[str, ...]:
     return tuple(topics[:3])
 
 
-_EN_TITLE = (r"(?:Party [Ss]ecretary|Party chief|[Gg]overnor|[Mm]ayor|[Cc]hairman|"
-             r"[Vv]ice [Pp]remier|[Pp]remier|[Pp]resident)")
-_EN_NAME_FIRST = re.compile(r"(?:^|-- |\. )([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?), "
-                            r"(" + _EN_TITLE + r"[^,]{0,80}), *$")
-_EN_HOST = re.compile(r"((?:[A-Z][a-z]+ )*(?:Party Secretary|Party chief|Governor|Mayor|"
-                      r"President|Premier|Vice Premier|Vice President|Chairman)) "
-                      r"([A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?)\s*$")
-
-
 def _english(sentence: str, v: re.Match, published: date | None, province: str | None,
              span: str, book: Lookup, cues: tuple[Cues, int] | None = None
              ) -> Meeting | None:
-    left, right = sentence[:v.start()].strip(), sentence[v.end():]
-    named = _EN_NAME_FIRST.search(left)  # rule 12: "Liu Ning, Party secretary of ..., met"
-    host = _EN_HOST.search(re.split(r",\s", left)[-1])
-    if host:
-        host_name, host_title = host.group(2), host.group(1)
-    elif named:
-        host_name, host_title = named.group(1), named.group(2)
-    else:
+    found = english_meeting(sentence, v, published, province, book)
+    if found is None:
         return None
-    part = re.split(r"\s(?:in|on|at|to|during)\s|[,;.]\s|\.$", right.strip(), maxsplit=1)[0]
-    guests = []
-    base = kb.load()
-    for item in re.split(r",\s|\sand\s", part):
-        hits = base.find(item)
-        if hits:
-            o = hits[0].org
-            name = item[hits[0].end:].strip()
-            name = re.sub(r"^(?:Chairman|CEO|President|Founder|chairman|chief executive)\s+",
-                          "", name)
-            guests.append(Guest(name, "", item[:hits[0].end].strip(), o.kind, o.id,
-                                next((n for n in o.names if n.isascii()), ""), o.sectors))
-    if not guests:
-        return None
-    place = re.search(r"\bin ([A-Z][a-z]+)", right)
-    day = en_day(right, published)
-    h = resolve(host_name, host_title, day or published, province, book)
-    meeting = Meeting((h,), tuple(guests), day, published, place.group(1) if place else "",
-                      _topics(span, guests, cues), v.group(), sentence.strip())
+    host, guests, day, place = found
+    meeting = Meeting((host,), guests, day, published, place, _topics(span, guests, cues),
+                      v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
     return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
                    meeting.topics, meeting.verb, meeting.sentence, en, zh)
