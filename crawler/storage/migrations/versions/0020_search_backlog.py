@@ -2,9 +2,9 @@
 
 Until now the insert trigger of 0014 wrote each article's trigrams into the FTS5 index in
 the store transaction: one new index segment and one more commit's pages per article,
-half of the store stage's CPU (about 2.8 ms for a 4,000-character article, measured on
-bench/ingest_throughput.py's pages with and without the trigger). Written for many
-articles in one statement, the same trigrams cost about 0.8 ms an article.
+about 2.6 ms of CPU for a 4,000-character article (bench/ingest_throughput.py's pages,
+with and without the trigger, 9 rounds), half of the store stage's CPU. Written for a
+few dozen articles in one statement, the same trigrams cost about 1.4 ms an article.
 
 So the triggers now keep a backlog instead: an inserted article's id goes into
 ``search_backlog`` (in the writer's own transaction, so no article is ever missed); an
