@@ -31,7 +31,7 @@ from provwatch.crawler import roster
 from provwatch.crawler.roster import Roster
 from provwatch.crawler.roster.changes import merged_rows
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import driver_line, open_database, transaction
 from provwatch.crawler.storage.models import Article
 from provwatch.pipelines.errors import DuplicateUrl
 from provwatch.pipelines.fingerprint import closest_story
@@ -132,7 +132,7 @@ class StoreStage:
         except SQLAlchemyError as e:
             log.warning("search index: could not index the articles stored last (%s); "
                         "they stay searchable and are indexed at the next try",
-                        str(getattr(e, "orig", None) or e).splitlines()[0])
+                        driver_line(e))
             return 0
 
     def _stored_one(self) -> None:
@@ -168,7 +168,7 @@ class StoreStage:
             # the canonical URL's key is handled inside (ON CONFLICT): any other violation
             # is a bug; say so loudly and keep the article, without what it would owe
             log.error("storing %s broke a constraint (%s); stored again without its "
-                      "alerts", item.url, str(e.orig).splitlines()[0] if e.orig else e)
+                      "alerts", item.url, driver_line(e))
             stored, owed, held = self._store(item, values, rows, owe=False)
         if self.stats is not None:
             self.stats.inc_value("provwatch/new_articles")

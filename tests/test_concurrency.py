@@ -122,6 +122,50 @@ def test_a_watchlist_removed_during_a_crawl_costs_no_article(tmp_path, database_
     assert names == ["kept"]
 
 
+_REFUSE_DELIVERIES = {
+    "sqlite": ["CREATE TRIGGER refuse_deliveries BEFORE INSERT ON deliveries "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_deliveries() RETURNS trigger AS $$ BEGIN "
+                   "RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; "
+                   "END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER refuse_deliveries BEFORE INSERT ON deliveries "
+                   "FOR EACH ROW EXECUTE FUNCTION refuse_deliveries()"],
+}
+
+
+def test_a_constraint_the_store_does_not_expect_is_one_loud_line_and_keeps_the_article(
+        tmp_path, database_url, caplog):
+    """Only the canonical URL's key means "duplicate": any other violation (here a
+    delivery the database refuses) is logged as an error, on one line with the driver's
+    reason, and the article is stored again without what it would owe."""
+    import logging
+
+    from sqlalchemy import text
+
+    from provwatch.pipelines.chain import Chain
+
+    config = make_config(tmp_path, database_url)
+    watchlists_service.add_watchlist(config, dataclasses.replace(
+        validate("all", provinces=["henan"], channels=[HOOK]),
+        created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    sessions = open_database(database_url)
+    with sessions() as session:
+        for statement in _REFUSE_DELIVERIES[session.get_bind().dialect.name]:
+            session.execute(text(statement))
+        session.commit()
+    errors: list[str] = []
+    (item,) = ingest_service.read_pages([_line(0, 0)], "t", errors)
+    with caplog.at_level(logging.ERROR, logger="provwatch.pipelines.store"), \
+            Chain(config.database_url) as chain:
+        assert chain.process(item) is not None
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(said) == 1 and "broke a constraint (" in said[0], said
+    assert "refused by the test" in said[0] and "\n" not in said[0]
+    with sessions() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+        assert session.scalar(select(func.count(Delivery.id))) == 0
+
+
 # --- two dispatchers recover one message --------------------------------------------------
 
 

@@ -14,13 +14,14 @@ A failure is one line naming the step's job and when it runs again; the daemon g
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from provwatch.crawler.daemon.logs import event, failure_line
 from provwatch.crawler.storage import repository
 from provwatch.crawler.storage.db import transaction
+from provwatch.crawler.storage.models import utcnow
 
 log = logging.getLogger("provwatch.daemon")  # the daemon's own records
 
@@ -28,7 +29,7 @@ EVERY_HOURS = 6
 
 
 def upkeep(sessions: sessionmaker[Session], crawl_run_days: int) -> None:
-    before = datetime.now(timezone.utc) - timedelta(days=crawl_run_days)
+    before = utcnow() - timedelta(days=crawl_run_days)
     try:
         with transaction(sessions) as session:
             gone = repository.prune_crawl_runs(session, before)

@@ -174,10 +174,15 @@ def migrate(engine: Engine) -> None:
 
 
 def _why(e: SQLAlchemyError) -> str:
-    """The driver's own first line (``file is not a database``, ``connection refused``)."""
-    cause = getattr(e, "orig", None) or e
-    lines = str(cause).strip().splitlines()
-    return f"{cause.__class__.__name__}: {lines[0] if lines else ''}"
+    """The driver's error class and first line."""
+    return f"{(getattr(e, 'orig', None) or e).__class__.__name__}: {driver_line(e)}"
+
+
+def driver_line(e: BaseException) -> str:
+    """A database error's first line as the driver gave it (``file is not a database``,
+    ``connection refused``): the DBAPI error's, when SQLAlchemy wrapped one."""
+    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 _engines: dict[str, Engine] = {}

@@ -17,7 +17,7 @@ from provwatch.crawler.config import Config, redact_url
 from provwatch.crawler.errors import ProvwatchError
 from provwatch.crawler.redact import redact
 from provwatch.crawler.storage import repository
-from provwatch.crawler.storage.db import open_database, transaction
+from provwatch.crawler.storage.db import driver_line, open_database, transaction
 from provwatch.crawler.web.app import create_app
 from provwatch.crawler.web.security import check_bind
 
@@ -31,9 +31,7 @@ def refresh_statistics(sessions, say: Callable[[str], None]) -> None:
         with transaction(sessions) as session:
             repository.refresh_statistics(session)
     except SQLAlchemyError as e:
-        orig = getattr(e, "orig", None)  # the driver's error, when SQLAlchemy wrapped one
-        reason = str(orig if orig is not None else e).splitlines()[0]
-        say(f"provwatch serve: planner statistics not refreshed ({redact(reason)}); "
+        say(f"provwatch serve: planner statistics not refreshed ({redact(driver_line(e))}); "
             "serving anyway")
 
 
