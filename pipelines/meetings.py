@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from provwatch.crawler import roster
@@ -377,5 +378,4 @@ def _english(sentence: str, v: re.Match, published: date | None, province: str |
     meeting = Meeting((host,), guests, day, published, place, _topics(span, guests, cues),
                       v.group(), sentence.strip())
     en, zh = summaries(meeting, province)
-    return Meeting(meeting.hosts, meeting.guests, day, published, meeting.place,
-                   meeting.topics, meeting.verb, meeting.sentence, en, zh)
+    return replace(meeting, summary_en=en, summary_zh=zh)
