@@ -67,9 +67,10 @@ def stop_all(procs: list[subprocess.Popen]) -> None:
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str,
-             procs: list[subprocess.Popen] = ()) -> Any:
+             procs: list[subprocess.Popen] = (),
+             explain: Callable[[], str] | None = None) -> Any:
     """Poll ``condition`` until it is true; fail at the deadline, or at once when one of
-    ``procs`` exited."""
+    ``procs`` exited. ``explain`` says, in the failure, what the processes were doing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -78,9 +79,22 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str,
         for proc in procs:
             if proc.poll() is not None:
                 raise AssertionError(f"{proc.args[3:]} exited ({proc.returncode}) while "
-                                     f"waiting for {what}")
+                                     f"waiting for {what}{_explained(explain)}")
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {what}"
+                         f"{_explained(explain)}")
+
+
+def _explained(explain: Callable[[], str] | None) -> str:
+    return f"\n{explain()}" if explain is not None else ""
+
+
+def log_lines(paths: list[Path], *needles: str, limit: int = 40) -> str:
+    """The processes' log lines that name any of ``needles``, the last ``limit`` of them."""
+    lines = [f"{path.name}: {line}" for path in paths if path.exists()
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+             if any(n in line for n in needles)]
+    return "\n".join(lines[-limit:])
 
 
 def watch_everything(config, webhook_url: str) -> None:

@@ -5,8 +5,9 @@ Why Procrastinate (read in its documentation, procrastinate.readthedocs.io, and 
 is a row taken with ``SELECT ... FOR UPDATE SKIP LOCKED``, so a job runs in exactly one
 worker; and its job options map onto the guarantees provwatch needs:
 
-- ``queueing_lock=crawl:<source>``: at most one *waiting* crawl per source (a second
-  defer raises ``AlreadyEnqueued``, which the scheduler counts as "already queued");
+- ``queueing_lock=crawl:<source>``: at most one *waiting* crawl per source; provwatch's
+  enqueue (crawler.storage.slots.DEFER_ONCE) also refuses while the source's crawl runs,
+  and the scheduler counts either as "already queued";
 - ``lock=crawl:<source>``: jobs sharing a lock never run at the same time, in order;
 - worker heartbeats (``update_heartbeat_interval``) and ``get_stalled_jobs`` /
   ``retry_job``: the crawls of a worker whose heartbeat is older than
@@ -156,15 +157,14 @@ class Queue:
                 self._pending.discard(future)
 
     def enqueue(self, source_id: str, delay: float = 0.0) -> bool:
-        """Queue a crawl of ``source_id``; False when one is waiting already."""
-        deferrer = self.app.configure_task(
-            TASK, lock=lock_of(source_id), queueing_lock=lock_of(source_id), queue=QUEUE,
-            schedule_in={"seconds": delay} if delay > 0 else None)
+        """Queue a crawl of ``source_id``; False when one is waiting or running already
+        (crawler.storage.slots.DEFER_ONCE says why running counts too)."""
         try:
-            self._run(deferrer.defer_async(source_id=source_id))
-        except exceptions.AlreadyEnqueued:
-            return False
-        return True
+            return self._run(slots.defer_once(
+                self.app.connector, queue=QUEUE, task=TASK, lock=lock_of(source_id),
+                kwargs={"source_id": source_id}, delay=max(0.0, delay)))
+        except exceptions.UniqueViolation:
+            return False  # queued by another enqueuer in the same instant
 
     def defer(self, task: str, **kwargs: Any) -> int:
         """Any task by name, no locks (bench/scale_workers.py's no-op jobs)."""

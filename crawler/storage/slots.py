@@ -114,6 +114,35 @@ def ensure_queue_schema(url: str, schema_sql: str) -> bool:
         return True
 
 
+# One crawl job per source, waiting *or running*, decided by the statement that inserts it.
+# The engine's queueing lock is unique among waiting jobs only: a job queued while its
+# source's crawl runs would be a second job under the same lock, and the running job's
+# "host busy, try again later" (a move back to waiting) would then break that unique key
+# and leave it running for ever, the source never crawled again (both jobs share the
+# lock). A READ COMMITTED snapshot sees the source's job in one of its two live states
+# whichever instant it is read, so NOT EXISTS is false while any job of the source lives;
+# two enqueuers at once both pass it and the queueing lock's unique index refuses one.
+# The insert is the engine's own function (procrastinate 3.x, sql/schema.sql,
+# ``procrastinate_defer_jobs_v1``), so its triggers (events, NOTIFY) fire as for its defer.
+DEFER_ONCE = """
+SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
+    %(queue)s::varchar, %(task)s::varchar, 0, %(lock)s::text, %(lock)s::text, %(args)s,
+    now() + make_interval(secs => %(delay)s::float8))::procrastinate_job_to_defer_v1])) AS id
+WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs
+                  WHERE lock = %(lock)s::text AND status IN ('todo', 'doing'))
+"""
+
+
+async def defer_once(connector: Any, *, queue: str, task: str, lock: str,
+                     kwargs: dict[str, Any], delay: float) -> bool:
+    """Queue ``task(**kwargs)`` under ``lock`` (also its queueing lock) unless a job of that
+    lock waits or runs; True when this call queued it. ``connector``: the engine's async
+    connector (its pool, its error types: a concurrent twin raises its UniqueViolation)."""
+    rows = await connector.execute_query_all_async(
+        DEFER_ONCE, queue=queue, task=task, lock=lock, args=kwargs, delay=delay)
+    return bool(rows)
+
+
 def queue_depth(url: str, queue: str) -> dict[str, int]:
     """Jobs of ``queue`` waiting (``todo``, due now or later) and running (``doing``),
     read straight from the engine's table: `provwatch status` and the daemon's heartbeat

@@ -1,0 +1,103 @@
+"""The crawl queue holds at most one crawl job per source, waiting or running."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from _barrier import SPAWN, at_barrier
+from _farm import farm_catalog, start_farm
+from _scale import pg_url, scale_env, write_catalog  # noqa: F401
+from sqlalchemy import text
+
+from provwatch.crawler.config import load_config
+from provwatch.crawler.daemon.engine import QUEUE, Queue
+from provwatch.crawler.storage.db import open_database
+
+
+def test_a_source_whose_crawl_runs_is_not_queued_again_and_its_busy_retry_goes_through(
+        tmp_path, pg_url):  # noqa: F811
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    open_database(pg_url)
+    queue = Queue(load_config(env=scale_env(tmp_path, pg_url, catalog))).open()
+    manager = queue.app.job_manager
+    try:
+        assert queue.enqueue("farm00")
+        worker = queue.call(manager.register_worker)
+        job = queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=worker))
+        assert job is not None and job.task_kwargs == {"source_id": "farm00"}
+        assert not queue.enqueue("farm00")  # running: not queued a second time
+        assert queue.depth() == {"waiting": 0, "running": 1}
+        # the worker finds the host busy: the job waits again, as the only one of its source
+        queue.call(lambda: manager.retry_job(job, retry_at=datetime.now(timezone.utc)))
+        assert queue.depth() == {"waiting": 1, "running": 0}
+        assert not queue.enqueue("farm00")
+    finally:
+        queue.close()
+        farm.close()
+
+
+
+def _open_queue(env: dict[str, str]) -> Queue:
+    return Queue(load_config(env=env)).open()
+
+
+def _contend(role: str, env: dict[str, str], times: int, results, barrier) -> None:
+    """``enqueue``: queue the source ``times`` times. ``flip``: a worker whose host stays
+    busy: take the source's job and put it back ``times`` times, each move the engine's
+    own (its fetch, then the retry HostBusy asks for)."""
+    queue = _open_queue(env)
+    manager = queue.app.job_manager
+    try:
+        worker = queue.call(manager.register_worker)
+        barrier.wait(timeout=120)
+        done = 0
+        for _ in range(times):
+            if role == "enqueue":
+                done += queue.enqueue("farm00")
+                continue
+            job = queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=worker))
+            if job is not None:  # None: the retry's moment has not come yet
+                queue.call(lambda job=job: manager.retry_job(
+                    job, retry_at=datetime.now(timezone.utc)))
+                done += 1
+        results.put((role, done))
+    finally:
+        queue.close()
+
+
+def _live_jobs(sessions) -> list[str]:
+    with sessions() as session:
+        return [s for (s,) in session.execute(text(
+            "SELECT status::text FROM procrastinate_jobs WHERE lock = 'crawl:farm00' "
+            "AND status IN ('todo', 'doing')"))]
+
+
+@pytest.mark.parametrize("flipper", [False, True], ids=["enqueuers", "and_a_busy_worker"])
+def test_processes_at_a_barrier_queue_one_crawl_of_a_source(tmp_path, pg_url,  # noqa: F811
+                                                            flipper):
+    """Four processes enqueue one source at once; in the second run one of them is a
+    worker moving the source's job between running and waiting meanwhile. One job lives at
+    the end, and every move back to waiting went through (with a second job under the
+    source's lock it breaks the queueing lock's unique key, and the job runs for ever)."""
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    env = scale_env(tmp_path, pg_url, catalog)
+    results = SPAWN.Queue()
+    try:
+        if flipper:
+            first = _open_queue(env)
+            assert first.enqueue("farm00")
+            first.close()
+        at_barrier(_contend, lambda i: ("flip" if flipper and i == 0 else "enqueue", env,
+                                        150, results))
+    finally:
+        farm.close()
+    done = [results.get(timeout=10) for _ in range(4)]
+    queued = sum(n for role, n in done if role == "enqueue")
+    assert queued == (0 if flipper else 1)
+    if flipper:
+        assert next(n for role, n in done if role == "flip") > 0
+    assert _live_jobs(sessions) == ["todo"]
