@@ -101,3 +101,38 @@ def test_processes_at_a_barrier_queue_one_crawl_of_a_source(tmp_path, pg_url,  #
     if flipper:
         assert next(n for role, n in done if role == "flip") > 0
     assert _live_jobs(sessions) == ["todo"]
+
+
+def test_a_crawl_job_its_live_worker_lost_is_put_back_after_the_longest_crawl(
+        tmp_path, pg_url):  # noqa: F811
+    """A worker that stays alive (its heartbeat fresh) but never finishes or retries its
+    job, e.g. its "host busy" retry failed on a database error: the scheduler's pass puts
+    the job back once it has run longer than any crawl can, and not before."""
+    from provwatch.crawler.daemon.engine import orphan_after
+
+    farm = start_farm(2, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    config = load_config(env=scale_env(tmp_path, pg_url, catalog))
+    queue = Queue(config).open()
+    manager = queue.app.job_manager
+    try:
+        assert queue.enqueue("farm00") and queue.enqueue("farm01")
+        worker = queue.call(manager.register_worker)
+        taken = [queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=worker))
+                 for _ in range(2)]
+        assert {j.task_kwargs["source_id"] for j in taken} == {"farm00", "farm01"}
+        assert queue.rerun_stalled() == []  # running, and the worker is alive
+        limit = orphan_after(config)
+        lost = next(j for j in taken if j.task_kwargs["source_id"] == "farm00")
+        with sessions() as session, session.begin():  # farm00 was taken long ago
+            session.execute(text(
+                "UPDATE procrastinate_events SET at = now() - make_interval(secs => :s) "
+                "WHERE job_id = :job AND type = 'started'"), {"s": limit + 1, "job": lost.id})
+        queue.call(lambda: manager.update_heartbeat(worker))  # still alive
+        assert queue.rerun_stalled() == ["farm00"]
+        assert queue.depth() == {"waiting": 1, "running": 1}
+        assert queue.rerun_stalled() == []  # waiting now: nothing to put back
+    finally:
+        queue.close()
+        farm.close()

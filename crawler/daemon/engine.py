@@ -11,7 +11,8 @@ worker; and its job options map onto the guarantees provwatch needs:
 - ``lock=crawl:<source>``: jobs sharing a lock never run at the same time, in order;
 - worker heartbeats (``update_heartbeat_interval``) and ``get_stalled_jobs`` /
   ``retry_job``: the crawls of a worker whose heartbeat is older than
-  ``worker_stall_timeout`` are put back in the queue, and the lock passes on.
+  ``worker_stall_timeout`` are put back in the queue, and the lock passes on; so are
+  crawls running longer than a crawl can (``orphan_after``), which a live worker lost.
 
 (Sources, procrastinate 3.10: ``sql/schema.sql``, the unique index on ``queueing_lock``
 ``WHERE status = 'todo'`` and ``procrastinate_fetch_job_v2``'s ``FOR UPDATE OF jobs SKIP
@@ -68,6 +69,14 @@ class QueueError(ProvwatchError):
 
 class QueueClosed(Exception):
     """The scheduler is stopping: calls still in flight are cancelled, not waited for."""
+
+
+def orphan_after(config: Config) -> float:
+    """Seconds after which a running crawl job is one its worker lost: a crawl is killed
+    at ``crawl_timeout``, stops within ``stop_grace``, and its record and alert pass get a
+    minute more. Putting back a job that was in fact still finishing costs nothing: the
+    re-run finds the source crawled (not due) or its lock taken (host busy)."""
+    return config.crawl_timeout + config.stop_grace + 60.0
 
 
 def lock_of(source_id: str) -> str:
@@ -177,16 +186,20 @@ class Queue:
         return {s for j in jobs if isinstance(s := j.task_kwargs.get("source_id"), str)}
 
     def rerun_stalled(self) -> list[str]:
-        """Put the crawls of workers silent for ``worker_stall_timeout`` back in the queue
-        (their locks pass on); the sources they were crawling."""
+        """Put back in the queue the crawls of workers silent for ``worker_stall_timeout``
+        (their locks pass on), and crawls running longer than a crawl can (``orphan_after``:
+        their live worker lost track of them); the sources they were crawling."""
         manager = self.app.job_manager
         stalled = self._run(manager.get_stalled_jobs(
             task_name=TASK, seconds_since_heartbeat=self.config.worker_stall_timeout))
+        jobs = [(j.id, j.task_kwargs.get("source_id")) for j in stalled if j.id is not None]
+        jobs += self._run(slots.orphaned_jobs(self.app.connector, queue=QUEUE, task=TASK,
+                                              seconds=orphan_after(self.config)))
         done: list[str] = []
-        for job in stalled:
+        for job_id, source_id in dict(jobs).items():
             try:
-                self._run(manager.retry_job(job, retry_at=datetime.now(timezone.utc)))
-                if isinstance(source_id := job.task_kwargs.get("source_id"), str):
+                self._run(manager.retry_job_by_id_async(job_id, datetime.now(timezone.utc)))
+                if isinstance(source_id, str):
                     done.append(source_id)  # every crawl job has one
             except exceptions.ProcrastinateException:
                 continue  # finished or retried by the time we got there

@@ -6,6 +6,7 @@ One pass, in this order:
 
 1. Crawl jobs of workers whose heartbeat is older than ``worker_stall_timeout`` go back
    to the queue (the engine's stalled-job retry); the source's lock passes on with them.
+   So do jobs running longer than any crawl can (``engine.orphan_after``).
 2. The sources with a crawl running now are read from the queue, then the sources' due
    times from the database, in that order: a crawl that ended in between has already
    written its next due time, so it is not queued again.
@@ -74,7 +75,7 @@ class Enqueuer:
         self.enqueued += len(queued)
         if queued or rerun:
             event(log, "enqueued", level=logging.DEBUG if not rerun else logging.WARNING,
-                  sources=len(queued), rerun_after_worker_died=rerun)
+                  sources=len(queued), rerun_after_worker_died_or_lost=rerun)
 
     def close(self) -> None:
         self.queue.close()

@@ -143,6 +143,30 @@ async def defer_once(connector: Any, *, queue: str, task: str, lock: str,
     return bool(rows)
 
 
+# Crawl jobs running for longer than any crawl can: the worker lost track of them (its
+# "try again later" or "done" failed on a database error while it stayed alive, so its
+# heartbeat never goes stale). A job's last ``started`` event is when a worker last took
+# it (the engine's events table, written by its own triggers); a crawl is killed at
+# crawl_timeout, so past that and its record the job is an orphan.
+ORPHANED_JOBS = """
+SELECT job.id, job.args->>'source_id' AS source_id
+  FROM procrastinate_jobs job
+ WHERE job.status = 'doing' AND job.queue_name = %(queue)s AND job.task_name = %(task)s
+   AND (SELECT max(e.at) FROM procrastinate_events e
+         WHERE e.job_id = job.id AND e.type = 'started')
+       < now() - make_interval(secs => %(seconds)s::float8)
+"""
+
+
+async def orphaned_jobs(connector: Any, *, queue: str, task: str,
+                        seconds: float) -> list[tuple[int, str | None]]:
+    """(job id, source id) of ``task``'s jobs taken more than ``seconds`` ago and still
+    running."""
+    rows = await connector.execute_query_all_async(
+        ORPHANED_JOBS, queue=queue, task=task, seconds=seconds)
+    return [(int(r["id"]), r["source_id"]) for r in rows]
+
+
 def queue_depth(url: str, queue: str) -> dict[str, int]:
     """Jobs of ``queue`` waiting (``todo``, due now or later) and running (``doing``),
     read straight from the engine's table: `provwatch status` and the daemon's heartbeat
