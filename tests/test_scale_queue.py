@@ -136,3 +136,38 @@ def test_a_crawl_job_its_live_worker_lost_is_put_back_after_the_longest_crawl(
     finally:
         queue.close()
         farm.close()
+
+
+def test_a_queue_wedged_by_an_earlier_version_runs_again(tmp_path, pg_url):  # noqa: F811
+    """A queue left as the earlier enqueue left it: a job running under a dead worker and a
+    twin waiting under the same lock (the retry of the first breaks the queueing lock's
+    unique key). The scheduler's pass ends the first; the twin is taken."""
+    from procrastinate import exceptions
+
+    from provwatch.crawler.daemon.engine import TASK, lock_of
+
+    farm = start_farm(1, 1, hold=0.1)
+    catalog = write_catalog(tmp_path, farm_catalog(farm))
+    sessions = open_database(pg_url)
+    queue = Queue(load_config(env=scale_env(tmp_path, pg_url, catalog))).open()
+    manager = queue.app.job_manager
+    twin = queue.app.configure_task(TASK, lock=lock_of("farm00"),
+                                    queueing_lock=lock_of("farm00"), queue=QUEUE)
+    try:
+        assert queue.enqueue("farm00")
+        worker = queue.call(manager.register_worker)
+        stuck = queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=worker))
+        queue.call(lambda: twin.defer_async(source_id="farm00"))  # the earlier enqueue
+        with pytest.raises(exceptions.UniqueViolation):  # the wedge
+            queue.call(lambda: manager.retry_job(stuck, retry_at=datetime.now(timezone.utc)))
+        with sessions() as session, session.begin():  # its worker died long ago
+            session.execute(text("UPDATE procrastinate_workers SET last_heartbeat = "
+                                 "now() - interval '1 hour' WHERE id = :w"), {"w": worker})
+        assert queue.rerun_stalled() == ["farm00"]
+        assert _live_jobs(sessions) == ["todo"]
+        other = queue.call(manager.register_worker)
+        taken = queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=other))
+        assert taken is not None and taken.id != stuck.id
+    finally:
+        queue.close()
+        farm.close()

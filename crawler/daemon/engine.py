@@ -40,6 +40,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from procrastinate import App, PsycopgConnector, exceptions
+from procrastinate.jobs import Status
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
 from procrastinate.types import TimeDeltaParams
@@ -198,7 +199,13 @@ class Queue:
         done: list[str] = []
         for job_id, source_id in dict(jobs).items():
             try:
-                self._run(manager.retry_job_by_id_async(job_id, datetime.now(timezone.utc)))
+                try:
+                    self._run(manager.retry_job_by_id_async(job_id, datetime.now(timezone.utc)))
+                except exceptions.UniqueViolation:
+                    # a twin waits under the same lock, queued by a provwatch before
+                    # DEFER_ONCE: it is the one to run, and this one ends
+                    self._run(manager.finish_job_by_id_async(
+                        job_id, status=Status.ABORTED, delete_job=True))
                 if isinstance(source_id, str):
                     done.append(source_id)  # every crawl job has one
             except exceptions.ProcrastinateException:
