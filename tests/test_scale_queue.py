@@ -8,19 +8,36 @@ import pytest
 from _barrier import SPAWN, at_barrier
 from _farm import farm_catalog, start_farm
 from _scale import pg_url, scale_env, write_catalog  # noqa: F401
+from procrastinate import exceptions
 from sqlalchemy import text
 
 from provwatch.crawler.config import load_config
-from provwatch.crawler.daemon.engine import QUEUE, Queue
+from provwatch.crawler.daemon.engine import QUEUE, TASK, Queue, lock_of, orphan_after
 from provwatch.crawler.storage.db import open_database
 
 
-def test_a_source_whose_crawl_runs_is_not_queued_again_and_its_busy_retry_goes_through(
-        tmp_path, pg_url):  # noqa: F811
-    farm = start_farm(1, 1, hold=0.1)
-    catalog = write_catalog(tmp_path, farm_catalog(farm))
+@pytest.fixture
+def env(tmp_path, pg_url):  # noqa: F811
+    """Settings of a two-source catalog (farm00, farm01) on a migrated test schema."""
+    farm = start_farm(2, 1, hold=0.1)
     open_database(pg_url)
-    queue = Queue(load_config(env=scale_env(tmp_path, pg_url, catalog))).open()
+    yield scale_env(tmp_path, pg_url, write_catalog(tmp_path, farm_catalog(farm)))
+    farm.close()
+
+
+def _open_queue(env: dict[str, str]) -> Queue:
+    return Queue(load_config(env=env)).open()
+
+
+def _live_jobs(env: dict[str, str]) -> list[str]:
+    with open_database(env["PROVWATCH_DATABASE_URL"])() as session:
+        return [s for (s,) in session.execute(text(
+            "SELECT status::text FROM procrastinate_jobs WHERE lock = 'crawl:farm00' "
+            "AND status IN ('todo', 'doing')"))]
+
+
+def test_a_source_whose_crawl_runs_is_not_queued_again_and_its_busy_retry_goes_through(env):
+    queue = _open_queue(env)
     manager = queue.app.job_manager
     try:
         assert queue.enqueue("farm00")
@@ -35,12 +52,6 @@ def test_a_source_whose_crawl_runs_is_not_queued_again_and_its_busy_retry_goes_t
         assert not queue.enqueue("farm00")
     finally:
         queue.close()
-        farm.close()
-
-
-
-def _open_queue(env: dict[str, str]) -> Queue:
-    return Queue(load_config(env=env)).open()
 
 
 def _contend(role: str, env: dict[str, str], times: int, results, barrier) -> None:
@@ -67,53 +78,33 @@ def _contend(role: str, env: dict[str, str], times: int, results, barrier) -> No
         queue.close()
 
 
-def _live_jobs(sessions) -> list[str]:
-    with sessions() as session:
-        return [s for (s,) in session.execute(text(
-            "SELECT status::text FROM procrastinate_jobs WHERE lock = 'crawl:farm00' "
-            "AND status IN ('todo', 'doing')"))]
-
-
 @pytest.mark.parametrize("flipper", [False, True], ids=["enqueuers", "and_a_busy_worker"])
-def test_processes_at_a_barrier_queue_one_crawl_of_a_source(tmp_path, pg_url,  # noqa: F811
-                                                            flipper):
+def test_processes_at_a_barrier_queue_one_crawl_of_a_source(env, flipper):
     """Four processes enqueue one source at once; in the second run one of them is a
     worker moving the source's job between running and waiting meanwhile. One job lives at
     the end, and every move back to waiting went through (with a second job under the
     source's lock it breaks the queueing lock's unique key, and the job runs for ever)."""
-    farm = start_farm(1, 1, hold=0.1)
-    catalog = write_catalog(tmp_path, farm_catalog(farm))
-    sessions = open_database(pg_url)
-    env = scale_env(tmp_path, pg_url, catalog)
     results = SPAWN.Queue()
-    try:
-        if flipper:
-            first = _open_queue(env)
-            assert first.enqueue("farm00")
-            first.close()
-        at_barrier(_contend, lambda i: ("flip" if flipper and i == 0 else "enqueue", env,
-                                        150, results))
-    finally:
-        farm.close()
+    if flipper:
+        first = _open_queue(env)
+        assert first.enqueue("farm00")
+        first.close()
+    at_barrier(_contend, lambda i: ("flip" if flipper and i == 0 else "enqueue", env,
+                                    150, results))
     done = [results.get(timeout=10) for _ in range(4)]
     queued = sum(n for role, n in done if role == "enqueue")
     assert queued == (0 if flipper else 1)
     if flipper:
         assert next(n for role, n in done if role == "flip") > 0
-    assert _live_jobs(sessions) == ["todo"]
+    assert _live_jobs(env) == ["todo"]
 
 
-def test_a_crawl_job_its_live_worker_lost_is_put_back_after_the_longest_crawl(
-        tmp_path, pg_url):  # noqa: F811
+def test_a_crawl_job_its_live_worker_lost_is_put_back_after_the_longest_crawl(env):
     """A worker that stays alive (its heartbeat fresh) but never finishes or retries its
     job, e.g. its "host busy" retry failed on a database error: the scheduler's pass puts
     the job back once it has run longer than any crawl can, and not before."""
-    from provwatch.crawler.daemon.engine import orphan_after
-
-    farm = start_farm(2, 1, hold=0.1)
-    catalog = write_catalog(tmp_path, farm_catalog(farm))
-    sessions = open_database(pg_url)
-    config = load_config(env=scale_env(tmp_path, pg_url, catalog))
+    config = load_config(env=env)
+    sessions = open_database(config.database_url)
     queue = Queue(config).open()
     manager = queue.app.job_manager
     try:
@@ -135,21 +126,14 @@ def test_a_crawl_job_its_live_worker_lost_is_put_back_after_the_longest_crawl(
         assert queue.rerun_stalled() == []  # waiting now: nothing to put back
     finally:
         queue.close()
-        farm.close()
 
 
-def test_a_queue_wedged_by_an_earlier_version_runs_again(tmp_path, pg_url):  # noqa: F811
+def test_a_queue_wedged_by_an_earlier_version_runs_again(env):
     """A queue left as the earlier enqueue left it: a job running under a dead worker and a
     twin waiting under the same lock (the retry of the first breaks the queueing lock's
     unique key). The scheduler's pass ends the first; the twin is taken."""
-    from procrastinate import exceptions
-
-    from provwatch.crawler.daemon.engine import TASK, lock_of
-
-    farm = start_farm(1, 1, hold=0.1)
-    catalog = write_catalog(tmp_path, farm_catalog(farm))
-    sessions = open_database(pg_url)
-    queue = Queue(load_config(env=scale_env(tmp_path, pg_url, catalog))).open()
+    sessions = open_database(env["PROVWATCH_DATABASE_URL"])
+    queue = _open_queue(env)
     manager = queue.app.job_manager
     twin = queue.app.configure_task(TASK, lock=lock_of("farm00"),
                                     queueing_lock=lock_of("farm00"), queue=QUEUE)
@@ -164,10 +148,9 @@ def test_a_queue_wedged_by_an_earlier_version_runs_again(tmp_path, pg_url):  # n
             session.execute(text("UPDATE procrastinate_workers SET last_heartbeat = "
                                  "now() - interval '1 hour' WHERE id = :w"), {"w": worker})
         assert queue.rerun_stalled() == ["farm00"]
-        assert _live_jobs(sessions) == ["todo"]
+        assert _live_jobs(env) == ["todo"]
         other = queue.call(manager.register_worker)
         taken = queue.call(lambda: manager.fetch_job(queues=[QUEUE], worker_id=other))
         assert taken is not None and taken.id != stuck.id
     finally:
         queue.close()
-        farm.close()
